@@ -1,0 +1,96 @@
+"""The `scrutiny` command: validate, build, serve and the officers' `new` helpers."""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import http.server
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from scrutiny import __version__
+from scrutiny.build import build
+from scrutiny.problems import InvalidData, ProjectError, format_problems
+from scrutiny.project import Project
+from scrutiny.validate import validate_project
+
+EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="scrutiny",
+        description="Validate a council's scrutiny-committee records and build the website.",
+    )
+    parser.add_argument("--version", action="version", version=f"scrutiny {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    validate = commands.add_parser("validate", help="check the data and say what to fix",
+                                   description="Check every table, schema and minutes file.")
+    validate.add_argument("project", nargs="?", default=".", help="project folder (default: .)")
+    validate.add_argument("--format", choices=("text", "json", "github"), default="text",
+                          help="text for people, json for programs, github for annotations")
+
+    build_cmd = commands.add_parser("build", help="validate, then build the site",
+                                    description="Validate the data, then build the static site.")
+    build_cmd.add_argument("project", nargs="?", default=".", help="project folder (default: .)")
+    build_cmd.add_argument("--out", type=Path, help="output folder (default: PROJECT/_site)")
+
+    serve = commands.add_parser("serve", help="build, then preview the site on localhost",
+                                description="Build the site, then serve it for a preview.")
+    serve.add_argument("project", nargs="?", default=".", help="project folder (default: .)")
+    serve.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    serve.add_argument("--out", type=Path, help="output folder (default: PROJECT/_site)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    project = Project.at(args.project)
+    if not project.root.is_dir():
+        print(f"scrutiny: error: {args.project} is not a folder", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        if args.command == "validate":
+            return _validate(project, args.format)
+        result = build(project, args.out)
+        print(f"Built {result.pages} pages and {result.files} files into {result.out}")
+        if args.command == "serve":
+            _serve(result.out, args.port)
+        return EXIT_OK
+    except ProjectError as error:
+        print(format_problems(error.problems, "text"), file=sys.stderr)
+        return EXIT_USAGE
+    except InvalidData as error:
+        print(format_problems(error.problems, "text"), file=sys.stderr)
+        print("Nothing was built: fix the problems above and run the build again.",
+              file=sys.stderr)
+        return EXIT_INVALID
+
+
+def _validate(project: Project, fmt: str) -> int:
+    try:
+        result = validate_project(project)
+    except ProjectError as error:
+        print(format_problems(error.problems, fmt))
+        return EXIT_USAGE
+    if result.problems:
+        print(format_problems(result.problems, fmt))
+        return EXIT_INVALID
+    if fmt == "json":
+        print("[]")
+    elif fmt == "text":
+        rows = sum(len(r) for r in result.rows.values())
+        print(f"All {len(result.rows)} tables are valid ({rows} rows).")
+    return EXIT_OK
+
+
+def _serve(root: Path, port: int) -> None:
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(root))
+    with http.server.ThreadingHTTPServer(("127.0.0.1", port), handler) as server:
+        print(f"Serving {root} at http://127.0.0.1:{port}/ (Ctrl+C to stop)")
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            pass

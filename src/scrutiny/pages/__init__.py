@@ -1,0 +1,26 @@
+"""Page families: each module turns the model into Pages (and other output Files).
+
+Adding a family means adding one module here, listing it in FAMILIES, and its templates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from scrutiny.pages import committees, content, home, meetings, people
+from scrutiny.pages.inputs import Inputs
+from scrutiny.render import File, Page
+
+Family = Callable[[Inputs], Iterable[Page | File]]
+
+FAMILIES: tuple[Family, ...] = (
+    home.pages,
+    meetings.pages,
+    committees.pages,
+    people.pages,
+    content.pages,
+)
+
+
+def collect(inputs: Inputs) -> list[Page | File]:
+    return [output for family in FAMILIES for output in family(inputs)]

@@ -1,0 +1,54 @@
+"""Committee pages: remit, members, meetings by year and the work programme."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+
+from scrutiny.model import Committee, Model
+from scrutiny.pages.inputs import Inputs
+from scrutiny.pages.meetings import MEMBER_ROLES
+from scrutiny.render import Page
+
+
+def members(model: Model, committee: Committee) -> list[tuple[str, str]]:
+    """Members and their latest role, from the most recent meeting that recorded attendance."""
+    for meeting in reversed(model.meetings_by_committee.get(committee.committee_id, ())):
+        rows = [a for a in model.attendance_at(meeting.meeting_id) if a.role in MEMBER_ROLES]
+        if rows:
+            order = {role: i for i, role in enumerate(MEMBER_ROLES)}
+            rows.sort(key=lambda a: (order[a.role], model.people[a.person_id].name))
+            return [(a.person_id, a.role) for a in rows]
+    return []
+
+
+def pages(inputs: Inputs) -> Iterator[Page]:
+    model = inputs.model
+    for committee in model.committees.values():
+        meetings = model.meetings_by_committee.get(committee.committee_id, ())
+        by_year = defaultdict(list)
+        for meeting in reversed(meetings):
+            by_year[meeting.date.year].append(meeting)
+        plans = defaultdict(list)
+        for entry in model.workplan_by_committee.get(committee.committee_id, ()):
+            plans[entry.plan_version].append(entry)
+        yield Page(
+            f"committees/{committee.committee_id}/index.html",
+            "committee.html",
+            committee.name,
+            {
+                "committee": committee,
+                "council": model.council_of(committee),
+                "members": members(model, committee),
+                "people": model.people,
+                "years": sorted(by_year.items(), reverse=True),
+                "plans": sorted(((v, sorted(e, key=lambda x: x.seq)) for v, e in plans.items()),
+                                reverse=True),
+                "meetings": model.meetings,
+                "today": inputs.today,
+            },
+        )
+    yield Page("committees/index.html", "committees_index.html", "Committees",
+               {"councils": [(c, model.committees_by_council.get(c.council_id, ()))
+                             for c in model.councils.values()],
+                "model": model})

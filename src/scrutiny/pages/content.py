@@ -1,0 +1,14 @@
+"""Content pages from content/pages/*.md, and the 404 page."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from scrutiny.pages.inputs import Inputs
+from scrutiny.render import Page
+
+
+def pages(inputs: Inputs) -> Iterator[Page]:
+    for doc in inputs.pages:
+        yield Page(f"{doc.slug}/index.html", "content_page.html", doc.title, {"doc": doc})
+    yield Page("404.html", "404.html", "Page not found", {})

@@ -1,0 +1,38 @@
+"""Everything the page families read: the config, the model and the rendered documents."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from scrutiny.config import SiteConfig
+from scrutiny.model import Meeting, Model
+
+
+@dataclass(frozen=True)
+class Doc:
+    """A Markdown document already rendered to safe HTML."""
+
+    slug: str
+    title: str
+    html: str
+    meta: dict
+    source_path: str
+
+
+@dataclass(frozen=True)
+class Inputs:
+    config: SiteConfig
+    model: Model
+    minutes: dict[str, Doc]
+    reports: dict[str, Doc]
+    pages: tuple[Doc, ...]
+    today: dt.date
+
+    def upcoming(self) -> list[Meeting]:
+        return [m for m in self.model.meetings.values()
+                if m.status == "scheduled" and m.date >= self.today]
+
+    def recent(self, limit: int = 5) -> list[Meeting]:
+        held = [m for m in self.model.meetings.values() if m.status == "held"]
+        return held[::-1][:limit]

@@ -1,0 +1,89 @@
+"""Meeting pages: agenda, attendance, declarations, decisions, reports and minutes."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from scrutiny.model import Attendance, Meeting, Model
+from scrutiny.pages.inputs import Inputs
+from scrutiny.render import Page
+
+MEMBER_ROLES = ("chair", "vice-chair", "member", "co-opted")
+OFFICER_ROLES = ("officer", "cabinet-member", "guest")
+ROLE_ORDER = {role: i for i, role in enumerate(MEMBER_ROLES + ("substitute",) + OFFICER_ROLES)}
+
+
+@dataclass(frozen=True)
+class AttendanceGroups:
+    present: list[Attendance]
+    substitutes: list[Attendance]
+    apologies: list[Attendance]
+    absent: list[Attendance]
+    officers: list[Attendance]
+
+    @property
+    def recorded(self) -> bool:
+        return any((self.present, self.substitutes, self.apologies, self.absent, self.officers))
+
+
+def group_attendance(model: Model, meeting_id: str) -> AttendanceGroups:
+    rows = sorted(model.attendance_at(meeting_id),
+                  key=lambda a: (ROLE_ORDER[a.role], model.people[a.person_id].name))
+    present = [a for a in rows if a.status == "present"]
+    return AttendanceGroups(
+        present=[a for a in present if a.role in MEMBER_ROLES],
+        substitutes=[a for a in present if a.role == "substitute"],
+        apologies=[a for a in rows if a.status == "apologies"],
+        absent=[a for a in rows if a.status == "absent"],
+        officers=[a for a in present if a.role in OFFICER_ROLES],
+    )
+
+
+def meeting_title(model: Model, meeting: Meeting) -> str:
+    committee = model.committee_of(meeting)
+    return f"{committee.name}, {meeting.date.day} {meeting.date:%B %Y}"
+
+
+def pages(inputs: Inputs) -> Iterator[Page]:
+    model = inputs.model
+    by_year = defaultdict(list)
+    for meeting in model.meetings.values():
+        by_year[meeting.date.year].append(meeting)
+        yield meeting_page(inputs, meeting)
+    yield Page("meetings/index.html", "meetings_index.html", "Meetings",
+               {"years": sorted(by_year.items(), reverse=True), "model": model})
+
+
+def meeting_page(inputs: Inputs, meeting: Meeting) -> Page:
+    model = inputs.model
+    committee = model.committee_of(meeting)
+    decisions = defaultdict(list)
+    for decision in model.decisions_at(meeting.meeting_id):
+        decisions[decision.item_no].append(decision)
+    reports = defaultdict(list)
+    for report in model.reports_by_meeting.get(meeting.meeting_id, ()):
+        reports[report.item_no].append(report)
+    siblings = list(model.meetings_by_committee[committee.committee_id])
+    index = siblings.index(meeting)
+    return Page(
+        f"meetings/{meeting.meeting_id}/index.html",
+        "meeting.html",
+        meeting_title(model, meeting),
+        {
+            "meeting": meeting,
+            "committee": committee,
+            "council": model.council_of(committee),
+            "items": model.items(meeting.meeting_id),
+            "decisions": decisions,
+            "reports": reports,
+            "report_docs": inputs.reports,
+            "attendance": group_attendance(model, meeting.meeting_id),
+            "declarations": model.declarations_by_meeting.get(meeting.meeting_id, ()),
+            "people": model.people,
+            "minutes": inputs.minutes.get(meeting.meeting_id),
+            "previous": siblings[index - 1] if index > 0 else None,
+            "next": siblings[index + 1] if index + 1 < len(siblings) else None,
+        },
+    )

@@ -1,0 +1,95 @@
+"""Person pages: roles, meetings attended and an attendance record per committee."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from scrutiny.model import Attendance, Committee, Model, Person
+from scrutiny.pages.inputs import Inputs
+from scrutiny.pages.meetings import MEMBER_ROLES
+from scrutiny.render import Page
+
+
+@dataclass(frozen=True)
+class AttendanceRecord:
+    """How often a member attended the meetings they were expected at, for one committee.
+
+    A meeting at which a substitute replaced them does not count against them, and a meeting
+    of the committee with no attendance recorded at all is "not recorded", not an absence.
+    """
+
+    committee: Committee
+    attended: int
+    apologies: int
+    absent: int
+    substituted: int
+    not_recorded: int
+
+    @property
+    def expected(self) -> int:
+        return self.attended + self.apologies + self.absent
+
+    @property
+    def percent(self) -> int | None:
+        return round(100 * self.attended / self.expected) if self.expected else None
+
+
+def attendance_records(model: Model, person: Person) -> list[AttendanceRecord]:
+    replaced = {(a.meeting_id, a.substitute_for) for a in model.attendance if a.substitute_for}
+    rows: dict[str, list[Attendance]] = defaultdict(list)
+    for a in model.attendance_by_person.get(person.person_id, ()):
+        if a.role in MEMBER_ROLES:
+            rows[model.meetings[a.meeting_id].committee_id].append(a)
+    records = []
+    for committee_id, member_rows in sorted(rows.items()):
+        substituted = [a for a in member_rows
+                       if a.status != "present" and (a.meeting_id, person.person_id) in replaced]
+        counted = [a for a in member_rows if a not in substituted]
+        not_recorded = sum(
+            1 for m in model.meetings_by_committee[committee_id]
+            if m.status == "held" and not model.attendance_at(m.meeting_id)
+        )
+        records.append(AttendanceRecord(
+            committee=model.committees[committee_id],
+            attended=sum(a.status == "present" for a in counted),
+            apologies=sum(a.status == "apologies" for a in counted),
+            absent=sum(a.status == "absent" for a in counted),
+            substituted=len(substituted),
+            not_recorded=not_recorded,
+        ))
+    return records
+
+
+def pages(inputs: Inputs) -> Iterator[Page]:
+    model = inputs.model
+    for person in model.people.values():
+        rows = sorted(model.attendance_by_person.get(person.person_id, ()),
+                      key=lambda a: model.meetings[a.meeting_id].date, reverse=True)
+        yield Page(
+            f"people/{person.person_id}/index.html",
+            "person.html",
+            person.display_name,
+            {
+                "person": person,
+                "council": model.councils.get(person.council_id or ""),
+                "rows": rows,
+                "meetings": model.meetings,
+                "committees": model.committees,
+                "people": model.people,
+                "records": attendance_records(model, person),
+                "roles": sorted({a.role for a in rows}),
+            },
+        )
+    kinds = defaultdict(list)
+    for person in sorted(model.people.values(), key=lambda p: _surname_key(p.name)):
+        kinds[person.kind].append(person)
+    yield Page("people/index.html", "people_index.html", "People",
+               {"kinds": [(k, kinds[k]) for k in ("councillor", "co-optee", "officer", "guest")
+                          if kinds[k]]})
+
+
+def _surname_key(name: str) -> tuple[str, str]:
+    parts = name.split()
+    return (parts[-1].lower() if parts else "", name.lower())

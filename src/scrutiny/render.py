@@ -1,0 +1,118 @@
+"""One Jinja2 environment for the whole site: autoescaped, strict, site templates first."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from jinja2 import (
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    PackageLoader,
+    StrictUndefined,
+    TemplateNotFound,
+)
+
+from scrutiny.config import SiteConfig
+from scrutiny.problems import Problem, ProjectError
+
+
+@dataclass(frozen=True)
+class Page:
+    """One HTML page: where it goes, which template draws it, and what it shows."""
+
+    path: str
+    template: str
+    title: str
+    context: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class File:
+    """Any other output file (JSON, CSV, feeds, calendars), already as bytes."""
+
+    path: str
+    data: bytes
+
+
+def root_prefix(path: str) -> str:
+    """Relative path from a page back to the site root, so links work at any sub-path."""
+    depth = path.count("/")
+    return "../" * depth if depth else "./"
+
+
+def long_date(value: dt.date | None) -> str:
+    return f"{value:%A} {value.day} {value:%B %Y}" if value else ""
+
+
+def short_date(value: dt.date | None) -> str:
+    return f"{value.day} {value:%b %Y}" if value else ""
+
+
+def clock(value: dt.time | None) -> str:
+    """GOV.UK style times: 2pm, 10:30am, midday."""
+    if value is None:
+        return ""
+    if value.hour == 12 and value.minute == 0:
+        return "midday"
+    hour = value.hour % 12 or 12
+    suffix = "am" if value.hour < 12 else "pm"
+    return f"{hour}{suffix}" if value.minute == 0 else f"{hour}:{value.minute:02d}{suffix}"
+
+
+def number(value: float | int | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return f"{value:,}" if isinstance(value, int) else f"{value:,.10g}"
+
+
+def split_list(value: str | None) -> list[str]:
+    return [part.strip() for part in (value or "").split(";") if part.strip()]
+
+
+def make_environment(site_templates: Path, config: SiteConfig) -> Environment:
+    env = Environment(
+        loader=ChoiceLoader([FileSystemLoader(str(site_templates)),
+                             PackageLoader("scrutiny", "templates")]),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(long_date=long_date, short_date=short_date, clock=clock, number=number,
+                       split_list=split_list)
+    env.globals["site"] = config
+    return env
+
+
+def check_templates(env: Environment, names: set[str], shown_dir: str) -> None:
+    """Fail early, naming the template, when one a page needs is missing or broken."""
+    problems = []
+    for name in sorted(names):
+        try:
+            env.get_template(name)
+        except TemplateNotFound as exc:
+            problems.append(Problem(f"{shown_dir}/{name}", None, None,
+                                    f"template not found: {exc.name}",
+                                    "Check the name in the {% extends %} or {% include %} line, "
+                                    "or delete your override to use the built-in one.",
+                                    "template"))
+        except Exception as exc:  # a syntax error in a council's template override
+            line = getattr(exc, "lineno", None)
+            problems.append(Problem(f"{shown_dir}/{name}", line, None,
+                                    f"template error: {exc}", "", "template"))
+    if problems:
+        raise ProjectError(problems)
+
+
+def render_page(env: Environment, page: Page) -> bytes:
+    template = env.get_template(page.template)
+    html = template.render(page=page, root=root_prefix(page.path), **page.context)
+    return html.encode("utf-8")

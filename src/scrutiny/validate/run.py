@@ -1,0 +1,54 @@
+"""Run every check over a project and collect all the problems, not just the first."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from scrutiny.config import SiteConfig, load_config
+from scrutiny.package import DataPackage, load_package
+from scrutiny.problems import Problem
+from scrutiny.project import Project
+from scrutiny.validate.rules import check_rules
+from scrutiny.validate.structure import CsvText, read_csv
+from scrutiny.validate.tables import Rows, check_tables, frictionless_problems
+
+
+@dataclass(frozen=True)
+class Validated:
+    config: SiteConfig
+    package: DataPackage
+    rows: Rows
+    problems: tuple[Problem, ...]
+
+    @property
+    def valid(self) -> bool:
+        return not self.problems
+
+
+def validate_project(project: Project) -> Validated:
+    """Validate everything; raises ProjectError when the project itself can't be read."""
+    config = load_config(project.site_yaml, project.relative(project.site_yaml))
+    package = load_package(project)
+    shown = {t.name: project.relative(t.path) for t in package.tables}
+    texts: dict[str, CsvText] = {}
+    problems: list[Problem] = []
+    for table in package.tables:
+        text, found = read_csv(table, shown[table.name])
+        problems += found
+        if text is not None:
+            texts[table.name] = text
+    rows, typed_problems = check_tables(package, texts, shown)
+    if typed_problems and not problems:
+        typed_problems = _prefer_frictionless(
+            frictionless_problems(package, texts, shown), typed_problems
+        )
+    problems += typed_problems
+    if not problems:
+        problems += check_rules(project, package, rows, shown)
+    return Validated(config, package, rows, tuple(sorted(set(problems))))
+
+
+def _prefer_frictionless(reference: list[Problem], fast: list[Problem]) -> list[Problem]:
+    """frictionless's report, plus anything only the fast pass saw (never fewer problems)."""
+    covered = {(p.path, p.line, p.field) for p in reference}
+    return reference + [p for p in fast if (p.path, p.line, p.field) not in covered]

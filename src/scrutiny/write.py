@@ -1,0 +1,87 @@
+"""Write the site atomically: build into a fresh directory beside the output, swap it in.
+
+A build that fails or is killed leaves the previous output exactly as it was. The swap uses
+Linux's renameat2(RENAME_EXCHANGE) when available, so the output path never stops existing;
+elsewhere it falls back to two renames, and the next build repairs an interrupted swap.
+Leftover temporary directories from killed builds are removed at the start of the next build.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import os
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+TMP_PREFIX = ".scrutiny-tmp-"
+OLD_PREFIX = ".scrutiny-old-"
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def _siblings(out: Path, prefix: str) -> list[Path]:
+    if not out.parent.is_dir():
+        return []
+    return [p for p in out.parent.iterdir() if p.name.startswith(f"{prefix}{out.name}-")]
+
+
+def recover(out: Path) -> None:
+    """Undo what a killed build left: restore an output half-swapped, drop temp trees."""
+    olds = _siblings(out, OLD_PREFIX)
+    if not out.exists() and olds:
+        olds[0].rename(out)
+        olds = olds[1:]
+    for leftover in _siblings(out, TMP_PREFIX) + olds:
+        shutil.rmtree(leftover, ignore_errors=True)
+
+
+@contextmanager
+def atomic_directory(out: Path) -> Iterator[Path]:
+    """Yield an empty directory to build into; on success it replaces `out` in one step."""
+    out = out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    recover(out)
+    tmp = out.parent / f"{TMP_PREFIX}{out.name}-{os.getpid()}"
+    tmp.mkdir()
+    try:
+        yield tmp
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    _swap_in(tmp, out)
+
+
+def _swap_in(tmp: Path, out: Path) -> None:
+    if out.exists() and _exchange(tmp, out):
+        shutil.rmtree(tmp, ignore_errors=True)  # tmp now holds the previous site
+        return
+    old = out.parent / f"{OLD_PREFIX}{out.name}-{os.getpid()}"
+    if out.exists():
+        out.rename(old)
+    tmp.rename(out)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    libc_name = ctypes.util.find_library("c")
+    if not libc_name:
+        return False
+    libc = ctypes.CDLL(libc_name, use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is None:
+        return False
+    result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
+    return result == 0
+
+
+def safe_join(root: Path, relative: str) -> Path:
+    """The output path for a page, refusing anything that would land outside the site."""
+    if relative.startswith(("/", "\\")) or ".." in Path(relative).parts or "\x00" in relative:
+        raise ValueError(f"unsafe output path: {relative!r}")
+    path = root / relative
+    if not path.resolve().is_relative_to(root.resolve()):
+        raise ValueError(f"unsafe output path: {relative!r}")
+    return path

@@ -40,7 +40,7 @@ def main() -> int:
                     old = merged[k]
                     for h in header:
                         new = row.get(h, "") or ""
-                        if not old[h]:
+                        if not old[h] or (h == "status" and new == "held"):
                             old[h] = new
                         elif new and new != old[h] and h not in ("source", "note"):
                             print(f"{name} {k} {h}: kept {old[h]!r}, other {new!r} ({path.parent.name})",

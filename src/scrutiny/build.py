@@ -10,7 +10,7 @@ from pathlib import Path
 
 from scrutiny.documents import load_folder
 from scrutiny.model import Model
-from scrutiny.pages import collect
+from scrutiny.pages import POSTPROCESS, collect
 from scrutiny.pages.inputs import Inputs
 from scrutiny.problems import InvalidData
 from scrutiny.project import PACKAGE_DIR, Project
@@ -57,6 +57,8 @@ def build(project: Project, out: Path | None = None) -> BuildResult:
             _write(tmp, page.path, render_page(env, page))
         for file in (o for o in outputs if isinstance(o, File)):
             _write(tmp, file.path, file.data)
+        for step in POSTPROCESS:
+            step(inputs, tmp)
     return BuildResult(out, len(pages), len(outputs) - len(pages))
 
 

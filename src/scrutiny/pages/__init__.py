@@ -6,6 +6,7 @@ Adding a family means adding one module here, listing it in FAMILIES, and its te
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from pathlib import Path
 
 from scrutiny.pages import committees, content, home, meetings, people
 from scrutiny.pages.inputs import Inputs
@@ -20,6 +21,9 @@ FAMILIES: tuple[Family, ...] = (
     people.pages,
     content.pages,
 )
+
+# Steps that run on the written site before it is swapped in (e.g. the search index).
+POSTPROCESS: tuple[Callable[[Inputs, Path], None], ...] = ()
 
 
 def collect(inputs: Inputs) -> list[Page | File]:

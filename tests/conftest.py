@@ -1,0 +1,54 @@
+"""Shared fixtures: the example project, a small valid project, and built sites."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).parent / "fixtures"
+MINIMAL = FIXTURES / "minimal"
+BUILD_EPOCH = "1700000000"  # 2023-11-14: builds in tests are 'as at' a fixed date
+
+
+def run_scrutiny(*args: str | Path, cwd: Path | None = None,
+                 env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the real command line in a subprocess, as an officer or CI would."""
+    environment = {**os.environ, "SOURCE_DATE_EPOCH": BUILD_EPOCH, **(env or {})}
+    return subprocess.run([sys.executable, "-m", "scrutiny", *map(str, args)], cwd=cwd,
+                          capture_output=True, text=True, env=environment, timeout=600)
+
+
+def copy_project(source: Path, target: Path) -> Path:
+    """A copy of a project's inputs (not its build output or caches)."""
+    shutil.copytree(source, target, ignore=shutil.ignore_patterns(
+        "_site", ".cache", ".venv", "node_modules", ".git", "staging", "tests", "benchmarks",
+        "__pycache__", "*.egg-info"))
+    return target
+
+
+@pytest.fixture
+def minimal(tmp_path: Path) -> Path:
+    return copy_project(MINIMAL, tmp_path / "project")
+
+
+@pytest.fixture(scope="session")
+def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example project built once for the whole test session."""
+    out = tmp_path_factory.mktemp("example") / "_site"
+    result = run_scrutiny("build", ROOT, "--out", out)
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+@pytest.fixture(scope="session")
+def minimal_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("minimal") / "_site"
+    result = run_scrutiny("build", MINIMAL, "--out", out)
+    assert result.returncode == 0, result.stderr
+    return out

@@ -41,7 +41,8 @@ def load_inputs(project: Project) -> Inputs:
     minutes = load_folder(project, project.minutes)
     reports = load_folder(project, project.reports)
     pages = tuple(load_folder(project, project.pages).values())
-    return Inputs(validated.config, Model(validated.rows), minutes, reports, pages, build_date())
+    return Inputs(validated.config, Model(validated.rows), minutes, reports, pages, build_date(),
+                  project.cache / "charts")
 
 
 def build(project: Project, out: Path | None = None) -> BuildResult:

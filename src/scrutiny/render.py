@@ -19,6 +19,7 @@ from jinja2 import (
 
 from scrutiny.config import SiteConfig
 from scrutiny.problems import Problem, ProjectError
+from scrutiny.units import number, with_unit
 
 
 @dataclass(frozen=True)
@@ -64,14 +65,6 @@ def clock(value: dt.time | None) -> str:
     return f"{hour}{suffix}" if value.minute == 0 else f"{hour}:{value.minute:02d}{suffix}"
 
 
-def number(value: float | int | None) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return f"{value:,}" if isinstance(value, int) else f"{value:,.10g}"
-
-
 def split_list(value: str | None) -> list[str]:
     return [part.strip() for part in (value or "").split(";") if part.strip()]
 
@@ -87,7 +80,7 @@ def make_environment(site_templates: Path, config: SiteConfig) -> Environment:
         keep_trailing_newline=True,
     )
     env.filters.update(long_date=long_date, short_date=short_date, clock=clock, number=number,
-                       split_list=split_list)
+                       split_list=split_list, with_unit=with_unit)
     env.globals["site"] = config
     return env
 

@@ -8,7 +8,15 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from scrutiny.pages import committees, content, home, meetings, people
+from scrutiny.pages import (
+    committees,
+    content,
+    home,
+    indicators,
+    meetings,
+    people,
+    recommendations,
+)
 from scrutiny.pages.inputs import Inputs
 from scrutiny.render import File, Page
 
@@ -20,6 +28,8 @@ FAMILIES: tuple[Family, ...] = (
     committees.pages,
     people.pages,
     content.pages,
+    indicators.pages,
+    recommendations.pages,
 )
 
 # Steps that run on the written site before it is swapped in (e.g. the search index).

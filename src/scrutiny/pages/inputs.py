@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from pathlib import Path
 
 from scrutiny.config import SiteConfig
 from scrutiny.model import Meeting, Model
@@ -28,6 +29,7 @@ class Inputs:
     reports: dict[str, Doc]
     pages: tuple[Doc, ...]
     today: dt.date
+    chart_cache: Path | None = None
 
     def upcoming(self) -> list[Meeting]:
         return [m for m in self.model.meetings.values()

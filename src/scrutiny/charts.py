@@ -1,0 +1,117 @@
+"""Indicator charts: Altair specs rendered to SVG at build time by vl-convert (offline).
+
+Every series is told apart by colour AND line style AND marker shape, colours keep at least
+3:1 contrast on white, and the SVG gets role="img", a <title> and a <desc> (vl-convert drops
+the spec's description). Rendering is cached by a hash of the spec, so an unchanged chart is
+never rendered twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Sequence
+from html import escape
+from pathlib import Path
+
+import altair as alt
+import vl_convert
+
+from scrutiny.model import Indicator, Observation
+from scrutiny.units import UNIT_NAMES
+
+# label, colour (contrast on white), dash pattern, point shape
+SERIES_STYLE = {
+    "actual": ("Actual", "#1d70b8", [1, 0], "circle"),
+    "target": ("Target", "#0b0c0c", [6, 4], "square"),
+    "baseline": ("Baseline", "#6f4e00", [2, 3], "diamond"),
+    "statistical-neighbours": ("Statistical neighbours", "#b3261e", [8, 3, 2, 3], "triangle-up"),
+    "england-average": ("England average", "#4c2c92", [3, 3], "triangle-down"),
+    "regional-average": ("Regional average", "#00703c", [10, 2], "cross"),
+}
+WIDTH, HEIGHT = 280, 190
+
+
+def chart_spec(indicator: Indicator, observations: Sequence[Observation]) -> dict:
+    present = [s for s in SERIES_STYLE if any(o.series == s for o in observations)]
+    labels = [SERIES_STYLE[s][0] for s in present]
+    scale = {"domain": labels}
+    values = [{"date": o.period_end.isoformat(), "value": o.value,
+               "series": SERIES_STYLE[o.series][0]} for o in observations]
+    chart = alt.Chart(alt.Data(values=values)).mark_line(
+        point=alt.OverlayMarkDef(filled=True, size=70), strokeWidth=2.5
+    ).encode(
+        x=alt.X("date:T", title="Period ending",
+                axis=alt.Axis(format="%b %Y", tickCount=4, labelAngle=-35, labelOverlap=True)),
+        y=alt.Y("value:Q", title=UNIT_NAMES.get(indicator.unit, indicator.unit).capitalize(),
+                scale=alt.Scale(zero=indicator.unit in ("percent", "count")),
+                axis=alt.Axis(tickCount=5, format=",~r")),
+        color=alt.Color("series:N", scale=alt.Scale(
+            **scale, range=[SERIES_STYLE[s][1] for s in present]),
+            legend=alt.Legend(title=None, orient="bottom", direction="vertical",
+                              symbolStrokeWidth=2.5, symbolSize=120)),
+        strokeDash=alt.StrokeDash("series:N", scale=alt.Scale(
+            **scale, range=[SERIES_STYLE[s][2] for s in present]), legend=None),
+        shape=alt.Shape("series:N", scale=alt.Scale(
+            **scale, range=[SERIES_STYLE[s][3] for s in present]), legend=None),
+    ).properties(width=WIDTH, height=HEIGHT, background="#ffffff")
+    spec = chart.configure_axis(labelFontSize=13, titleFontSize=13, labelColor="#0b0c0c",
+                                titleColor="#0b0c0c", gridColor="#dddddd",
+                                domainColor="#505a5f", tickColor="#505a5f"
+                                ).configure_legend(labelFontSize=13, labelColor="#0b0c0c"
+                                ).configure_view(stroke=None).to_dict()
+    spec.pop("$schema", None)
+    return spec
+
+
+def render_svg(spec: dict, cache_dir: Path | None) -> str:
+    key = hashlib.sha256(
+        (json.dumps(spec, sort_keys=True) + vl_convert.__version__).encode()
+    ).hexdigest()
+    cached = cache_dir / f"{key}.svg" if cache_dir else None
+    if cached and cached.exists():
+        return cached.read_text(encoding="utf-8")
+    svg = vl_convert.vegalite_to_svg(spec)
+    if cached:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cached.with_suffix(".tmp")
+        tmp.write_text(svg, encoding="utf-8")
+        tmp.replace(cached)
+    return svg
+
+
+def accessible_svg(svg: str, element_id: str, title: str, desc: str) -> str:
+    """Give the SVG an accessible name and description, and let it scale to its container."""
+    svg = re.sub(r"<\?xml[^>]*>\s*", "", svg)
+    opening = re.match(r"<svg\b[^>]*>", svg)
+    if opening is None:
+        raise ValueError("not an SVG document")
+    tag = opening.group(0)
+    tag = re.sub(r'\s(width|height)="[^"]*"', "", tag)
+    tag = tag[:-1] + (f' role="img" aria-labelledby="{element_id}-title {element_id}-desc"'
+                      f' id="{element_id}" class="chart" focusable="false">')
+    header = (f'<title id="{element_id}-title">{escape(title)}</title>'
+              f'<desc id="{element_id}-desc">{escape(desc)}</desc>')
+    return tag + header + svg[opening.end():]
+
+
+def indicator_chart(indicator: Indicator, observations: Sequence[Observation], desc: str,
+                    cache_dir: Path | None) -> str:
+    svg = render_svg(chart_spec(indicator, observations), cache_dir)
+    return accessible_svg(svg, f"chart-{indicator.indicator_id}",
+                          f"Chart: {indicator.name}", desc)
+
+
+def sparkline(values: Sequence[float], label: str, width: int = 80, height: int = 24) -> str:
+    """A tiny trend line for the index; the values are also given as text beside it."""
+    low, high = min(values), max(values)
+    span = (high - low) or 1
+    step = width / (len(values) - 1)
+    points = " ".join(
+        f"{i * step:.1f},{height - 2 - (v - low) / span * (height - 4):.1f}"
+        for i, v in enumerate(values)
+    )
+    return (f'<svg class="sparkline" role="img" aria-label="{escape(label)}" '
+            f'viewBox="0 0 {width} {height}" width="{width}" height="{height}">'
+            f'<polyline fill="none" stroke="#1d70b8" stroke-width="2" points="{points}"/></svg>')

@@ -1,0 +1,85 @@
+"""Indicator pages with charts and summaries, the indicators index and per-indicator CSVs."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from scrutiny.charts import indicator_chart, sparkline
+from scrutiny.model import Indicator, Model, Observation
+from scrutiny.pages.inputs import Inputs
+from scrutiny.render import File, Page
+from scrutiny.summaries import TargetStatus, series, summary, target_status
+from scrutiny.typed import to_json
+
+OBSERVATION_FIELDS = ("indicator_id", "period_end", "series", "value", "period_label", "note",
+                      "source")
+
+
+@dataclass(frozen=True)
+class IndicatorView:
+    indicator: Indicator
+    observations: tuple[Observation, ...]
+    summary: str
+    status: TargetStatus
+
+    @property
+    def latest(self) -> Observation | None:
+        actuals = series(self.observations, "actual")
+        return actuals[-1] if actuals else None
+
+    @property
+    def trend(self) -> list[float]:
+        return [o.value for o in series(self.observations, "actual")]
+
+
+def view(model: Model, indicator: Indicator) -> IndicatorView:
+    observations = model.observations_by_indicator.get(indicator.indicator_id, ())
+    return IndicatorView(indicator, observations, summary(indicator, observations),
+                         target_status(indicator, observations))
+
+
+def observations_csv(observations: tuple[Observation, ...]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(OBSERVATION_FIELDS)
+    for o in observations:
+        writer.writerow(["" if (v := to_json(getattr(o, f))) is None else v
+                         for f in OBSERVATION_FIELDS])
+    return buffer.getvalue().encode("utf-8")
+
+
+def pages(inputs: Inputs) -> Iterator[Page | File]:
+    model = inputs.model
+    views = [view(model, indicator) for indicator in model.indicators.values()]
+    for v in views:
+        ind = v.indicator
+        chart = None
+        if len(v.observations) > 1:
+            chart = indicator_chart(ind, v.observations, v.summary, inputs.chart_cache)
+        yield Page(f"indicators/{ind.indicator_id}/index.html", "indicator.html", ind.name, {
+            "v": v,
+            "council": model.councils[ind.council_id],
+            "chart": chart,
+        })
+        yield File(f"indicators/{ind.indicator_id}/observations.csv",
+                   observations_csv(v.observations))
+    groups: dict[str, dict[str, list[IndicatorView]]] = defaultdict(lambda: defaultdict(list))
+    for v in sorted(views, key=lambda v: (v.indicator.theme, v.indicator.name)):
+        groups[v.indicator.council_id][v.indicator.theme].append(v)
+    yield Page("indicators/index.html", "indicators_index.html", "Performance indicators", {
+        "groups": [(model.councils[c], sorted(themes.items()))
+                   for c, themes in sorted(groups.items())],
+        "sparkline": sparkline,
+        "counts": _status_counts(views),
+    })
+
+
+def _status_counts(views: list[IndicatorView]) -> dict[str, int]:
+    counts = {"met": 0, "not met": 0, "no target": 0}
+    for v in views:
+        counts[v.status.status] += 1
+    return counts

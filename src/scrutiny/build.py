@@ -42,7 +42,7 @@ def load_inputs(project: Project) -> Inputs:
     reports = load_folder(project, project.reports)
     pages = tuple(load_folder(project, project.pages).values())
     return Inputs(validated.config, Model(validated.rows), minutes, reports, pages, build_date(),
-                  project.cache / "charts")
+                  project.cache / "charts", validated.package, validated.rows)
 
 
 def build(project: Project, out: Path | None = None) -> BuildResult:

@@ -9,7 +9,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from scrutiny import __version__
+from scrutiny import __version__, officer
 from scrutiny.build import build
 from scrutiny.problems import InvalidData, ProjectError, format_problems
 from scrutiny.project import Project
@@ -42,6 +42,7 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("project", nargs="?", default=".", help="project folder (default: .)")
     serve.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
     serve.add_argument("--out", type=Path, help="output folder (default: PROJECT/_site)")
+    officer.add_parser(commands)
     return parser
 
 
@@ -54,6 +55,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "validate":
             return _validate(project, args.format)
+        if args.command == "new":
+            return officer.run(project, args)
         result = build(project, args.out)
         print(f"Built {result.pages} pages and {result.files} files into {result.out}")
         if args.command == "serve":

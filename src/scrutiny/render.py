@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +17,8 @@ from jinja2 import (
     StrictUndefined,
     TemplateNotFound,
 )
+
+from markupsafe import Markup
 
 from scrutiny.config import SiteConfig
 from scrutiny.problems import Problem, ProjectError
@@ -65,6 +68,13 @@ def clock(value: dt.time | None) -> str:
     return f"{hour}{suffix}" if value.minute == 0 else f"{hour}:{value.minute:02d}{suffix}"
 
 
+def json_script(value: Any) -> Markup:
+    """JSON safe to place inside <script type="application/ld+json">: <, > and & escaped."""
+    text = json.dumps(value, ensure_ascii=False, sort_keys=False, indent=1)
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return Markup(text)
+
+
 def split_list(value: str | None) -> list[str]:
     return [part.strip() for part in (value or "").split(";") if part.strip()]
 
@@ -80,7 +90,7 @@ def make_environment(site_templates: Path, config: SiteConfig) -> Environment:
         keep_trailing_newline=True,
     )
     env.filters.update(long_date=long_date, short_date=short_date, clock=clock, number=number,
-                       split_list=split_list, with_unit=with_unit)
+                       split_list=split_list, with_unit=with_unit, json_script=json_script)
     env.globals["site"] = config
     return env
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from scrutiny.pages import (
     committees,
     content,
+    data,
     home,
     indicators,
     meetings,
@@ -30,6 +31,7 @@ FAMILIES: tuple[Family, ...] = (
     content.pages,
     indicators.pages,
     recommendations.pages,
+    data.pages,
 )
 
 # Steps that run on the written site before it is swapped in (e.g. the search index).

@@ -8,6 +8,8 @@ from pathlib import Path
 
 from scrutiny.config import SiteConfig
 from scrutiny.model import Meeting, Model
+from scrutiny.package import DataPackage
+from scrutiny.validate.tables import Rows
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,8 @@ class Inputs:
     pages: tuple[Doc, ...]
     today: dt.date
     chart_cache: Path | None = None
+    package: DataPackage | None = None
+    rows: Rows | None = None
 
     def upcoming(self) -> list[Meeting]:
         return [m for m in self.model.meetings.values()

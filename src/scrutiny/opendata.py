@@ -1,0 +1,198 @@
+"""The published data package: descriptor, JSON downloads, zip, and DCAT catalogue.
+
+`datapackage.json` inlines every schema with its foreign keys, and records each CSV's byte size
+and SHA-256 hash, so `frictionless validate` on the published package checks integrity too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import json
+import zipfile
+from dataclasses import dataclass
+from typing import Any
+
+from scrutiny.config import SiteConfig
+from scrutiny.package import DataPackage, Table
+from scrutiny.typed import to_json
+from scrutiny.validate.tables import Rows
+
+ZIP_NAME = "scrutiny-data.zip"
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+
+
+@dataclass(frozen=True)
+class TableFacts:
+    """What the catalogue says about one table."""
+
+    table: Table
+    csv: bytes
+    rows: int
+    start: dt.date | None
+    end: dt.date | None
+    sources: tuple[str, ...]
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.csv).hexdigest()
+
+
+def table_facts(package: DataPackage, rows: Rows) -> list[TableFacts]:
+    facts = []
+    for table in package.tables:
+        records = rows.get(table.name, [])
+        dates = [r[f.name] for r in records for f in table.fields
+                 if f.type == "date" and r.get(f.name) is not None]
+        sources = sorted({str(r["source"]).split(":")[0] for r in records if r.get("source")})
+        facts.append(TableFacts(table, table.path.read_bytes(), len(records),
+                                min(dates, default=None), max(dates, default=None),
+                                tuple(sources)))
+    return facts
+
+
+def records_json(table: Table, records: list[dict[str, Any]]) -> bytes:
+    names = table.field_names
+    data = [{n: to_json(r[n]) for n in names} for r in records]
+    return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+def licence_descriptor(config: SiteConfig) -> dict[str, str]:
+    return {"name": config.licence.id, "path": config.licence.url, "title": config.licence.name}
+
+
+def descriptor(config: SiteConfig, package: DataPackage, facts: list[TableFacts]) -> dict:
+    source = package.descriptor
+    resources = []
+    for f in facts:
+        schema = {k: v for k, v in f.table.schema.items() if not (k == "foreignKeys" and not v)}
+        resources.append({
+            "name": f.table.name,
+            "path": f"{f.table.name}.csv",
+            "title": f.table.title,
+            "description": f.table.description,
+            "format": "csv",
+            "mediatype": "text/csv",
+            "encoding": "utf-8",
+            "bytes": len(f.csv),
+            "hash": f"sha256:{f.sha256}",
+            "schema": schema,
+            "sources": [{"title": s} for s in f.sources],
+            "licenses": [licence_descriptor(config)],
+        })
+    return _without_empty({
+        "name": source.get("name", "scrutiny-records"),
+        "title": source.get("title", config.title),
+        "description": source.get("description", config.description),
+        "homepage": config.base_url,
+        "licenses": [licence_descriptor(config)],
+        "contributors": [{"title": config.publisher, "role": "publisher",
+                          "email": config.contact_email}],
+        "resources": resources,
+    })
+
+
+def _without_empty(data: dict) -> dict:
+    return {k: v for k, v in data.items() if v not in (None, "", [])}
+
+
+def zip_bytes(files: dict[str, bytes]) -> bytes:
+    """A zip whose bytes depend only on its contents (fixed dates, sorted names)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name in sorted(files):
+            info = zipfile.ZipInfo(name, ZIP_DATE)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, files[name])
+    return buffer.getvalue()
+
+
+def absolute(config: SiteConfig, path: str) -> str:
+    return f"{config.base_url}{path}" if config.base_url else path
+
+
+def dcat_catalog(config: SiteConfig, package: DataPackage, facts: list[TableFacts]) -> dict:
+    """A DCAT-AP style catalogue of the tables, as JSON-LD."""
+    publisher = {"@type": "foaf:Agent", "foaf:name": config.publisher,
+                 "foaf:mbox": f"mailto:{config.contact_email}"}
+    datasets = []
+    for f in facts:
+        name = f.table.name
+        dataset = {
+            "@id": absolute(config, f"data/{name}/"),
+            "@type": "dcat:Dataset",
+            "dct:identifier": name,
+            "dct:title": f.table.title,
+            "dct:description": f.table.description,
+            "dct:publisher": publisher,
+            "dct:license": {"@id": config.licence.url},
+            "dcat:landingPage": {"@id": absolute(config, f"data/{name}/")},
+            "dcat:keyword": ["scrutiny", "children's services", name.replace("_", " ")],
+            "dcat:distribution": [
+                _distribution(config, f"data/{name}.csv", "text/csv", "CSV", len(f.csv)),
+                _distribution(config, f"data/{name}.json", "application/json", "JSON", None),
+            ],
+        }
+        if f.start and f.end:
+            dataset["dct:temporal"] = {"@type": "dct:PeriodOfTime",
+                                       "dcat:startDate": f.start.isoformat(),
+                                       "dcat:endDate": f.end.isoformat()}
+        datasets.append(dataset)
+    return {
+        "@context": {"dcat": "http://www.w3.org/ns/dcat#", "dct": "http://purl.org/dc/terms/",
+                     "foaf": "http://xmlns.com/foaf/0.1/"},
+        "@id": absolute(config, "data/catalog.jsonld"),
+        "@type": "dcat:Catalog",
+        "dct:title": f"{config.title}: open data",
+        "dct:description": config.description or package.descriptor.get("description", ""),
+        "dct:publisher": publisher,
+        "dct:license": {"@id": config.licence.url},
+        "dct:language": config.language,
+        "foaf:homepage": {"@id": absolute(config, "data/")},
+        "dcat:dataset": datasets,
+    }
+
+
+def _distribution(config: SiteConfig, path: str, media: str, fmt: str,
+                  size: int | None) -> dict:
+    dist = {"@type": "dcat:Distribution", "dcat:downloadURL": {"@id": absolute(config, path)},
+            "dcat:accessURL": {"@id": absolute(config, path)}, "dcat:mediaType": media,
+            "dct:format": fmt, "dct:license": {"@id": config.licence.url}}
+    if size is not None:
+        dist["dcat:byteSize"] = size
+    return dist
+
+
+def schema_org_dataset(config: SiteConfig, facts: TableFacts) -> dict:
+    """schema.org Dataset markup for a table's page, for dataset search engines."""
+    name = facts.table.name
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Dataset",
+        "name": f"{facts.table.title} ({config.title})",
+        "description": facts.table.description or facts.table.title,
+        "url": absolute(config, f"data/{name}/"),
+        "license": config.licence.url,
+        "isAccessibleForFree": True,
+        "creator": {"@type": "Organization", "name": config.publisher,
+                    "email": config.contact_email},
+        "publisher": {"@type": "Organization", "name": config.publisher},
+        "inLanguage": config.language,
+        "variableMeasured": [f.name for f in facts.table.fields],
+        "distribution": [
+            {"@type": "DataDownload", "encodingFormat": "text/csv",
+             "contentUrl": absolute(config, f"data/{name}.csv")},
+            {"@type": "DataDownload", "encodingFormat": "application/json",
+             "contentUrl": absolute(config, f"data/{name}.json")},
+        ],
+    }
+    if facts.start and facts.end:
+        data["temporalCoverage"] = f"{facts.start.isoformat()}/{facts.end.isoformat()}"
+    return data
+
+
+def without_line(record: dict[str, Any]) -> dict[str, Any]:
+    """A typed row without the loader's bookkeeping (the CSV line it came from)."""
+    return {k: v for k, v in record.items() if k != "_line"}

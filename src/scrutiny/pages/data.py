@@ -1,0 +1,95 @@
+"""The open-data section: a catalogue page, one page per table, and every download."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from scrutiny.opendata import (
+    ZIP_NAME,
+    dcat_catalog,
+    descriptor,
+    records_json,
+    schema_org_dataset,
+    table_facts,
+    zip_bytes,
+    without_line,
+)
+from scrutiny.package import DataPackage, Field, Table
+from scrutiny.pages.inputs import Inputs
+from scrutiny.render import File, Page
+
+PREVIEW_ROWS = 10
+
+
+@dataclass(frozen=True)
+class FieldDoc:
+    field: Field
+    constraints: list[str]
+    is_key: bool
+    joins_to: list[str]
+
+
+def constraint_words(field: Field) -> list[str]:
+    c = field.constraints
+    words = ["required" if c.get("required") else "optional"]
+    if "enum" in c:
+        words.append("one of: " + ", ".join(c["enum"]))
+    if "pattern" in c:
+        words.append(f"pattern {c['pattern']}")
+    if "minimum" in c:
+        words.append(f"minimum {c['minimum']}")
+    if "maximum" in c:
+        words.append(f"maximum {c['maximum']}")
+    if field.type == "date":
+        words.append("format YYYY-MM-DD")
+    if field.type == "time":
+        words.append("format HH:MM:SS")
+    return words
+
+
+def field_docs(table: Table) -> list[FieldDoc]:
+    docs = []
+    for field in table.fields:
+        joins = [f"{fk.resource}.{', '.join(fk.reference_fields)}" for fk in table.foreign_keys
+                 if field.name in fk.fields]
+        docs.append(FieldDoc(field, constraint_words(field), field.name in table.primary_key,
+                             joins))
+    return docs
+
+
+def _json_bytes(data: object) -> bytes:
+    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def pages(inputs: Inputs) -> Iterator[Page | File]:
+    package: DataPackage | None = inputs.package
+    if package is None or inputs.rows is None:
+        return
+    config = inputs.config
+    facts = table_facts(package, inputs.rows)
+    package_json = _json_bytes(descriptor(config, package, facts))
+    downloads = {"datapackage.json": package_json}
+    for f in facts:
+        name = f.table.name
+        records = [without_line(r) for r in inputs.rows.get(name, [])]
+        json_bytes = records_json(f.table, records)
+        downloads[f"{name}.csv"] = f.csv
+        yield File(f"data/{name}.csv", f.csv)
+        yield File(f"data/{name}.json", json_bytes)
+        yield Page(f"data/{name}/index.html", "dataset.html", f"{f.table.title} data", {
+            "facts": f,
+            "fields": field_docs(f.table),
+            "preview": records[:PREVIEW_ROWS],
+            "json_size": len(json_bytes),
+            "jsonld": schema_org_dataset(config, f),
+        })
+    yield File("data/datapackage.json", package_json)
+    zipped = zip_bytes(downloads)
+    yield File(f"data/{ZIP_NAME}", zipped)
+    yield File("data/catalog.jsonld", _json_bytes(dcat_catalog(config, package, facts)))
+    yield Page("data/index.html", "data_index.html", "Open data", {
+        "facts": facts, "zip_name": ZIP_NAME, "zip_size": len(zipped),
+        "package_size": len(package_json),
+    })

@@ -17,6 +17,7 @@ from scrutiny.pages import (
     meetings,
     people,
     recommendations,
+    twins,
 )
 from scrutiny.pages.inputs import Inputs
 from scrutiny.render import File, Page
@@ -32,6 +33,7 @@ FAMILIES: tuple[Family, ...] = (
     indicators.pages,
     recommendations.pages,
     data.pages,
+    twins.pages,
 )
 
 # Steps that run on the written site before it is swapped in (e.g. the search index).

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from scrutiny.pages import indicators, recommendations
 from scrutiny.pages.inputs import Inputs
 from scrutiny.render import Page
 
 
 def pages(inputs: Inputs) -> Iterator[Page]:
     model = inputs.model
+    views = [indicators.view(model, i) for i in model.indicators.values()]
+    tracked = recommendations.tracked(model)
     latest_decisions = []
     for meeting in reversed(model.meetings.values()):
         decisions = model.decisions_at(meeting.meeting_id)
@@ -22,4 +25,8 @@ def pages(inputs: Inputs) -> Iterator[Page]:
         "recent": inputs.recent(),
         "latest_decisions": latest_decisions,
         "model": model,
+        "indicator_counts": indicators.status_counts(views),
+        "missed": [v for v in views if v.status.status == "not met"][:5],
+        "rag_counts": recommendations.counts(tracked),
+        "rag_labels": recommendations.RAG_LABELS,
     })

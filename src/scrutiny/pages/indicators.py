@@ -74,11 +74,11 @@ def pages(inputs: Inputs) -> Iterator[Page | File]:
         "groups": [(model.councils[c], sorted(themes.items()))
                    for c, themes in sorted(groups.items())],
         "sparkline": sparkline,
-        "counts": _status_counts(views),
+        "counts": status_counts(views),
     })
 
 
-def _status_counts(views: list[IndicatorView]) -> dict[str, int]:
+def status_counts(views: list[IndicatorView]) -> dict[str, int]:
     counts = {"met": 0, "not met": 0, "no target": 0}
     for v in views:
         counts[v.status.status] += 1

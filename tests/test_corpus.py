@@ -1,0 +1,119 @@
+"""The bad-input corpus: every case in tests/corpus/ is reported as `path:line: field: message`
+with the right exit code and no traceback, and a failed build leaves the previous site as it was.
+
+Each case is a folder of files overlaid on tests/fixtures/minimal (as in fixtures/broken/), plus
+an expected.yaml giving the exit code, the problems (every problem found must be listed, so a
+case also proves nothing spurious is reported) and optionally files to `remove` first. A case
+with exit code 0 is input that is odd but valid (a header-only table, Windows line endings).
+Two cases are generated here rather than committed: a 1 MB cell and a 100,000-row table.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import FIXTURES, copy_project, run_scrutiny
+from scrutiny.cli import main
+from scrutiny.write import OLD_PREFIX, TMP_PREFIX
+
+CORPUS = Path(__file__).parent / "corpus"
+CASES = sorted(p for p in CORPUS.iterdir() if p.is_dir())
+
+
+def overlay(case: Path, tmp_path: Path) -> Path:
+    project = copy_project(FIXTURES / "minimal", tmp_path / "project")
+    for relative in expected(case).get("remove", []):
+        target = project / relative
+        shutil.rmtree(target) if target.is_dir() else target.unlink()
+    for path in case.rglob("*"):
+        if path.is_file() and path.name != "expected.yaml":
+            target = project / path.relative_to(case)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, target)
+    return project
+
+
+def expected(case: Path) -> dict:
+    return yaml.safe_load((case / "expected.yaml").read_text(encoding="utf-8"))
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str | Path) -> tuple[int, str, str]:
+    """The command line in-process (fast); an uncaught exception fails the test outright."""
+    code = main([str(a) for a in args])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def previous_site(tmp_path: Path) -> tuple[Path, dict[str, bytes]]:
+    out = tmp_path / "site"
+    (out / "meetings").mkdir(parents=True)
+    (out / "index.html").write_text("the previous site")
+    (out / "meetings" / "index.html").write_text("previous meetings")
+    return out, snapshot(out)
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def leftovers(tmp_path: Path) -> list[str]:
+    return [p.name for p in tmp_path.iterdir() if p.name.startswith((TMP_PREFIX, OLD_PREFIX))]
+
+
+def matches(problem: dict, want: dict) -> bool:
+    return (problem["path"] == want["path"] and problem["line"] == want["line"]
+            and problem["field"] == want["field"] and want["message"] in problem["message"])
+
+
+def text_location(want: dict) -> str:
+    location = ":".join(str(x) for x in (want["path"], want["line"]) if x is not None)
+    return f"{location}: {want['field']}: " if want["field"] else f"{location}: "
+
+
+def check_case(project: Path, want: dict, tmp_path: Path, capsys) -> None:
+    code, out, err = run(capsys, "validate", project, "--format", "json")
+    assert code == want["exit_code"], out + err
+    found = json.loads(out)
+    for problem in want["problems"]:
+        assert any(matches(p, problem) for p in found), f"expected {problem} in {found}"
+    for problem in found:
+        assert any(matches(problem, w) for w in want["problems"]), f"unexpected {problem}"
+        assert problem["message"] and problem["path"]
+
+    code, out, err = run(capsys, "validate", project)
+    for problem in want["problems"]:
+        assert text_location(problem) + "" in out, out
+        line = next(li for li in out.splitlines() if li.startswith(text_location(problem)))
+        assert problem["message"] in line
+
+    site, before = previous_site(tmp_path)
+    code, out, err = run(capsys, "build", project, "--out", site)
+    assert code == want["exit_code"], out + err
+    assert "Traceback" not in out + err
+    if want["exit_code"]:
+        assert snapshot(site) == before, "a failed build changed the previous site"
+        for problem in want["problems"]:
+            assert text_location(problem) in err, err
+    else:
+        assert (site / "index.html").read_bytes() != before["index.html"]
+    assert leftovers(tmp_path) == []
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_corpus_case(case: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    check_case(overlay(case, tmp_path), expected(case), tmp_path, capsys)
+
+
+def test_corpus_is_broad() -> None:
+    """At least 30 distinct invalid cases, across site.yaml, CSVs, schemas and Markdown."""
+    invalid = [c for c in CASES if expected(c)["exit_code"]]
+    assert len(invalid) >= 30
+    touched = {Path(p["path"]).suffix or p["path"] for c in invalid for p in expected(c)["problems"]}
+    assert {".csv", ".yaml", ".md", ".html"} <= touched
+    assert {expected(c)["exit_code"] for c in CASES} == {0, 1, 2}

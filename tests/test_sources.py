@@ -1,0 +1,104 @@
+"""Every transcribed figure, resolution and attendee can be checked against its source line.
+
+For each observation, decision and attendance row of the example data, the cited line (or
+line range) of the seed document in sources/ contains the value or name as written.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+
+SOURCES = ROOT / "sources"
+CITATION = re.compile(r"^(?P<file>[0-9]{3}_[0-9a-f]{16}\.txt):(?P<first>[0-9]+)(-(?P<last>[0-9]+))?$")
+
+
+def rows(table: str) -> list[dict[str, str]]:
+    with (ROOT / "datasets" / f"{table}.csv").open(newline="", encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+@cache
+def lines(name: str) -> list[str]:
+    return (SOURCES / name).read_text(encoding="utf-8").split("\n")
+
+
+def cited_text(source: str) -> str:
+    match = CITATION.match(source)
+    assert match, f"source {source!r} is not `file.txt:LINE` or `file.txt:FIRST-LAST`"
+    first = int(match["first"])
+    last = int(match["last"] or first)
+    text = lines(match["file"])
+    assert 1 <= first <= last <= len(text), f"{source} is outside the file"
+    return "\n".join(text[first - 1 : last])
+
+
+def normalise(text: str) -> str:
+    text = text.replace("\u00a0", " ").replace("\u2019", "'").replace("\u2018", "'")
+    text = text.replace("\u201c", '"').replace("\u201d", '"').replace("**", "")
+    text = re.sub(r"(?m)^\s*(-|\*|\d+\.|[ivxlc]+[.)]|\(?[a-z0-9]+\))\s+", " ", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def number_forms(value: str) -> set[str]:
+    number = float(value)
+    forms = {value}
+    if number.is_integer():
+        forms |= {str(int(number)), f"{int(number):,}"}
+    else:
+        forms |= {f"{number:g}", f"{number:,}"}
+    return forms | {f.lstrip("-") for f in forms}
+
+
+def contains_number(text: str, value: str) -> bool:
+    text = text.replace("\u00a0", " ")
+    return any(re.search(rf"(?<![\d.]){re.escape(form)}(?![\d]|\.\d)", text)
+               for form in number_forms(value))
+
+
+def transcribed(table: str) -> list[dict[str, str]]:
+    return [r for r in rows(table) if CITATION.match(r["source"].split(";")[0])]
+
+
+def test_every_row_cites_a_seed_document() -> None:
+    for table in ("meetings", "agenda_items", "attendance", "decisions", "observations",
+                  "indicators", "recommendations", "recommendation_updates", "workplan"):
+        for row in rows(table):
+            assert CITATION.match(row["source"]), f"{table}: {row}"
+
+
+@pytest.mark.parametrize("row", transcribed("observations"),
+                         ids=lambda r: f"{r['indicator_id']}/{r['period_end']}/{r['series']}")
+def test_observation_value_is_on_the_cited_line(row: dict[str, str]) -> None:
+    assert contains_number(cited_text(row["source"]), row["value"]), (
+        f"{row['value']} not found at {row['source']}"
+    )
+
+
+@pytest.mark.parametrize("row", transcribed("decisions"), ids=lambda r: r["decision_id"])
+def test_decision_text_is_verbatim_at_the_cited_lines(row: dict[str, str]) -> None:
+    assert normalise(row["text"]) in normalise(cited_text(row["source"]))
+
+
+@pytest.mark.parametrize("row", transcribed("attendance"),
+                         ids=lambda r: f"{r['meeting_id']}/{r['person_id']}")
+def test_attendee_name_is_on_the_cited_lines(row: dict[str, str]) -> None:
+    assert normalise(row["name_as_written"]) in normalise(cited_text(row["source"]))
+
+
+def test_the_checks_fail_on_a_wrong_value_or_line() -> None:
+    row = transcribed("observations")[0]
+    cited = cited_text(row["source"])
+    assert not contains_number(cited, str(float(row["value"]) + 1234567))
+    name = CITATION.match(row["source"])["file"]
+    blank = next(i + 1 for i, line in enumerate(lines(name)) if not line.strip())
+    assert not contains_number(cited_text(f"{name}:{blank}"), row["value"])
+    decision = transcribed("decisions")[0]
+    assert normalise(decision["text"] + " and more") not in normalise(
+        cited_text(decision["source"]))

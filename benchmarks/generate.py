@@ -30,39 +30,174 @@ END_YEAR = 2024
 MONTHS = (1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12)  # committees rarely meet in August
 
 SIZES: dict[str, dict[str, int]] = {
-    "small": {"councils": 1, "committees_per_council": 3, "years": 2, "indicators": 12,
-              "meetings_per_year": 10},
-    "county": {"councils": 1, "committees_per_council": 50, "years": 20, "indicators": 60,
-               "meetings_per_year": 10},
-    "national": {"councils": 25, "committees_per_council": 4, "years": 10, "indicators": 84,
-                 "meetings_per_year": 10},
+    "small": {
+        "councils": 1,
+        "committees_per_council": 3,
+        "years": 2,
+        "indicators": 12,
+        "meetings_per_year": 10,
+    },
+    "county": {
+        "councils": 1,
+        "committees_per_council": 50,
+        "years": 20,
+        "indicators": 60,
+        "meetings_per_year": 10,
+    },
+    "national": {
+        "councils": 25,
+        "committees_per_council": 4,
+        "years": 10,
+        "indicators": 84,
+        "meetings_per_year": 10,
+    },
 }
 
 PLACES = ("North", "South", "East", "West", "Upper", "Lower", "Great", "Little", "New", "Old")
-SHIRES = ("ashire", "brook", "dale", "field", "ford", "ham", "ley", "mere", "stead", "wick",
-          "worth", "borough", "by", "combe", "cott", "den", "hurst", "ton", "well", "wood")
-ROOTS = ("Ash", "Bram", "Cal", "Dun", "Elm", "Fen", "Gar", "Hol", "Ivy", "Kel", "Lang", "Mar",
-         "Nor", "Oak", "Pen", "Rad", "Sel", "Thorn", "Wex", "York")
-REMITS = ("Children and Families", "Adult Social Care", "Health", "Environment", "Highways and "
-          "Transport", "Education", "Housing", "Corporate Resources", "Communities", "Economy",
-          "Public Protection", "Planning", "Culture and Leisure", "Finance", "Skills")
-FIRST = ("Alice", "Ben", "Carys", "David", "Elaine", "Farid", "Grace", "Hamid", "Isla", "Jack",
-         "Kiran", "Leah", "Mohammed", "Nina", "Owen", "Priya", "Quentin", "Rosa", "Sam",
-         "Tariq", "Una", "Victor", "Wendy", "Yusuf", "Zoe", "Arun", "Bethan", "Callum", "Dawn",
-         "Ewan")
-LAST = ("Ahmed", "Baker", "Clarke", "Davies", "Evans", "Fletcher", "Green", "Hughes", "Iqbal",
-        "Jones", "Khan", "Lewis", "Morgan", "Nolan", "Owens", "Patel", "Quinn", "Roberts",
-        "Singh", "Taylor", "Underwood", "Vaughan", "Walker", "Young", "Zaman", "Bell", "Carter",
-        "Dixon", "Ellis", "Foster")
-ITEM_TITLES = ("Performance report", "Budget monitoring", "Annual report of the independent "
-               "reviewing officers", "Ofsted inspection action plan", "Work programme",
-               "Recruitment and retention of social workers", "Special educational needs and "
-               "disabilities", "School place planning", "Corporate parenting", "Early help "
-               "strategy", "Safeguarding partnership annual report", "Complaints annual report",
-               "Home to school transport", "Fostering service update", "Capital programme")
+SHIRES = (
+    "ashire",
+    "brook",
+    "dale",
+    "field",
+    "ford",
+    "ham",
+    "ley",
+    "mere",
+    "stead",
+    "wick",
+    "worth",
+    "borough",
+    "by",
+    "combe",
+    "cott",
+    "den",
+    "hurst",
+    "ton",
+    "well",
+    "wood",
+)
+ROOTS = (
+    "Ash",
+    "Bram",
+    "Cal",
+    "Dun",
+    "Elm",
+    "Fen",
+    "Gar",
+    "Hol",
+    "Ivy",
+    "Kel",
+    "Lang",
+    "Mar",
+    "Nor",
+    "Oak",
+    "Pen",
+    "Rad",
+    "Sel",
+    "Thorn",
+    "Wex",
+    "York",
+)
+REMITS = (
+    "Children and Families",
+    "Adult Social Care",
+    "Health",
+    "Environment",
+    "Highways and Transport",
+    "Education",
+    "Housing",
+    "Corporate Resources",
+    "Communities",
+    "Economy",
+    "Public Protection",
+    "Planning",
+    "Culture and Leisure",
+    "Finance",
+    "Skills",
+)
+FIRST = (
+    "Alice",
+    "Ben",
+    "Carys",
+    "David",
+    "Elaine",
+    "Farid",
+    "Grace",
+    "Hamid",
+    "Isla",
+    "Jack",
+    "Kiran",
+    "Leah",
+    "Mohammed",
+    "Nina",
+    "Owen",
+    "Priya",
+    "Quentin",
+    "Rosa",
+    "Sam",
+    "Tariq",
+    "Una",
+    "Victor",
+    "Wendy",
+    "Yusuf",
+    "Zoe",
+    "Arun",
+    "Bethan",
+    "Callum",
+    "Dawn",
+    "Ewan",
+)
+LAST = (
+    "Ahmed",
+    "Baker",
+    "Clarke",
+    "Davies",
+    "Evans",
+    "Fletcher",
+    "Green",
+    "Hughes",
+    "Iqbal",
+    "Jones",
+    "Khan",
+    "Lewis",
+    "Morgan",
+    "Nolan",
+    "Owens",
+    "Patel",
+    "Quinn",
+    "Roberts",
+    "Singh",
+    "Taylor",
+    "Underwood",
+    "Vaughan",
+    "Walker",
+    "Young",
+    "Zaman",
+    "Bell",
+    "Carter",
+    "Dixon",
+    "Ellis",
+    "Foster",
+)
+ITEM_TITLES = (
+    "Performance report",
+    "Budget monitoring",
+    "Annual report of the independent reviewing officers",
+    "Ofsted inspection action plan",
+    "Work programme",
+    "Recruitment and retention of social workers",
+    "Special educational needs and disabilities",
+    "School place planning",
+    "Corporate parenting",
+    "Early help strategy",
+    "Safeguarding partnership annual report",
+    "Complaints annual report",
+    "Home to school transport",
+    "Fostering service update",
+    "Capital programme",
+)
 SENTENCES = (
-    "The Director introduced the report and highlighted the main changes since the last "
-    "meeting.",
+    "The Director introduced the report and highlighted the main changes since the last meeting.",
     "Members asked how the service compared with statistical neighbours and were told that "
     "the gap had narrowed over the year.",
     "In response to a question, the Head of Service explained that recruitment remained "
@@ -80,15 +215,25 @@ SENTENCES = (
     "A co-opted member asked whether parents had been consulted on the proposals.",
 )
 BULLETS = (
-    "caseloads per social worker", "the number of children in care", "placement stability",
-    "timeliness of assessments", "use of agency staff", "overspend on placements",
-    "exclusions from school", "attendance at review meetings", "care leavers in education",
+    "caseloads per social worker",
+    "the number of children in care",
+    "placement stability",
+    "timeliness of assessments",
+    "use of agency staff",
+    "overspend on placements",
+    "exclusions from school",
+    "attendance at review meetings",
+    "care leavers in education",
     "waiting times for assessment",
 )
 INDICATORS = (
     ("Average social worker caseload", "count", "lower-is-better", "Social care workforce"),
-    ("Care leavers in education, employment or training", "percent", "higher-is-better",
-     "Looked after children"),
+    (
+        "Care leavers in education, employment or training",
+        "percent",
+        "higher-is-better",
+        "Looked after children",
+    ),
     ("Assessments completed within 45 days", "percent", "higher-is-better", "Assessment"),
     ("Children in care per 10,000", "rate-per-10000", "neutral", "Looked after children"),
     ("Days from entering care to adoption", "days", "lower-is-better", "Adoption"),
@@ -96,8 +241,13 @@ INDICATORS = (
     ("Agency social workers", "percent", "lower-is-better", "Social care workforce"),
     ("Placement stability score", "score", "higher-is-better", "Looked after children"),
 )
-ROLES_OFFICER = ("Director of Children's Services", "Head of Safeguarding", "Democratic "
-                 "Services Officer", "Head of Finance", "Assistant Director")
+ROLES_OFFICER = (
+    "Director of Children's Services",
+    "Head of Safeguarding",
+    "Democratic Services Officer",
+    "Head of Finance",
+    "Assistant Director",
+)
 
 
 @dataclass(frozen=True)
@@ -135,25 +285,94 @@ HEADERS = {
     "councils": ("council_id", "name", "website", "source"),
     "committees": ("committee_id", "council_id", "name", "kind", "remit", "source"),
     "people": ("person_id", "name", "honorific", "kind", "council_id", "position", "source"),
-    "meetings": ("meeting_id", "committee_id", "date", "start_time", "venue", "status",
-                 "minutes_status", "minutes_published", "note", "source"),
-    "agenda_items": ("meeting_id", "item_no", "minute_no", "title", "pages", "part",
-                     "lead_officers", "time", "source"),
-    "attendance": ("meeting_id", "person_id", "name_as_written", "role", "status",
-                   "substitute_for", "note", "source"),
+    "meetings": (
+        "meeting_id",
+        "committee_id",
+        "date",
+        "start_time",
+        "venue",
+        "status",
+        "minutes_status",
+        "minutes_published",
+        "note",
+        "source",
+    ),
+    "agenda_items": (
+        "meeting_id",
+        "item_no",
+        "minute_no",
+        "title",
+        "pages",
+        "part",
+        "lead_officers",
+        "time",
+        "source",
+    ),
+    "attendance": (
+        "meeting_id",
+        "person_id",
+        "name_as_written",
+        "role",
+        "status",
+        "substitute_for",
+        "note",
+        "source",
+    ),
     "declarations": ("meeting_id", "item_no", "person_id", "kind", "description", "source"),
     "decisions": ("decision_id", "meeting_id", "item_no", "sub_point", "text", "source"),
-    "reports": ("report_id", "meeting_id", "item_no", "title", "report_by", "contact_officer",
-                "source"),
-    "indicators": ("indicator_id", "council_id", "name", "theme", "unit", "polarity",
-                   "definition", "source"),
-    "observations": ("indicator_id", "period_end", "series", "value", "period_label", "note",
-                     "source"),
-    "recommendations": ("recommendation_id", "council_id", "committee_id", "origin",
-                        "origin_title", "ref", "text", "made_on", "lead", "source"),
+    "reports": (
+        "report_id",
+        "meeting_id",
+        "item_no",
+        "title",
+        "report_by",
+        "contact_officer",
+        "source",
+    ),
+    "indicators": (
+        "indicator_id",
+        "council_id",
+        "name",
+        "theme",
+        "unit",
+        "polarity",
+        "definition",
+        "source",
+    ),
+    "observations": (
+        "indicator_id",
+        "period_end",
+        "series",
+        "value",
+        "period_label",
+        "note",
+        "source",
+    ),
+    "recommendations": (
+        "recommendation_id",
+        "council_id",
+        "committee_id",
+        "origin",
+        "origin_title",
+        "ref",
+        "text",
+        "made_on",
+        "lead",
+        "source",
+    ),
     "recommendation_updates": ("recommendation_id", "as_at", "rag", "commentary", "source"),
-    "workplan": ("committee_id", "plan_version", "seq", "planned_date", "date_label", "topic",
-                 "lead_officers", "purpose", "meeting_id", "source"),
+    "workplan": (
+        "committee_id",
+        "plan_version",
+        "seq",
+        "planned_date",
+        "date_label",
+        "topic",
+        "lead_officers",
+        "purpose",
+        "meeting_id",
+        "source",
+    ),
 }
 
 
@@ -182,8 +401,9 @@ class Generator:
             n += 1
             person_id = f"{base}-{n}"
         self.used_ids.add(person_id)
-        self.tables.row("people", person_id, name, honorific, kind, council_id, position,
-                        "synthetic")
+        self.tables.row(
+            "people", person_id, name, honorific, kind, council_id, position, "synthetic"
+        )
         return Person(person_id, name)
 
     # -- the whole project ------------------------------------------------------------------
@@ -202,11 +422,16 @@ class Generator:
         return self.counts
 
     def council(self, index: int) -> str:
-        name = (f"{PLACES[index // len(ROOTS) % len(PLACES)]} " if index >= len(ROOTS) else "")
+        name = f"{PLACES[index // len(ROOTS) % len(PLACES)]} " if index >= len(ROOTS) else ""
         name += ROOTS[index % len(ROOTS)] + SHIRES[(index * 7) % len(SHIRES)]
         council_id = name.lower().replace(" ", "-")
-        self.tables.row("councils", council_id, f"{name} County Council",
-                        f"https://www.{council_id}.gov.uk", "synthetic")
+        self.tables.row(
+            "councils",
+            council_id,
+            f"{name} County Council",
+            f"https://www.{council_id}.gov.uk",
+            "synthetic",
+        )
         officers = [self.person(council_id, "", "officer", role) for role in ROLES_OFFICER]
         pool = [self.person(council_id, "County Councillor", "councillor") for _ in range(20)]
         for c in range(self.sizes.committees_per_council):
@@ -214,16 +439,26 @@ class Generator:
         self.indicators(council_id)
         return council_id
 
-    def committee(self, council_id: str, index: int, officers: list[Person],
-                  substitutes: list[Person]) -> None:
+    def committee(
+        self, council_id: str, index: int, officers: list[Person], substitutes: list[Person]
+    ) -> None:
         remit = REMITS[index % len(REMITS)]
         suffix = f" {index // len(REMITS) + 1}" if index >= len(REMITS) else ""
         name = f"{remit} Scrutiny Committee{suffix}"
         committee_id = f"{council_id}-c{index + 1:02d}"
-        self.tables.row("committees", committee_id, council_id, name, "scrutiny",
-                        f"Scrutiny of {remit.lower()}.", "synthetic")
-        members = [self.person(council_id, "County Councillor", "councillor")
-                   for _ in range(self.rng.randint(10, 12))]
+        self.tables.row(
+            "committees",
+            committee_id,
+            council_id,
+            name,
+            "scrutiny",
+            f"Scrutiny of {remit.lower()}.",
+            "synthetic",
+        )
+        members = [
+            self.person(council_id, "County Councillor", "councillor")
+            for _ in range(self.rng.randint(10, 12))
+        ]
         coopted = self.person(council_id, "Mr", "co-optee")
         first_year = END_YEAR - self.sizes.years + 1
         meeting_ids = []
@@ -233,20 +468,39 @@ class Generator:
                 day = self.rng.randint(3, 26)
                 date = dt.date(year, month, day)
                 meeting_id = f"{committee_id}-{date.isoformat()}"
-                self.meeting(meeting_id, committee_id, date, name, members, coopted,
-                             substitutes, officers)
+                self.meeting(
+                    meeting_id, committee_id, date, name, members, coopted, substitutes, officers
+                )
                 meeting_ids.append((meeting_id, date))
         self.recommendations(council_id, committee_id, meeting_ids, officers)
 
-    def meeting(self, meeting_id: str, committee_id: str, date: dt.date, committee_name: str,
-                members: list[Person], coopted: Person, substitutes: list[Person],
-                officers: list[Person]) -> None:
+    def meeting(
+        self,
+        meeting_id: str,
+        committee_id: str,
+        date: dt.date,
+        committee_name: str,
+        members: list[Person],
+        coopted: Person,
+        substitutes: list[Person],
+        officers: list[Person],
+    ) -> None:
         rng = self.rng
         self.counts["meetings"] += 1
         start = "10:00:00" if rng.random() < 0.6 else "14:00:00"
-        self.tables.row("meetings", meeting_id, committee_id, date.isoformat(), start,
-                        "Council Chamber, County Hall", "held", "approved", "true", "",
-                        "synthetic")
+        self.tables.row(
+            "meetings",
+            meeting_id,
+            committee_id,
+            date.isoformat(),
+            start,
+            "Council Chamber, County Hall",
+            "held",
+            "approved",
+            "true",
+            "",
+            "synthetic",
+        )
         chair, vice, *rest = members
         away = rng.sample(rest, rng.randint(1, 3))
         subs = rng.sample(substitutes, rng.randint(0, min(2, len(away))))
@@ -257,79 +511,169 @@ class Generator:
         rows += [(s, "substitute", "present", away[i].person_id) for i, s in enumerate(subs)]
         rows += [(o, "officer", "present", None) for o in present_officers]
         for person, role, status, sub in rows:
-            self.tables.row("attendance", meeting_id, person.person_id, person.name, role,
-                            status, sub, "", "synthetic")
-        items = ["Apologies and substitutions", "Declarations of interest", "Minutes of the "
-                 "previous meeting"] + rng.sample(ITEM_TITLES, rng.randint(4, 6))
+            self.tables.row(
+                "attendance",
+                meeting_id,
+                person.person_id,
+                person.name,
+                role,
+                status,
+                sub,
+                "",
+                "synthetic",
+            )
+        items = [
+            "Apologies and substitutions",
+            "Declarations of interest",
+            "Minutes of the previous meeting",
+        ] + rng.sample(ITEM_TITLES, rng.randint(4, 6))
         for no, title in enumerate(items, start=1):
-            self.tables.row("agenda_items", meeting_id, no, "", title,
-                            f"{no * 4}-{no * 4 + 3}" if no > 3 else "", "public",
-                            present_officers[0].name if no > 3 else "", "", "synthetic")
+            self.tables.row(
+                "agenda_items",
+                meeting_id,
+                no,
+                "",
+                title,
+                f"{no * 4}-{no * 4 + 3}" if no > 3 else "",
+                "public",
+                present_officers[0].name if no > 3 else "",
+                "",
+                "synthetic",
+            )
             if no == 3:
-                self.tables.row("decisions", f"{meeting_id}-3-i", meeting_id, 3, "i",
-                                "The minutes of the previous meeting be approved.", "synthetic")
+                self.tables.row(
+                    "decisions",
+                    f"{meeting_id}-3-i",
+                    meeting_id,
+                    3,
+                    "i",
+                    "The minutes of the previous meeting be approved.",
+                    "synthetic",
+                )
             elif no > 3:
                 for k, sub_point in enumerate(("i", "ii")[: rng.randint(1, 2)]):
-                    text = ("The report be noted." if k == 0 else
-                            f"A further report on {rng.choice(BULLETS)} come to a future "
-                            "meeting.")
-                    self.tables.row("decisions", f"{meeting_id}-{no}-{sub_point}", meeting_id,
-                                    no, sub_point, text, "synthetic")
+                    text = (
+                        "The report be noted."
+                        if k == 0
+                        else f"A further report on {rng.choice(BULLETS)} come to a future meeting."
+                    )
+                    self.tables.row(
+                        "decisions",
+                        f"{meeting_id}-{no}-{sub_point}",
+                        meeting_id,
+                        no,
+                        sub_point,
+                        text,
+                        "synthetic",
+                    )
         if rng.random() < 0.15:
-            self.tables.row("declarations", meeting_id, 5, rng.choice(rest).person_id,
-                            "non-pecuniary", "School governor", "synthetic")
+            self.tables.row(
+                "declarations",
+                meeting_id,
+                5,
+                rng.choice(rest).person_id,
+                "non-pecuniary",
+                "School governor",
+                "synthetic",
+            )
         self.minutes(meeting_id, committee_name, date, items, chair, away, subs)
 
-    def minutes(self, meeting_id: str, committee_name: str, date: dt.date, items: list[str],
-                chair: Person, away: list[Person], subs: list[Person]) -> None:
+    def minutes(
+        self,
+        meeting_id: str,
+        committee_name: str,
+        date: dt.date,
+        items: list[str],
+        chair: Person,
+        away: list[Person],
+        subs: list[Person],
+    ) -> None:
         rng = self.rng
-        lines = ["---", f"meeting_id: {meeting_id}", "source: synthetic", "---",
-                 f"# Minutes of the {committee_name}", "",
-                 f"Held on {date.day} {date:%B %Y}. County Councillor {chair.name} in the chair.",
-                 ""]
+        lines = [
+            "---",
+            f"meeting_id: {meeting_id}",
+            "source: synthetic",
+            "---",
+            f"# Minutes of the {committee_name}",
+            "",
+            f"Held on {date.day} {date:%B %Y}. County Councillor {chair.name} in the chair.",
+            "",
+        ]
         for no, title in enumerate(items, start=1):
             lines += [f"## {no}. {title}", ""]
             if no == 1:
-                lines += [f"Apologies were received from County Councillor {p.name}." for p in
-                          away] + [""]
+                lines += [
+                    f"Apologies were received from County Councillor {p.name}." for p in away
+                ] + [""]
                 lines += [f"County Councillor {s.name} attended as a substitute." for s in subs]
                 lines.append("")
                 continue
-            for _ in range(rng.randint(3, 5)):
-                lines += [" ".join(rng.sample(SENTENCES, 3)), ""]
+            for _ in range(rng.randint(2, 4)):
+                lines += [" ".join(rng.sample(SENTENCES, 2)), ""]
             lines += ["Members discussed:", ""]
             lines += [f"- {b}" for b in rng.sample(BULLETS, 3)] + [""]
             if no == 4:
                 lines += ["| Measure | Last year | This year |", "| --- | ---: | ---: |"]
-                lines += [f"| {b.capitalize()} | {rng.randint(10, 900):,} | "
-                          f"{rng.randint(10, 900):,} |" for b in rng.sample(BULLETS, 3)]
+                lines += [
+                    f"| {b.capitalize()} | {rng.randint(10, 900):,} | {rng.randint(10, 900):,} |"
+                    for b in rng.sample(BULLETS, 3)
+                ]
                 lines.append("")
             if no >= 3:
                 lines += ["**Resolved:** that the report be noted.", ""]
         path = self.out / "content" / "minutes" / f"{meeting_id}.md"
         path.write_text("\n".join(lines), encoding="utf-8")
 
-    def recommendations(self, council_id: str, committee_id: str,
-                        meetings: list[tuple[str, dt.date]], officers: list[Person]) -> None:
+    def recommendations(
+        self,
+        council_id: str,
+        committee_id: str,
+        meetings: list[tuple[str, dt.date]],
+        officers: list[Person],
+    ) -> None:
         rng = self.rng
         for n in range(1, 4):
             rec_id = f"{committee_id}-rec-{n}"
             made = meetings[rng.randrange(len(meetings) // 2)][1]
-            self.tables.row("recommendations", rec_id, council_id, committee_id,
-                            "scrutiny-inquiry", "Task and finish group", n,
-                            f"Improve {rng.choice(BULLETS)}.", made.isoformat(),
-                            officers[0].name, "synthetic")
+            self.tables.row(
+                "recommendations",
+                rec_id,
+                council_id,
+                committee_id,
+                "scrutiny-inquiry",
+                "Task and finish group",
+                n,
+                f"Improve {rng.choice(BULLETS)}.",
+                made.isoformat(),
+                officers[0].name,
+                "synthetic",
+            )
             later = sorted({d for _, d in meetings if d > made})[:4]
             for i, as_at in enumerate(later):
                 rag = ("red", "amber", "green", "complete")[min(i, 3)]
-                self.tables.row("recommendation_updates", rec_id, as_at.isoformat(), rag,
-                                "Progress reported to the committee.", "synthetic")
+                self.tables.row(
+                    "recommendation_updates",
+                    rec_id,
+                    as_at.isoformat(),
+                    rag,
+                    "Progress reported to the committee.",
+                    "synthetic",
+                )
         version = meetings[-1][1]
         for seq, (meeting_id, date) in enumerate(meetings[-3:], start=1):
-            self.tables.row("workplan", committee_id, version.isoformat(), seq,
-                            date.isoformat(), f"{date.day} {date:%B %Y}",
-                            rng.choice(ITEM_TITLES), officers[0].name, "For scrutiny",
-                            meeting_id, "synthetic")
+            self.tables.row(
+                "workplan",
+                committee_id,
+                version.isoformat(),
+                seq,
+                date.isoformat(),
+                f"{date.day} {date:%B %Y}",
+                rng.choice(ITEM_TITLES),
+                officers[0].name,
+                "For scrutiny",
+                meeting_id,
+                "synthetic",
+            )
 
     def indicators(self, council_id: str) -> None:
         rng = self.rng
@@ -337,18 +681,37 @@ class Generator:
         for n in range(self.sizes.indicators):
             name, unit, polarity, theme = INDICATORS[n % len(INDICATORS)]
             indicator_id = f"{council_id}-kpi-{n + 1:03d}"
-            self.tables.row("indicators", indicator_id, council_id,
-                            f"{name} ({n // len(INDICATORS) + 1})", theme, unit, polarity,
-                            "Synthetic indicator for benchmarks.", "synthetic")
+            self.tables.row(
+                "indicators",
+                indicator_id,
+                council_id,
+                f"{name} ({n // len(INDICATORS) + 1})",
+                theme,
+                unit,
+                polarity,
+                "Synthetic indicator for benchmarks.",
+                "synthetic",
+            )
             level = rng.uniform(20, 80)
             for period_end, label in _months(first_year, END_YEAR):
                 level = min(99.0, max(1.0, level + rng.uniform(-2, 2)))
-                values = {"actual": level, "target": 50.0,
-                          "england-average": 48 + rng.uniform(-1, 1),
-                          "statistical-neighbours": 46 + rng.uniform(-1, 1)}
+                values = {
+                    "actual": level,
+                    "target": 50.0,
+                    "england-average": 48 + rng.uniform(-1, 1),
+                    "statistical-neighbours": 46 + rng.uniform(-1, 1),
+                }
                 for series, value in values.items():
-                    self.tables.row("observations", indicator_id, period_end, series,
-                                    f"{value:.1f}", label, "", "synthetic")
+                    self.tables.row(
+                        "observations",
+                        indicator_id,
+                        period_end,
+                        series,
+                        f"{value:.1f}",
+                        label,
+                        "",
+                        "synthetic",
+                    )
                     self.counts["observations"] += 1
 
     def write_site(self, council_ids: list[str]) -> None:
@@ -366,10 +729,12 @@ class Generator:
             "  - {title: People, url: people/}\n"
             "  - {title: Indicators, url: indicators/}\n"
             "  - {title: Recommendations, url: recommendations/}\n",
-            encoding="utf-8")
+            encoding="utf-8",
+        )
         (self.out / "content" / "pages" / "about.md").write_text(
             "---\ntitle: About this site\n---\nSynthetic records for benchmarking.\n",
-            encoding="utf-8")
+            encoding="utf-8",
+        )
         (self.out / ".gitignore").write_text("_site/\n.cache/\n", encoding="utf-8")
 
 
@@ -384,8 +749,7 @@ def parse_args(argv: list[str] | None = None) -> tuple[Path, Sizes]:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--size", choices=sorted(SIZES), default="small")
     parser.add_argument("--out", type=Path, required=True, help="new folder to write")
-    for name in ("councils", "committees-per-council", "years", "indicators",
-                 "meetings-per-year"):
+    for name in ("councils", "committees-per-council", "years", "indicators", "meetings-per-year"):
         parser.add_argument(f"--{name}", type=int, help="override the size's default")
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args(argv)
@@ -403,8 +767,7 @@ def main(argv: list[str] | None = None) -> int:
     if out.exists() and any(out.iterdir()):
         raise SystemExit(f"{out} exists and is not empty: choose a new folder")
     counts = Generator(out, sizes).run()
-    print(f"Wrote {counts['meetings']} meetings and {counts['observations']} observations "
-          f"to {out}")
+    print(f"Wrote {counts['meetings']} meetings and {counts['observations']} observations to {out}")
     return 0
 
 

@@ -16,19 +16,39 @@ MINIMAL = FIXTURES / "minimal"
 BUILD_EPOCH = "1700000000"  # 2023-11-14: builds in tests are 'as at' a fixed date
 
 
-def run_scrutiny(*args: str | Path, cwd: Path | None = None,
-                 env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def run_scrutiny(
+    *args: str | Path, cwd: Path | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     """Run the real command line in a subprocess, as an officer or CI would."""
     environment = {**os.environ, "SOURCE_DATE_EPOCH": BUILD_EPOCH, **(env or {})}
-    return subprocess.run([sys.executable, "-m", "scrutiny", *map(str, args)], cwd=cwd,
-                          capture_output=True, text=True, env=environment, timeout=600)
+    return subprocess.run(
+        [sys.executable, "-m", "scrutiny", *map(str, args)],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env=environment,
+        timeout=600,
+    )
 
 
 def copy_project(source: Path, target: Path) -> Path:
     """A copy of a project's inputs (not its build output or caches)."""
-    shutil.copytree(source, target, ignore=shutil.ignore_patterns(
-        "_site", ".cache", ".venv", "node_modules", ".git", "staging", "tests", "benchmarks",
-        "__pycache__", "*.egg-info"))
+    shutil.copytree(
+        source,
+        target,
+        ignore=shutil.ignore_patterns(
+            "_site",
+            ".cache",
+            ".venv",
+            "node_modules",
+            ".git",
+            "staging",
+            "tests",
+            "benchmarks",
+            "__pycache__",
+            "*.egg-info",
+        ),
+    )
     return target
 
 

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import FIXTURES, copy_project, run_scrutiny
 
 BROKEN = sorted(p for p in (FIXTURES / "broken").iterdir() if p.is_dir())
@@ -38,8 +37,14 @@ def test_validate_reports_file_line_and_field(case: Path, tmp_path: Path) -> Non
     assert "Traceback" not in result.stdout + result.stderr
     found = json.loads(result.stdout)
     for problem in want["problems"]:
-        matches = [p for p in found if p["path"] == problem["path"] and p["line"] == problem["line"]
-                   and p["field"] == problem["field"] and problem["message"] in p["message"]]
+        matches = [
+            p
+            for p in found
+            if p["path"] == problem["path"]
+            and p["line"] == problem["line"]
+            and p["field"] == problem["field"]
+            and problem["message"] in p["message"]
+        ]
         assert matches, f"expected {problem} in {found}"
 
 

@@ -73,17 +73,22 @@ def test_two_builds_are_byte_identical(tmp_path: Path) -> None:
 def _identical(comparison: filecmp.dircmp) -> bool:
     if comparison.left_only or comparison.right_only or comparison.diff_files:
         return False
-    _, mismatch, errors = filecmp.cmpfiles(comparison.left, comparison.right,
-                                           comparison.common_files, shallow=False)
-    return not mismatch and not errors and all(
-        _identical(sub) for sub in comparison.subdirs.values())
+    _, mismatch, errors = filecmp.cmpfiles(
+        comparison.left, comparison.right, comparison.common_files, shallow=False
+    )
+    return (
+        not mismatch and not errors and all(_identical(sub) for sub in comparison.subdirs.values())
+    )
 
 
 def test_build_py_is_the_one_line_build(tmp_path: Path) -> None:
     out = tmp_path / "site"
-    result = subprocess.run([sys.executable, str(ROOT / "build.py"), str(MINIMAL), "--out",
-                             str(out)], capture_output=True, text=True,
-                            env={"SOURCE_DATE_EPOCH": BUILD_EPOCH, "PATH": "/usr/bin:/bin"})
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "build.py"), str(MINIMAL), "--out", str(out)],
+        capture_output=True,
+        text=True,
+        env={"SOURCE_DATE_EPOCH": BUILD_EPOCH, "PATH": "/usr/bin:/bin"},
+    )
     assert result.returncode == 0, result.stderr
     assert (out / "index.html").exists()
 

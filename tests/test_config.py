@@ -34,21 +34,25 @@ def test_base_url_gets_a_trailing_slash(tmp_path: Path) -> None:
     assert config.base_url == "https://x.example/site/"
 
 
-@pytest.mark.parametrize(("extra", "key", "words"), [
-    ("colour: red\n", "colour", "unknown key"),
-    ("councils: lancashire\n", "councils", "expected a list"),
-    ("navigation:\n  - {title: A}\n", "navigation[0].url", "is required"),
-    ("licence: {id: X, name: Y, url: Z, extra: 1}\n", "licence.extra", "unknown key"),
-    ("language: English\n", "language", "not a language tag"),
-    ("title: 3\n", "title", "expected text"),
-])
+@pytest.mark.parametrize(
+    ("extra", "key", "words"),
+    [
+        ("colour: red\n", "colour", "unknown key"),
+        ("councils: lancashire\n", "councils", "expected a list"),
+        ("navigation:\n  - {title: A}\n", "navigation[0].url", "is required"),
+        ("licence: {id: X, name: Y, url: Z, extra: 1}\n", "licence.extra", "unknown key"),
+        ("language: English\n", "language", "not a language tag"),
+        ("title: 3\n", "title", "expected text"),
+    ],
+)
 def test_mistakes_name_the_key(tmp_path: Path, extra: str, key: str, words: str) -> None:
     text = BASE.replace("title: T\n", "") if extra.startswith("title") else BASE
     with pytest.raises(ProjectError) as error:
         load_config(write(tmp_path, text + extra))
     problems = error.value.problems
-    assert any(p.field == key and words in p.message and p.path == "site.yaml"
-               for p in problems), problems
+    assert any(p.field == key and words in p.message and p.path == "site.yaml" for p in problems), (
+        problems
+    )
 
 
 def test_broken_yaml_gives_the_line(tmp_path: Path) -> None:

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import FIXTURES, copy_project
 
-from conftest import FIXTURES, copy_project, run_scrutiny
 from scrutiny.cli import main
 from scrutiny.write import OLD_PREFIX, TMP_PREFIX
 
@@ -58,8 +58,11 @@ def previous_site(tmp_path: Path) -> tuple[Path, dict[str, bytes]]:
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def leftovers(tmp_path: Path) -> list[str]:
@@ -67,8 +70,12 @@ def leftovers(tmp_path: Path) -> list[str]:
 
 
 def matches(problem: dict, want: dict) -> bool:
-    return (problem["path"] == want["path"] and problem["line"] == want["line"]
-            and problem["field"] == want["field"] and want["message"] in problem["message"])
+    return (
+        problem["path"] == want["path"]
+        and problem["line"] == want["line"]
+        and problem["field"] == want["field"]
+        and want["message"] in problem["message"]
+    )
 
 
 def text_location(want: dict) -> str:
@@ -114,6 +121,8 @@ def test_corpus_is_broad() -> None:
     """At least 30 distinct invalid cases, across site.yaml, CSVs, schemas and Markdown."""
     invalid = [c for c in CASES if expected(c)["exit_code"]]
     assert len(invalid) >= 30
-    touched = {Path(p["path"]).suffix or p["path"] for c in invalid for p in expected(c)["problems"]}
+    touched = {
+        Path(p["path"]).suffix or p["path"] for c in invalid for p in expected(c)["problems"]
+    }
     assert {".csv", ".yaml", ".md", ".html"} <= touched
     assert {expected(c)["exit_code"] for c in CASES} == {0, 1, 2}

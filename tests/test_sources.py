@@ -9,14 +9,14 @@ from __future__ import annotations
 import csv
 import re
 from functools import cache
-from pathlib import Path
 
 import pytest
-
 from conftest import ROOT
 
 SOURCES = ROOT / "sources"
-CITATION = re.compile(r"^(?P<file>[0-9]{3}_[0-9a-f]{16}\.txt):(?P<first>[0-9]+)(-(?P<last>[0-9]+))?$")
+CITATION = re.compile(
+    r"^(?P<file>[0-9]{3}_[0-9a-f]{16}\.txt):(?P<first>[0-9]+)(-(?P<last>[0-9]+))?$"
+)
 
 
 def rows(table: str) -> list[dict[str, str]]:
@@ -58,8 +58,10 @@ def number_forms(value: str) -> set[str]:
 
 def contains_number(text: str, value: str) -> bool:
     text = text.replace("\u00a0", " ")
-    return any(re.search(rf"(?<![\d.]){re.escape(form)}(?![\d]|\.\d)", text)
-               for form in number_forms(value))
+    return any(
+        re.search(rf"(?<![\d.]){re.escape(form)}(?![\d]|\.\d)", text)
+        for form in number_forms(value)
+    )
 
 
 def transcribed(table: str) -> list[dict[str, str]]:
@@ -67,14 +69,26 @@ def transcribed(table: str) -> list[dict[str, str]]:
 
 
 def test_every_row_cites_a_seed_document() -> None:
-    for table in ("meetings", "agenda_items", "attendance", "decisions", "observations",
-                  "indicators", "recommendations", "recommendation_updates", "workplan"):
+    for table in (
+        "meetings",
+        "agenda_items",
+        "attendance",
+        "decisions",
+        "observations",
+        "indicators",
+        "recommendations",
+        "recommendation_updates",
+        "workplan",
+    ):
         for row in rows(table):
             assert CITATION.match(row["source"]), f"{table}: {row}"
 
 
-@pytest.mark.parametrize("row", transcribed("observations"),
-                         ids=lambda r: f"{r['indicator_id']}/{r['period_end']}/{r['series']}")
+@pytest.mark.parametrize(
+    "row",
+    transcribed("observations"),
+    ids=lambda r: f"{r['indicator_id']}/{r['period_end']}/{r['series']}",
+)
 def test_observation_value_is_on_the_cited_line(row: dict[str, str]) -> None:
     assert contains_number(cited_text(row["source"]), row["value"]), (
         f"{row['value']} not found at {row['source']}"
@@ -86,8 +100,9 @@ def test_decision_text_is_verbatim_at_the_cited_lines(row: dict[str, str]) -> No
     assert normalise(row["text"]) in normalise(cited_text(row["source"]))
 
 
-@pytest.mark.parametrize("row", transcribed("attendance"),
-                         ids=lambda r: f"{r['meeting_id']}/{r['person_id']}")
+@pytest.mark.parametrize(
+    "row", transcribed("attendance"), ids=lambda r: f"{r['meeting_id']}/{r['person_id']}"
+)
 def test_attendee_name_is_on_the_cited_lines(row: dict[str, str]) -> None:
     assert normalise(row["name_as_written"]) in normalise(cited_text(row["source"]))
 
@@ -101,4 +116,5 @@ def test_the_checks_fail_on_a_wrong_value_or_line() -> None:
     assert not contains_number(cited_text(f"{name}:{blank}"), row["value"])
     decision = transcribed("decisions")[0]
     assert normalise(decision["text"] + " and more") not in normalise(
-        cited_text(decision["source"]))
+        cited_text(decision["source"])
+    )

@@ -41,8 +41,17 @@ def load_inputs(project: Project) -> Inputs:
     minutes = load_folder(project, project.minutes)
     reports = load_folder(project, project.reports)
     pages = tuple(load_folder(project, project.pages).values())
-    return Inputs(validated.config, Model(validated.rows), minutes, reports, pages, build_date(),
-                  project.cache / "charts", validated.package, validated.rows)
+    return Inputs(
+        validated.config,
+        Model(validated.rows),
+        minutes,
+        reports,
+        pages,
+        build_date(),
+        project.cache / "charts",
+        validated.package,
+        validated.rows,
+    )
 
 
 def build(project: Project, out: Path | None = None) -> BuildResult:
@@ -73,5 +82,6 @@ def _copy_static(project: Project, root: Path) -> None:
     """The package's assets, then the site's own (which win: logo, extra CSS)."""
     for source in (PACKAGE_DIR / "static", project.static):
         if source.is_dir():
-            shutil.copytree(source, root / "static", dirs_exist_ok=True,
-                            ignore=shutil.ignore_patterns(".*"))
+            shutil.copytree(
+                source, root / "static", dirs_exist_ok=True, ignore=shutil.ignore_patterns(".*")
+            )

@@ -37,30 +37,63 @@ def chart_spec(indicator: Indicator, observations: Sequence[Observation]) -> dic
     present = [s for s in SERIES_STYLE if any(o.series == s for o in observations)]
     labels = [SERIES_STYLE[s][0] for s in present]
     scale = {"domain": labels}
-    values = [{"date": o.period_end.isoformat(), "value": o.value,
-               "series": SERIES_STYLE[o.series][0]} for o in observations]
-    chart = alt.Chart(alt.Data(values=values)).mark_line(
-        point=alt.OverlayMarkDef(filled=True, size=70), strokeWidth=2.5
-    ).encode(
-        x=alt.X("date:T", title="Period ending",
-                axis=alt.Axis(format="%b %Y", tickCount=4, labelAngle=-35, labelOverlap=True)),
-        y=alt.Y("value:Q", title=UNIT_NAMES.get(indicator.unit, indicator.unit).capitalize(),
+    values = [
+        {"date": o.period_end.isoformat(), "value": o.value, "series": SERIES_STYLE[o.series][0]}
+        for o in observations
+    ]
+    chart = (
+        alt.Chart(alt.Data(values=values))
+        .mark_line(point=alt.OverlayMarkDef(filled=True, size=70), strokeWidth=2.5)
+        .encode(
+            x=alt.X(
+                "date:T",
+                title="Period ending",
+                axis=alt.Axis(format="%b %Y", tickCount=4, labelAngle=-35, labelOverlap=True),
+            ),
+            y=alt.Y(
+                "value:Q",
+                title=UNIT_NAMES.get(indicator.unit, indicator.unit).capitalize(),
                 scale=alt.Scale(zero=indicator.unit in ("percent", "count")),
-                axis=alt.Axis(tickCount=5, format=",~r")),
-        color=alt.Color("series:N", scale=alt.Scale(
-            **scale, range=[SERIES_STYLE[s][1] for s in present]),
-            legend=alt.Legend(title=None, orient="bottom", direction="vertical",
-                              symbolStrokeWidth=2.5, symbolSize=120)),
-        strokeDash=alt.StrokeDash("series:N", scale=alt.Scale(
-            **scale, range=[SERIES_STYLE[s][2] for s in present]), legend=None),
-        shape=alt.Shape("series:N", scale=alt.Scale(
-            **scale, range=[SERIES_STYLE[s][3] for s in present]), legend=None),
-    ).properties(width=WIDTH, height=HEIGHT, background="#ffffff")
-    spec = chart.configure_axis(labelFontSize=13, titleFontSize=13, labelColor="#0b0c0c",
-                                titleColor="#0b0c0c", gridColor="#dddddd",
-                                domainColor="#505a5f", tickColor="#505a5f"
-                                ).configure_legend(labelFontSize=13, labelColor="#0b0c0c"
-                                ).configure_view(stroke=None).to_dict()
+                axis=alt.Axis(tickCount=5, format=",~r"),
+            ),
+            color=alt.Color(
+                "series:N",
+                scale=alt.Scale(**scale, range=[SERIES_STYLE[s][1] for s in present]),
+                legend=alt.Legend(
+                    title=None,
+                    orient="bottom",
+                    direction="vertical",
+                    symbolStrokeWidth=2.5,
+                    symbolSize=120,
+                ),
+            ),
+            strokeDash=alt.StrokeDash(
+                "series:N",
+                scale=alt.Scale(**scale, range=[SERIES_STYLE[s][2] for s in present]),
+                legend=None,
+            ),
+            shape=alt.Shape(
+                "series:N",
+                scale=alt.Scale(**scale, range=[SERIES_STYLE[s][3] for s in present]),
+                legend=None,
+            ),
+        )
+        .properties(width=WIDTH, height=HEIGHT, background="#ffffff")
+    )
+    spec = (
+        chart.configure_axis(
+            labelFontSize=13,
+            titleFontSize=13,
+            labelColor="#0b0c0c",
+            titleColor="#0b0c0c",
+            gridColor="#dddddd",
+            domainColor="#505a5f",
+            tickColor="#505a5f",
+        )
+        .configure_legend(labelFontSize=13, labelColor="#0b0c0c")
+        .configure_view(stroke=None)
+        .to_dict()
+    )
     spec.pop("$schema", None)
     return spec
 
@@ -88,19 +121,23 @@ def accessible_svg(svg: str, element_id: str, title: str, desc: str) -> str:
     if opening is None:
         raise ValueError("not an SVG document")
     tag = opening.group(0)
-    tag = re.sub(r'\s(width|height)="[^"]*"', "", tag)
-    tag = tag[:-1] + (f' role="img" aria-labelledby="{element_id}-title {element_id}-desc"'
-                      f' id="{element_id}" class="chart" focusable="false">')
-    header = (f'<title id="{element_id}-title">{escape(title)}</title>'
-              f'<desc id="{element_id}-desc">{escape(desc)}</desc>')
-    return tag + header + svg[opening.end():]
+    tag = re.sub(r'\s(width|height|class|role|id|aria-[a-z]+)="[^"]*"', "", tag)
+    tag = tag[:-1] + (
+        f' role="img" aria-labelledby="{element_id}-title {element_id}-desc"'
+        f' id="{element_id}" class="chart" focusable="false">'
+    )
+    header = (
+        f'<title id="{element_id}-title">{escape(title)}</title>'
+        f'<desc id="{element_id}-desc">{escape(desc)}</desc>'
+    )
+    return tag + header + svg[opening.end() :]
 
 
-def indicator_chart(indicator: Indicator, observations: Sequence[Observation], desc: str,
-                    cache_dir: Path | None) -> str:
+def indicator_chart(
+    indicator: Indicator, observations: Sequence[Observation], desc: str, cache_dir: Path | None
+) -> str:
     svg = render_svg(chart_spec(indicator, observations), cache_dir)
-    return accessible_svg(svg, f"chart-{indicator.indicator_id}",
-                          f"Chart: {indicator.name}", desc)
+    return accessible_svg(svg, f"chart-{indicator.indicator_id}", f"Chart: {indicator.name}", desc)
 
 
 def sparkline(values: Sequence[float], label: str, width: int = 80, height: int = 24) -> str:
@@ -112,6 +149,8 @@ def sparkline(values: Sequence[float], label: str, width: int = 80, height: int 
         f"{i * step:.1f},{height - 2 - (v - low) / span * (height - 4):.1f}"
         for i, v in enumerate(values)
     )
-    return (f'<svg class="sparkline" role="img" aria-label="{escape(label)}" '
-            f'viewBox="0 0 {width} {height}" width="{width}" height="{height}">'
-            f'<polyline fill="none" stroke="#1d70b8" stroke-width="2" points="{points}"/></svg>')
+    return (
+        f'<svg class="sparkline" role="img" aria-label="{escape(label)}" '
+        f'viewBox="0 0 {width} {height}" width="{width}" height="{height}">'
+        f'<polyline fill="none" stroke="#1d70b8" stroke-width="2" points="{points}"/></svg>'
+    )

@@ -26,19 +26,32 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"scrutiny {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    validate = commands.add_parser("validate", help="check the data and say what to fix",
-                                   description="Check every table, schema and minutes file.")
+    validate = commands.add_parser(
+        "validate",
+        help="check the data and say what to fix",
+        description="Check every table, schema and minutes file.",
+    )
     validate.add_argument("project", nargs="?", default=".", help="project folder (default: .)")
-    validate.add_argument("--format", choices=("text", "json", "github"), default="text",
-                          help="text for people, json for programs, github for annotations")
+    validate.add_argument(
+        "--format",
+        choices=("text", "json", "github"),
+        default="text",
+        help="text for people, json for programs, github for annotations",
+    )
 
-    build_cmd = commands.add_parser("build", help="validate, then build the site",
-                                    description="Validate the data, then build the static site.")
+    build_cmd = commands.add_parser(
+        "build",
+        help="validate, then build the site",
+        description="Validate the data, then build the static site.",
+    )
     build_cmd.add_argument("project", nargs="?", default=".", help="project folder (default: .)")
     build_cmd.add_argument("--out", type=Path, help="output folder (default: PROJECT/_site)")
 
-    serve = commands.add_parser("serve", help="build, then preview the site on localhost",
-                                description="Build the site, then serve it for a preview.")
+    serve = commands.add_parser(
+        "serve",
+        help="build, then preview the site on localhost",
+        description="Build the site, then serve it for a preview.",
+    )
     serve.add_argument("project", nargs="?", default=".", help="project folder (default: .)")
     serve.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
     serve.add_argument("--out", type=Path, help="output folder (default: PROJECT/_site)")
@@ -67,8 +80,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except InvalidData as error:
         print(format_problems(error.problems, "text"), file=sys.stderr)
-        print("Nothing was built: fix the problems above and run the build again.",
-              file=sys.stderr)
+        print("Nothing was built: fix the problems above and run the build again.", file=sys.stderr)
         return EXIT_INVALID
 
 

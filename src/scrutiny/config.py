@@ -135,34 +135,71 @@ def _read_yaml(path: Path, display_path: str) -> dict[str, Any]:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise ProjectError([Problem(display_path, None, None, "file not found",
-                                    "Run scrutiny in a project folder that has a site.yaml.",
-                                    "site-config")]) from None
+        raise ProjectError(
+            [
+                Problem(
+                    display_path,
+                    None,
+                    None,
+                    "file not found",
+                    "Run scrutiny in a project folder that has a site.yaml.",
+                    "site-config",
+                )
+            ]
+        ) from None
     except UnicodeDecodeError as exc:
-        raise ProjectError([Problem(display_path, None, None,
-                                    f"not UTF-8 text (byte {exc.start})",
-                                    "Save the file as UTF-8.", "site-config")]) from None
+        raise ProjectError(
+            [
+                Problem(
+                    display_path,
+                    None,
+                    None,
+                    f"not UTF-8 text (byte {exc.start})",
+                    "Save the file as UTF-8.",
+                    "site-config",
+                )
+            ]
+        ) from None
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else None
         reason = getattr(exc, "problem", None) or str(exc)
-        raise ProjectError([Problem(display_path, line, None, f"not valid YAML: {reason}",
-                                    "Check indentation and quoting on that line.",
-                                    "site-config")]) from None
+        raise ProjectError(
+            [
+                Problem(
+                    display_path,
+                    line,
+                    None,
+                    f"not valid YAML: {reason}",
+                    "Check indentation and quoting on that line.",
+                    "site-config",
+                )
+            ]
+        ) from None
     if not isinstance(data, dict):
-        raise ProjectError([Problem(display_path, None, None,
-                                    "expected a mapping of settings such as `title: ...`",
-                                    "", "site-config")])
+        raise ProjectError(
+            [
+                Problem(
+                    display_path,
+                    None,
+                    None,
+                    "expected a mapping of settings such as `title: ...`",
+                    "",
+                    "site-config",
+                )
+            ]
+        )
     return data
 
 
 def _licence(value: Any, reader: _Reader) -> Licence:
     if not isinstance(value, dict):
         return Licence(**OGL)
-    reader.check_keys(value, {"id": (str, True), "name": (str, True), "url": (str, True)},
-                      "licence.")
+    reader.check_keys(
+        value, {"id": (str, True), "name": (str, True), "url": (str, True)}, "licence."
+    )
     if all(isinstance(value.get(k), str) for k in ("id", "name", "url")):
         return Licence(value["id"], value["name"], value["url"])
     return Licence(**OGL)
@@ -186,8 +223,7 @@ def _navigation(value: Any, reader: _Reader) -> tuple[NavItem, ...]:
             reader.fail(f"navigation[{index}]", "expected `title:` and `url:`")
             continue
         before = len(reader.problems)
-        reader.check_keys(item, {"title": (str, True), "url": (str, True)},
-                          f"navigation[{index}].")
+        reader.check_keys(item, {"title": (str, True), "url": (str, True)}, f"navigation[{index}].")
         if len(reader.problems) == before:
             items.append(NavItem(item["title"], item["url"]))
     return tuple(items)

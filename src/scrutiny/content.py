@@ -33,11 +33,22 @@ def read_document(path: Path, shown: str) -> Document:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         line = path.read_bytes().count(b"\n", 0, exc.start) + 1
-        raise DocumentError(Problem(shown, line, None, "the file is not UTF-8 text",
-                                    "Save it as UTF-8.", "encoding")) from None
+        raise DocumentError(
+            Problem(
+                shown, line, None, "the file is not UTF-8 text", "Save it as UTF-8.", "encoding"
+            )
+        ) from None
     if "\x00" in text:
-        raise DocumentError(Problem(shown, None, None, "the file contains a NUL byte",
-                                    "Save it as plain UTF-8 text.", "nul-byte"))
+        raise DocumentError(
+            Problem(
+                shown,
+                None,
+                None,
+                "the file contains a NUL byte",
+                "Save it as plain UTF-8 text.",
+                "nul-byte",
+            )
+        )
     meta, body = split_front_matter(text, shown)
     return Document(path, path.stem, meta, body)
 
@@ -50,23 +61,37 @@ def split_front_matter(text: str, shown: str) -> tuple[dict[str, Any], str]:
     try:
         end = next(i for i in range(1, len(lines)) if lines[i].strip() == FENCE)
     except StopIteration:
-        raise DocumentError(Problem(shown, 1, None,
-                                    "the front matter that starts on line 1 is never closed",
-                                    "Add a line with just --- after the settings.",
-                                    "front-matter")) from None
+        raise DocumentError(
+            Problem(
+                shown,
+                1,
+                None,
+                "the front matter that starts on line 1 is never closed",
+                "Add a line with just --- after the settings.",
+                "front-matter",
+            )
+        ) from None
     try:
         meta = yaml.load("\n".join(lines[1:end]), Loader=yaml.CSafeLoader) or {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark else 1
-        raise DocumentError(Problem(shown, line, None,
-                                    f"the front matter is not valid YAML: "
-                                    f"{getattr(exc, 'problem', exc)}",
-                                    "Write each setting as `key: value` on its own line.",
-                                    "front-matter")) from None
+        raise DocumentError(
+            Problem(
+                shown,
+                line,
+                None,
+                f"the front matter is not valid YAML: {getattr(exc, 'problem', exc)}",
+                "Write each setting as `key: value` on its own line.",
+                "front-matter",
+            )
+        ) from None
     if not isinstance(meta, dict):
-        raise DocumentError(Problem(shown, 2, None, "the front matter must be `key: value` lines",
-                                    "", "front-matter"))
+        raise DocumentError(
+            Problem(
+                shown, 2, None, "the front matter must be `key: value` lines", "", "front-matter"
+            )
+        )
     return meta, "\n".join(lines[end + 1 :])
 
 

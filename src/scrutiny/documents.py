@@ -13,8 +13,13 @@ from scrutiny.project import Project
 
 def _doc(project: Project, document: Document) -> Doc:
     title = str(document.meta.get("title") or document.slug.replace("-", " ").capitalize())
-    return Doc(document.slug, title, render_markdown(document.body), dict(document.meta),
-               project.relative(document.path))
+    return Doc(
+        document.slug,
+        title,
+        render_markdown(document.body),
+        dict(document.meta),
+        project.relative(document.path),
+    )
 
 
 def load_folder(project: Project, folder: Path) -> dict[str, Doc]:

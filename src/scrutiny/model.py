@@ -206,8 +206,13 @@ class Model:
         self.councils = {c.council_id: c for c in t(Council, "councils")}
         self.committees = {c.committee_id: c for c in t(Committee, "committees")}
         self.people = {p.person_id: p for p in t(Person, "people")}
-        self.meetings = {m.meeting_id: m for m in sorted(
-            t(Meeting, "meetings"), key=lambda m: (m.date, m.start_time or dt.time(), m.meeting_id))}
+        self.meetings = {
+            m.meeting_id: m
+            for m in sorted(
+                t(Meeting, "meetings"),
+                key=lambda m: (m.date, m.start_time or dt.time(), m.meeting_id),
+            )
+        }
         self.agenda_items = t(AgendaItem, "agenda_items")
         self.attendance = t(Attendance, "attendance")
         self.declarations = t(Declaration, "declarations")
@@ -215,8 +220,9 @@ class Model:
         self.reports = t(Report, "reports")
         self.indicators = {i.indicator_id: i for i in t(Indicator, "indicators")}
         self.observations = t(Observation, "observations")
-        self.recommendations = {r.recommendation_id: r for r in t(Recommendation,
-                                                                  "recommendations")}
+        self.recommendations = {
+            r.recommendation_id: r for r in t(Recommendation, "recommendations")
+        }
         self.recommendation_updates = t(RecommendationUpdate, "recommendation_updates")
         self.workplan = t(WorkplanEntry, "workplan")
         self._index()

@@ -43,12 +43,23 @@ def table_facts(package: DataPackage, rows: Rows) -> list[TableFacts]:
     facts = []
     for table in package.tables:
         records = rows.get(table.name, [])
-        dates = [r[f.name] for r in records for f in table.fields
-                 if f.type == "date" and r.get(f.name) is not None]
+        dates = [
+            r[f.name]
+            for r in records
+            for f in table.fields
+            if f.type == "date" and r.get(f.name) is not None
+        ]
         sources = sorted({str(r["source"]).split(":")[0] for r in records if r.get("source")})
-        facts.append(TableFacts(table, table.path.read_bytes(), len(records),
-                                min(dates, default=None), max(dates, default=None),
-                                tuple(sources)))
+        facts.append(
+            TableFacts(
+                table,
+                table.path.read_bytes(),
+                len(records),
+                min(dates, default=None),
+                max(dates, default=None),
+                tuple(sources),
+            )
+        )
     return facts
 
 
@@ -67,30 +78,35 @@ def descriptor(config: SiteConfig, package: DataPackage, facts: list[TableFacts]
     resources = []
     for f in facts:
         schema = {k: v for k, v in f.table.schema.items() if not (k == "foreignKeys" and not v)}
-        resources.append({
-            "name": f.table.name,
-            "path": f"{f.table.name}.csv",
-            "title": f.table.title,
-            "description": f.table.description,
-            "format": "csv",
-            "mediatype": "text/csv",
-            "encoding": "utf-8",
-            "bytes": len(f.csv),
-            "hash": f"sha256:{f.sha256}",
-            "schema": schema,
-            "sources": [{"title": s} for s in f.sources],
+        resources.append(
+            {
+                "name": f.table.name,
+                "path": f"{f.table.name}.csv",
+                "title": f.table.title,
+                "description": f.table.description,
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+                "bytes": len(f.csv),
+                "hash": f"sha256:{f.sha256}",
+                "schema": schema,
+                "sources": [{"title": s} for s in f.sources],
+                "licenses": [licence_descriptor(config)],
+            }
+        )
+    return _without_empty(
+        {
+            "name": source.get("name", "scrutiny-records"),
+            "title": source.get("title", config.title),
+            "description": source.get("description", config.description),
+            "homepage": config.base_url,
             "licenses": [licence_descriptor(config)],
-        })
-    return _without_empty({
-        "name": source.get("name", "scrutiny-records"),
-        "title": source.get("title", config.title),
-        "description": source.get("description", config.description),
-        "homepage": config.base_url,
-        "licenses": [licence_descriptor(config)],
-        "contributors": [{"title": config.publisher, "role": "publisher",
-                          "email": config.contact_email}],
-        "resources": resources,
-    })
+            "contributors": [
+                {"title": config.publisher, "role": "publisher", "email": config.contact_email}
+            ],
+            "resources": resources,
+        }
+    )
 
 
 def _without_empty(data: dict) -> dict:
@@ -115,8 +131,11 @@ def absolute(config: SiteConfig, path: str) -> str:
 
 def dcat_catalog(config: SiteConfig, package: DataPackage, facts: list[TableFacts]) -> dict:
     """A DCAT-AP style catalogue of the tables, as JSON-LD."""
-    publisher = {"@type": "foaf:Agent", "foaf:name": config.publisher,
-                 "foaf:mbox": f"mailto:{config.contact_email}"}
+    publisher = {
+        "@type": "foaf:Agent",
+        "foaf:name": config.publisher,
+        "foaf:mbox": f"mailto:{config.contact_email}",
+    }
     datasets = []
     for f in facts:
         name = f.table.name
@@ -136,13 +155,18 @@ def dcat_catalog(config: SiteConfig, package: DataPackage, facts: list[TableFact
             ],
         }
         if f.start and f.end:
-            dataset["dct:temporal"] = {"@type": "dct:PeriodOfTime",
-                                       "dcat:startDate": f.start.isoformat(),
-                                       "dcat:endDate": f.end.isoformat()}
+            dataset["dct:temporal"] = {
+                "@type": "dct:PeriodOfTime",
+                "dcat:startDate": f.start.isoformat(),
+                "dcat:endDate": f.end.isoformat(),
+            }
         datasets.append(dataset)
     return {
-        "@context": {"dcat": "http://www.w3.org/ns/dcat#", "dct": "http://purl.org/dc/terms/",
-                     "foaf": "http://xmlns.com/foaf/0.1/"},
+        "@context": {
+            "dcat": "http://www.w3.org/ns/dcat#",
+            "dct": "http://purl.org/dc/terms/",
+            "foaf": "http://xmlns.com/foaf/0.1/",
+        },
         "@id": absolute(config, "data/catalog.jsonld"),
         "@type": "dcat:Catalog",
         "dct:title": f"{config.title}: open data",
@@ -155,11 +179,15 @@ def dcat_catalog(config: SiteConfig, package: DataPackage, facts: list[TableFact
     }
 
 
-def _distribution(config: SiteConfig, path: str, media: str, fmt: str,
-                  size: int | None) -> dict:
-    dist = {"@type": "dcat:Distribution", "dcat:downloadURL": {"@id": absolute(config, path)},
-            "dcat:accessURL": {"@id": absolute(config, path)}, "dcat:mediaType": media,
-            "dct:format": fmt, "dct:license": {"@id": config.licence.url}}
+def _distribution(config: SiteConfig, path: str, media: str, fmt: str, size: int | None) -> dict:
+    dist = {
+        "@type": "dcat:Distribution",
+        "dcat:downloadURL": {"@id": absolute(config, path)},
+        "dcat:accessURL": {"@id": absolute(config, path)},
+        "dcat:mediaType": media,
+        "dct:format": fmt,
+        "dct:license": {"@id": config.licence.url},
+    }
     if size is not None:
         dist["dcat:byteSize"] = size
     return dist
@@ -176,16 +204,25 @@ def schema_org_dataset(config: SiteConfig, facts: TableFacts) -> dict:
         "url": absolute(config, f"data/{name}/"),
         "license": config.licence.url,
         "isAccessibleForFree": True,
-        "creator": {"@type": "Organization", "name": config.publisher,
-                    "email": config.contact_email},
+        "creator": {
+            "@type": "Organization",
+            "name": config.publisher,
+            "email": config.contact_email,
+        },
         "publisher": {"@type": "Organization", "name": config.publisher},
         "inLanguage": config.language,
         "variableMeasured": [f.name for f in facts.table.fields],
         "distribution": [
-            {"@type": "DataDownload", "encodingFormat": "text/csv",
-             "contentUrl": absolute(config, f"data/{name}.csv")},
-            {"@type": "DataDownload", "encodingFormat": "application/json",
-             "contentUrl": absolute(config, f"data/{name}.json")},
+            {
+                "@type": "DataDownload",
+                "encodingFormat": "text/csv",
+                "contentUrl": absolute(config, f"data/{name}.csv"),
+            },
+            {
+                "@type": "DataDownload",
+                "encodingFormat": "application/json",
+                "contentUrl": absolute(config, f"data/{name}.json"),
+            },
         ],
     }
     if facts.start and facts.end:

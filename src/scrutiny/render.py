@@ -17,7 +17,6 @@ from jinja2 import (
     StrictUndefined,
     TemplateNotFound,
 )
-
 from markupsafe import Markup
 
 from scrutiny.config import SiteConfig
@@ -81,16 +80,24 @@ def split_list(value: str | None) -> list[str]:
 
 def make_environment(site_templates: Path, config: SiteConfig) -> Environment:
     env = Environment(
-        loader=ChoiceLoader([FileSystemLoader(str(site_templates)),
-                             PackageLoader("scrutiny", "templates")]),
+        loader=ChoiceLoader(
+            [FileSystemLoader(str(site_templates)), PackageLoader("scrutiny", "templates")]
+        ),
         autoescape=True,
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(long_date=long_date, short_date=short_date, clock=clock, number=number,
-                       split_list=split_list, with_unit=with_unit, json_script=json_script)
+    env.filters.update(
+        long_date=long_date,
+        short_date=short_date,
+        clock=clock,
+        number=number,
+        split_list=split_list,
+        with_unit=with_unit,
+        json_script=json_script,
+    )
     env.globals["site"] = config
     return env
 
@@ -102,15 +109,22 @@ def check_templates(env: Environment, names: set[str], shown_dir: str) -> None:
         try:
             env.get_template(name)
         except TemplateNotFound as exc:
-            problems.append(Problem(f"{shown_dir}/{name}", None, None,
-                                    f"template not found: {exc.name}",
-                                    "Check the name in the {% extends %} or {% include %} line, "
-                                    "or delete your override to use the built-in one.",
-                                    "template"))
+            problems.append(
+                Problem(
+                    f"{shown_dir}/{name}",
+                    None,
+                    None,
+                    f"template not found: {exc.name}",
+                    "Check the name in the {% extends %} or {% include %} line, "
+                    "or delete your override to use the built-in one.",
+                    "template",
+                )
+            )
         except Exception as exc:  # a syntax error in a council's template override
             line = getattr(exc, "lineno", None)
-            problems.append(Problem(f"{shown_dir}/{name}", line, None,
-                                    f"template error: {exc}", "", "template"))
+            problems.append(
+                Problem(f"{shown_dir}/{name}", line, None, f"template error: {exc}", "", "template")
+            )
     if problems:
         raise ProjectError(problems)
 

@@ -64,19 +64,23 @@ def summary(indicator: Indicator, observations: Sequence[Observation]) -> str:
     if not actuals:
         return _no_actuals(indicator, observations)
     latest = actuals[-1]
-    sentences = [f"{indicator.name}: the latest value is {with_unit(latest.value, unit)} "
-                 f"({_label(latest)})."]
+    sentences = [
+        f"{indicator.name}: the latest value is {with_unit(latest.value, unit)} ({_label(latest)})."
+    ]
     if len(actuals) > 1:
         sentences.append(_change(indicator, actuals[-2], latest))
     status = target_status(indicator, observations)
     if status.target is not None:
         verb = "meets" if status.status == "met" else "does not meet"
-        sentences.append(f"This {verb} the target of {with_unit(status.target.value, unit)} "
-                         f"for {_label(status.target)}.")
+        sentences.append(
+            f"This {verb} the target of {with_unit(status.target.value, unit)} "
+            f"for {_label(status.target)}."
+        )
     later = [t for t in series(observations, "target") if t.period_end > latest.period_end]
     if later:
-        sentences.append(f"The next target is {with_unit(later[0].value, unit)} "
-                         f"for {_label(later[0])}.")
+        sentences.append(
+            f"The next target is {with_unit(later[0].value, unit)} for {_label(later[0])}."
+        )
     for name, words in BENCHMARKS.items():
         same_period = [b for b in series(observations, name) if b.period_end == latest.period_end]
         if same_period:

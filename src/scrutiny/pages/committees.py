@@ -42,13 +42,22 @@ def pages(inputs: Inputs) -> Iterator[Page]:
                 "members": members(model, committee),
                 "people": model.people,
                 "years": sorted(by_year.items(), reverse=True),
-                "plans": sorted(((v, sorted(e, key=lambda x: x.seq)) for v, e in plans.items()),
-                                reverse=True),
+                "plans": sorted(
+                    ((v, sorted(e, key=lambda x: x.seq)) for v, e in plans.items()), reverse=True
+                ),
                 "meetings": model.meetings,
                 "today": inputs.today,
             },
         )
-    yield Page("committees/index.html", "committees_index.html", "Committees",
-               {"councils": [(c, model.committees_by_council.get(c.council_id, ()))
-                             for c in model.councils.values()],
-                "model": model})
+    yield Page(
+        "committees/index.html",
+        "committees_index.html",
+        "Committees",
+        {
+            "councils": [
+                (c, model.committees_by_council.get(c.council_id, ()))
+                for c in model.councils.values()
+            ],
+            "model": model,
+        },
+    )

@@ -13,8 +13,8 @@ from scrutiny.opendata import (
     records_json,
     schema_org_dataset,
     table_facts,
-    zip_bytes,
     without_line,
+    zip_bytes,
 )
 from scrutiny.package import DataPackage, Field, Table
 from scrutiny.pages.inputs import Inputs
@@ -52,10 +52,14 @@ def constraint_words(field: Field) -> list[str]:
 def field_docs(table: Table) -> list[FieldDoc]:
     docs = []
     for field in table.fields:
-        joins = [f"{fk.resource}.{', '.join(fk.reference_fields)}" for fk in table.foreign_keys
-                 if field.name in fk.fields]
-        docs.append(FieldDoc(field, constraint_words(field), field.name in table.primary_key,
-                             joins))
+        joins = [
+            f"{fk.resource}.{', '.join(fk.reference_fields)}"
+            for fk in table.foreign_keys
+            if field.name in fk.fields
+        ]
+        docs.append(
+            FieldDoc(field, constraint_words(field), field.name in table.primary_key, joins)
+        )
     return docs
 
 
@@ -78,18 +82,30 @@ def pages(inputs: Inputs) -> Iterator[Page | File]:
         downloads[f"{name}.csv"] = f.csv
         yield File(f"data/{name}.csv", f.csv)
         yield File(f"data/{name}.json", json_bytes)
-        yield Page(f"data/{name}/index.html", "dataset.html", f"{f.table.title} data", {
-            "facts": f,
-            "fields": field_docs(f.table),
-            "preview": records[:PREVIEW_ROWS],
-            "json_size": len(json_bytes),
-            "jsonld": schema_org_dataset(config, f),
-        })
+        yield Page(
+            f"data/{name}/index.html",
+            "dataset.html",
+            f"{f.table.title} data",
+            {
+                "facts": f,
+                "fields": field_docs(f.table),
+                "preview": records[:PREVIEW_ROWS],
+                "json_size": len(json_bytes),
+                "jsonld": schema_org_dataset(config, f),
+            },
+        )
     yield File("data/datapackage.json", package_json)
     zipped = zip_bytes(downloads)
     yield File(f"data/{ZIP_NAME}", zipped)
     yield File("data/catalog.jsonld", _json_bytes(dcat_catalog(config, package, facts)))
-    yield Page("data/index.html", "data_index.html", "Open data", {
-        "facts": facts, "zip_name": ZIP_NAME, "zip_size": len(zipped),
-        "package_size": len(package_json),
-    })
+    yield Page(
+        "data/index.html",
+        "data_index.html",
+        "Open data",
+        {
+            "facts": facts,
+            "zip_name": ZIP_NAME,
+            "zip_size": len(zipped),
+            "package_size": len(package_json),
+        },
+    )

@@ -20,13 +20,18 @@ def pages(inputs: Inputs) -> Iterator[Page]:
             latest_decisions.append((meeting, decisions))
         if len(latest_decisions) == 3:
             break
-    yield Page("index.html", "home.html", inputs.config.title, {
-        "upcoming": inputs.upcoming(),
-        "recent": inputs.recent(),
-        "latest_decisions": latest_decisions,
-        "model": model,
-        "indicator_counts": indicators.status_counts(views),
-        "missed": [v for v in views if v.status.status == "not met"][:5],
-        "rag_counts": recommendations.counts(tracked),
-        "rag_labels": recommendations.RAG_LABELS,
-    })
+    yield Page(
+        "index.html",
+        "home.html",
+        inputs.config.title,
+        {
+            "upcoming": inputs.upcoming(),
+            "recent": inputs.recent(),
+            "latest_decisions": latest_decisions,
+            "model": model,
+            "indicator_counts": indicators.status_counts(views),
+            "missed": [v for v in views if v.status.status == "not met"][:5],
+            "rag_counts": recommendations.counts(tracked),
+            "rag_labels": recommendations.RAG_LABELS,
+        },
+    )

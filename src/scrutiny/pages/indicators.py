@@ -15,8 +15,15 @@ from scrutiny.render import File, Page
 from scrutiny.summaries import TargetStatus, series, summary, target_status
 from scrutiny.typed import to_json
 
-OBSERVATION_FIELDS = ("indicator_id", "period_end", "series", "value", "period_label", "note",
-                      "source")
+OBSERVATION_FIELDS = (
+    "indicator_id",
+    "period_end",
+    "series",
+    "value",
+    "period_label",
+    "note",
+    "source",
+)
 
 
 @dataclass(frozen=True)
@@ -38,8 +45,12 @@ class IndicatorView:
 
 def view(model: Model, indicator: Indicator) -> IndicatorView:
     observations = model.observations_by_indicator.get(indicator.indicator_id, ())
-    return IndicatorView(indicator, observations, summary(indicator, observations),
-                         target_status(indicator, observations))
+    return IndicatorView(
+        indicator,
+        observations,
+        summary(indicator, observations),
+        target_status(indicator, observations),
+    )
 
 
 def observations_csv(observations: tuple[Observation, ...]) -> bytes:
@@ -47,8 +58,9 @@ def observations_csv(observations: tuple[Observation, ...]) -> bytes:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(OBSERVATION_FIELDS)
     for o in observations:
-        writer.writerow(["" if (v := to_json(getattr(o, f))) is None else v
-                         for f in OBSERVATION_FIELDS])
+        writer.writerow(
+            ["" if (v := to_json(getattr(o, f))) is None else v for f in OBSERVATION_FIELDS]
+        )
     return buffer.getvalue().encode("utf-8")
 
 
@@ -60,22 +72,34 @@ def pages(inputs: Inputs) -> Iterator[Page | File]:
         chart = None
         if len(v.observations) > 1:
             chart = indicator_chart(ind, v.observations, v.summary, inputs.chart_cache)
-        yield Page(f"indicators/{ind.indicator_id}/index.html", "indicator.html", ind.name, {
-            "v": v,
-            "council": model.councils[ind.council_id],
-            "chart": chart,
-        })
-        yield File(f"indicators/{ind.indicator_id}/observations.csv",
-                   observations_csv(v.observations))
+        yield Page(
+            f"indicators/{ind.indicator_id}/index.html",
+            "indicator.html",
+            ind.name,
+            {
+                "v": v,
+                "council": model.councils[ind.council_id],
+                "chart": chart,
+            },
+        )
+        yield File(
+            f"indicators/{ind.indicator_id}/observations.csv", observations_csv(v.observations)
+        )
     groups: dict[str, dict[str, list[IndicatorView]]] = defaultdict(lambda: defaultdict(list))
     for v in sorted(views, key=lambda v: (v.indicator.theme, v.indicator.name)):
         groups[v.indicator.council_id][v.indicator.theme].append(v)
-    yield Page("indicators/index.html", "indicators_index.html", "Performance indicators", {
-        "groups": [(model.councils[c], sorted(themes.items()))
-                   for c, themes in sorted(groups.items())],
-        "sparkline": sparkline,
-        "counts": status_counts(views),
-    })
+    yield Page(
+        "indicators/index.html",
+        "indicators_index.html",
+        "Performance indicators",
+        {
+            "groups": [
+                (model.councils[c], sorted(themes.items())) for c, themes in sorted(groups.items())
+            ],
+            "sparkline": sparkline,
+            "counts": status_counts(views),
+        },
+    )
 
 
 def status_counts(views: list[IndicatorView]) -> dict[str, int]:

@@ -36,8 +36,11 @@ class Inputs:
     rows: Rows | None = None
 
     def upcoming(self) -> list[Meeting]:
-        return [m for m in self.model.meetings.values()
-                if m.status == "scheduled" and m.date >= self.today]
+        return [
+            m
+            for m in self.model.meetings.values()
+            if m.status == "scheduled" and m.date >= self.today
+        ]
 
     def recent(self, limit: int = 5) -> list[Meeting]:
         held = [m for m in self.model.meetings.values() if m.status == "held"]

@@ -29,8 +29,10 @@ class AttendanceGroups:
 
 
 def group_attendance(model: Model, meeting_id: str) -> AttendanceGroups:
-    rows = sorted(model.attendance_at(meeting_id),
-                  key=lambda a: (ROLE_ORDER[a.role], model.people[a.person_id].name))
+    rows = sorted(
+        model.attendance_at(meeting_id),
+        key=lambda a: (ROLE_ORDER[a.role], model.people[a.person_id].name),
+    )
     present = [a for a in rows if a.status == "present"]
     return AttendanceGroups(
         present=[a for a in present if a.role in MEMBER_ROLES],
@@ -52,8 +54,12 @@ def pages(inputs: Inputs) -> Iterator[Page]:
     for meeting in model.meetings.values():
         by_year[meeting.date.year].append(meeting)
         yield meeting_page(inputs, meeting)
-    yield Page("meetings/index.html", "meetings_index.html", "Meetings",
-               {"years": sorted(by_year.items(), reverse=True), "model": model})
+    yield Page(
+        "meetings/index.html",
+        "meetings_index.html",
+        "Meetings",
+        {"years": sorted(by_year.items(), reverse=True), "model": model},
+    )
 
 
 def meeting_page(inputs: Inputs, meeting: Meeting) -> Page:

@@ -44,29 +44,38 @@ def attendance_records(model: Model, person: Person) -> list[AttendanceRecord]:
             rows[model.meetings[a.meeting_id].committee_id].append(a)
     records = []
     for committee_id, member_rows in sorted(rows.items()):
-        substituted = [a for a in member_rows
-                       if a.status != "present" and (a.meeting_id, person.person_id) in replaced]
+        substituted = [
+            a
+            for a in member_rows
+            if a.status != "present" and (a.meeting_id, person.person_id) in replaced
+        ]
         counted = [a for a in member_rows if a not in substituted]
         not_recorded = sum(
-            1 for m in model.meetings_by_committee[committee_id]
+            1
+            for m in model.meetings_by_committee[committee_id]
             if m.status == "held" and not model.attendance_at(m.meeting_id)
         )
-        records.append(AttendanceRecord(
-            committee=model.committees[committee_id],
-            attended=sum(a.status == "present" for a in counted),
-            apologies=sum(a.status == "apologies" for a in counted),
-            absent=sum(a.status == "absent" for a in counted),
-            substituted=len(substituted),
-            not_recorded=not_recorded,
-        ))
+        records.append(
+            AttendanceRecord(
+                committee=model.committees[committee_id],
+                attended=sum(a.status == "present" for a in counted),
+                apologies=sum(a.status == "apologies" for a in counted),
+                absent=sum(a.status == "absent" for a in counted),
+                substituted=len(substituted),
+                not_recorded=not_recorded,
+            )
+        )
     return records
 
 
 def pages(inputs: Inputs) -> Iterator[Page]:
     model = inputs.model
     for person in model.people.values():
-        rows = sorted(model.attendance_by_person.get(person.person_id, ()),
-                      key=lambda a: model.meetings[a.meeting_id].date, reverse=True)
+        rows = sorted(
+            model.attendance_by_person.get(person.person_id, ()),
+            key=lambda a: model.meetings[a.meeting_id].date,
+            reverse=True,
+        )
         yield Page(
             f"people/{person.person_id}/index.html",
             "person.html",
@@ -85,9 +94,16 @@ def pages(inputs: Inputs) -> Iterator[Page]:
     kinds = defaultdict(list)
     for person in sorted(model.people.values(), key=lambda p: _surname_key(p.name)):
         kinds[person.kind].append(person)
-    yield Page("people/index.html", "people_index.html", "People",
-               {"kinds": [(k, kinds[k]) for k in ("councillor", "co-optee", "officer", "guest")
-                          if kinds[k]]})
+    yield Page(
+        "people/index.html",
+        "people_index.html",
+        "People",
+        {
+            "kinds": [
+                (k, kinds[k]) for k in ("councillor", "co-optee", "officer", "guest") if kinds[k]
+            ]
+        },
+    )
 
 
 def _surname_key(name: str) -> tuple[str, str]:

@@ -15,10 +15,19 @@ from scrutiny.pages.inputs import Inputs
 from scrutiny.render import Page
 
 RAG_ORDER = ("red", "amber", "green", "complete", "not-rated")
-RAG_LABELS = {"red": "Red", "amber": "Amber", "green": "Green", "complete": "Complete",
-              "not-rated": "Not rated"}
-ORIGIN_LABELS = {"inspection": "Inspection", "scrutiny-inquiry": "Scrutiny inquiry",
-                 "peer-review": "Peer review", "other": "Other"}
+RAG_LABELS = {
+    "red": "Red",
+    "amber": "Amber",
+    "green": "Green",
+    "complete": "Complete",
+    "not-rated": "Not rated",
+}
+ORIGIN_LABELS = {
+    "inspection": "Inspection",
+    "scrutiny-inquiry": "Scrutiny inquiry",
+    "peer-review": "Peer review",
+    "other": "Other",
+}
 
 
 @dataclass(frozen=True)
@@ -32,9 +41,13 @@ class Tracked:
 
 
 def tracked(model: Model) -> list[Tracked]:
-    return [Tracked(r, model.latest_update(r.recommendation_id))
-            for r in sorted(model.recommendations.values(),
-                            key=lambda r: (r.council_id, r.origin_title or "", _ref_key(r.ref)))]
+    return [
+        Tracked(r, model.latest_update(r.recommendation_id))
+        for r in sorted(
+            model.recommendations.values(),
+            key=lambda r: (r.council_id, r.origin_title or "", _ref_key(r.ref)),
+        )
+    ]
 
 
 def _ref_key(ref: str) -> tuple:
@@ -54,22 +67,39 @@ def pages(inputs: Inputs) -> Iterator[Page]:
     views = _views(model, everything)
     for r in everything:
         rec = r.recommendation
-        yield Page(f"recommendations/{rec.recommendation_id}/index.html", "recommendation.html",
-                   f"Recommendation {rec.ref}: {rec.origin_title or ORIGIN_LABELS[rec.origin]}",
-                   {"t": r, "updates": model.updates_by_recommendation.get(
-                       rec.recommendation_id, ()),
-                    "council": model.councils[rec.council_id],
-                    "committee": model.committees[rec.committee_id], **common})
-    by_council = [(c, counts([t for t in everything
-                              if t.recommendation.council_id == c.council_id]))
-                  for c in model.councils.values()
-                  if any(t.recommendation.council_id == c.council_id for t in everything)]
+        yield Page(
+            f"recommendations/{rec.recommendation_id}/index.html",
+            "recommendation.html",
+            f"Recommendation {rec.ref}: {rec.origin_title or ORIGIN_LABELS[rec.origin]}",
+            {
+                "t": r,
+                "updates": model.updates_by_recommendation.get(rec.recommendation_id, ()),
+                "council": model.councils[rec.council_id],
+                "committee": model.committees[rec.committee_id],
+                **common,
+            },
+        )
+    by_council = [
+        (c, counts([t for t in everything if t.recommendation.council_id == c.council_id]))
+        for c in model.councils.values()
+        if any(t.recommendation.council_id == c.council_id for t in everything)
+    ]
     for path, heading, items in views:
-        yield Page(path, "recommendations_index.html", heading, {
-            "items": items, "heading": heading, "counts": counts(items),
-            "all_counts": counts(everything), "by_council": by_council,
-            "filters": _filters(model, everything), "current": path, **common,
-        })
+        yield Page(
+            path,
+            "recommendations_index.html",
+            heading,
+            {
+                "items": items,
+                "heading": heading,
+                "counts": counts(items),
+                "all_counts": counts(everything),
+                "by_council": by_council,
+                "filters": _filters(model, everything),
+                "current": path,
+                **common,
+            },
+        )
 
 
 def _views(model: Model, everything: list[Tracked]) -> list[tuple[str, str, list[Tracked]]]:
@@ -77,31 +107,52 @@ def _views(model: Model, everything: list[Tracked]) -> list[tuple[str, str, list
     for c in model.councils.values():
         items = [t for t in everything if t.recommendation.council_id == c.council_id]
         if items:
-            views.append((f"recommendations/council/{c.council_id}/index.html",
-                          f"Recommendations to {c.name}", items))
+            views.append(
+                (
+                    f"recommendations/council/{c.council_id}/index.html",
+                    f"Recommendations to {c.name}",
+                    items,
+                )
+            )
     for c in model.committees.values():
         items = [t for t in everything if t.recommendation.committee_id == c.committee_id]
         if items:
-            views.append((f"recommendations/committee/{c.committee_id}/index.html",
-                          f"Recommendations tracked by the {c.name}", items))
+            views.append(
+                (
+                    f"recommendations/committee/{c.committee_id}/index.html",
+                    f"Recommendations tracked by the {c.name}",
+                    items,
+                )
+            )
     for rag in RAG_ORDER:
         items = [t for t in everything if t.rag == rag]
         if items:
-            views.append((f"recommendations/status/{rag}/index.html",
-                          f"Recommendations rated {RAG_LABELS[rag].lower()}", items))
+            views.append(
+                (
+                    f"recommendations/status/{rag}/index.html",
+                    f"Recommendations rated {RAG_LABELS[rag].lower()}",
+                    items,
+                )
+            )
     return views
 
 
 def _filters(model: Model, everything: list[Tracked]) -> dict[str, list[tuple[str, str]]]:
     present = {t.rag for t in everything}
     return {
-        "Council": [(f"recommendations/council/{c.council_id}/", c.name)
-                    for c in model.councils.values()
-                    if any(t.recommendation.council_id == c.council_id for t in everything)],
-        "Committee": [(f"recommendations/committee/{c.committee_id}/", c.name)
-                      for c in model.committees.values()
-                      if any(t.recommendation.committee_id == c.committee_id
-                             for t in everything)],
-        "Status": [(f"recommendations/status/{rag}/", RAG_LABELS[rag]) for rag in RAG_ORDER
-                   if rag in present],
+        "Council": [
+            (f"recommendations/council/{c.council_id}/", c.name)
+            for c in model.councils.values()
+            if any(t.recommendation.council_id == c.council_id for t in everything)
+        ],
+        "Committee": [
+            (f"recommendations/committee/{c.committee_id}/", c.name)
+            for c in model.committees.values()
+            if any(t.recommendation.committee_id == c.committee_id for t in everything)
+        ],
+        "Status": [
+            (f"recommendations/status/{rag}/", RAG_LABELS[rag])
+            for rag in RAG_ORDER
+            if rag in present
+        ],
     }

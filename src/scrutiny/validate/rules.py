@@ -33,14 +33,21 @@ Rule = Callable[[Context], Iterator[Problem]]
 
 
 def one_chair_per_meeting(ctx: Context) -> Iterator[Problem]:
-    chairs = Counter(r["meeting_id"] for r in ctx.table("attendance")
-                     if r["role"] == "chair" and r["status"] == "present")
+    chairs = Counter(
+        r["meeting_id"]
+        for r in ctx.table("attendance")
+        if r["role"] == "chair" and r["status"] == "present"
+    )
     for r in ctx.table("attendance"):
         if r["role"] == "chair" and r["status"] == "present" and chairs[r["meeting_id"]] > 1:
-            yield Problem(ctx.shown["attendance"], r["_line"], "role",
-                          f"meeting {r['meeting_id']} has {chairs[r['meeting_id']]} chairs present",
-                          "Only one person can chair a meeting: mark the others as member "
-                          "(or vice-chair).", "one-chair-per-meeting")
+            yield Problem(
+                ctx.shown["attendance"],
+                r["_line"],
+                "role",
+                f"meeting {r['meeting_id']} has {chairs[r['meeting_id']]} chairs present",
+                "Only one person can chair a meeting: mark the others as member (or vice-chair).",
+                "one-chair-per-meeting",
+            )
 
 
 def substitutes_replace_members(ctx: Context) -> Iterator[Problem]:
@@ -49,61 +56,92 @@ def substitutes_replace_members(ctx: Context) -> Iterator[Problem]:
     for r in ctx.table("attendance"):
         if r["role"] in MEMBER_ROLES:
             members[committee_of.get(r["meeting_id"])].add(r["person_id"])
-    replaced_by = {(r["meeting_id"], r["person_id"]): r["substitute_for"]
-                   for r in ctx.table("attendance") if r["substitute_for"]}
+    replaced_by = {
+        (r["meeting_id"], r["person_id"]): r["substitute_for"]
+        for r in ctx.table("attendance")
+        if r["substitute_for"]
+    }
     shown = ctx.shown["attendance"]
     for r in ctx.table("attendance"):
         sub = r["substitute_for"]
         if r["role"] == "substitute" and not sub:
-            yield Problem(shown, r["_line"], "substitute_for", "a substitute must say whom they "
-                          "replaced", "Fill in substitute_for with the person_id of the member "
-                          "they replaced.", "substitute-names-member")
+            yield Problem(
+                shown,
+                r["_line"],
+                "substitute_for",
+                "a substitute must say whom they replaced",
+                "Fill in substitute_for with the person_id of the member they replaced.",
+                "substitute-names-member",
+            )
         if not sub:
             continue
         if sub == r["person_id"] or replaced_by.get((r["meeting_id"], sub)) == r["person_id"]:
-            yield Problem(shown, r["_line"], "substitute_for",
-                          f"circular substitution: {r['person_id']} and {sub} replace each other",
-                          "A substitute replaces a member who is absent: fix one of the rows.",
-                          "substitute-not-circular")
+            yield Problem(
+                shown,
+                r["_line"],
+                "substitute_for",
+                f"circular substitution: {r['person_id']} and {sub} replace each other",
+                "A substitute replaces a member who is absent: fix one of the rows.",
+                "substitute-not-circular",
+            )
         elif sub not in members[committee_of.get(r["meeting_id"])]:
-            yield Problem(shown, r["_line"], "substitute_for",
-                          f"'{sub}' is not a member of this meeting's committee",
-                          "Name a member of the committee (someone with a member, chair, "
-                          "vice-chair or co-opted row at one of its meetings).",
-                          "substitute-names-member")
+            yield Problem(
+                shown,
+                r["_line"],
+                "substitute_for",
+                f"'{sub}' is not a member of this meeting's committee",
+                "Name a member of the committee (someone with a member, chair, "
+                "vice-chair or co-opted row at one of its meetings).",
+                "substitute-names-member",
+            )
 
 
 def percentages_in_range(ctx: Context) -> Iterator[Problem]:
     percent = {i["indicator_id"] for i in ctx.table("indicators") if i["unit"] == "percent"}
     for r in ctx.table("observations"):
         if r["indicator_id"] in percent and not 0 <= r["value"] <= 100:
-            yield Problem(ctx.shown["observations"], r["_line"], "value",
-                          f"{r['value']} is not a percentage between 0 and 100 (indicator "
-                          f"{r['indicator_id']} is measured in percent)",
-                          "Write the percentage as a number from 0 to 100, e.g. 45.5 for 45.5%.",
-                          "percent-in-range")
+            yield Problem(
+                ctx.shown["observations"],
+                r["_line"],
+                "value",
+                f"{r['value']} is not a percentage between 0 and 100 (indicator "
+                f"{r['indicator_id']} is measured in percent)",
+                "Write the percentage as a number from 0 to 100, e.g. 45.5 for 45.5%.",
+                "percent-in-range",
+            )
 
 
 def minutes_match_meetings(ctx: Context) -> Iterator[Problem]:
-    yield from _documents_match(ctx, ctx.project.minutes, "meetings", "meeting_id",
-                                "minutes-for-known-meeting")
+    yield from _documents_match(
+        ctx, ctx.project.minutes, "meetings", "meeting_id", "minutes-for-known-meeting"
+    )
     minuted = {p.stem for p in markdown_files(ctx.project.minutes)}
     for m in ctx.table("meetings"):
         if m["minutes_published"] and m["meeting_id"] not in minuted:
-            yield Problem(ctx.shown["meetings"], m["_line"], "minutes_published",
-                          f"minutes are marked as published but content/minutes/"
-                          f"{m['meeting_id']}.md does not exist",
-                          "Add the minutes file, or set minutes_published to false.",
-                          "minutes-file-exists")
+            yield Problem(
+                ctx.shown["meetings"],
+                m["_line"],
+                "minutes_published",
+                f"minutes are marked as published but content/minutes/"
+                f"{m['meeting_id']}.md does not exist",
+                "Add the minutes file, or set minutes_published to false.",
+                "minutes-file-exists",
+            )
         elif not m["minutes_published"] and m["meeting_id"] in minuted:
-            yield Problem(ctx.shown["meetings"], m["_line"], "minutes_published",
-                          f"content/minutes/{m['meeting_id']}.md exists but minutes_published "
-                          "is false", "Set minutes_published to true.", "minutes-file-exists")
+            yield Problem(
+                ctx.shown["meetings"],
+                m["_line"],
+                "minutes_published",
+                f"content/minutes/{m['meeting_id']}.md exists but minutes_published is false",
+                "Set minutes_published to true.",
+                "minutes-file-exists",
+            )
 
 
 def reports_match_rows(ctx: Context) -> Iterator[Problem]:
-    yield from _documents_match(ctx, ctx.project.reports, "reports", "report_id",
-                                "report-for-known-report")
+    yield from _documents_match(
+        ctx, ctx.project.reports, "reports", "report_id", "report-for-known-report"
+    )
 
 
 def _documents_match(ctx: Context, folder, table: str, key: str, rule: str) -> Iterator[Problem]:
@@ -116,13 +154,23 @@ def _documents_match(ctx: Context, folder, table: str, key: str, rule: str) -> I
             yield error.problem
             continue
         if path.stem not in known:
-            yield Problem(shown, None, None, f"there is no {key} '{path.stem}' in {table}.csv",
-                          f"Name the file after an existing {key}, or add the row to "
-                          f"{table}.csv.", rule)
+            yield Problem(
+                shown,
+                None,
+                None,
+                f"there is no {key} '{path.stem}' in {table}.csv",
+                f"Name the file after an existing {key}, or add the row to {table}.csv.",
+                rule,
+            )
         elif doc.meta.get(key, path.stem) != path.stem:
-            yield Problem(shown, 2, key, f"front matter says {key} '{doc.meta.get(key)}' but "
-                          f"the file is named {path.name}",
-                          "Make the file name and the front matter agree.", rule)
+            yield Problem(
+                shown,
+                2,
+                key,
+                f"front matter says {key} '{doc.meta.get(key)}' but the file is named {path.name}",
+                "Make the file name and the front matter agree.",
+                rule,
+            )
 
 
 RULES: tuple[Rule, ...] = (
@@ -134,7 +182,8 @@ RULES: tuple[Rule, ...] = (
 )
 
 
-def check_rules(project: Project, package: DataPackage, rows: Rows,
-                shown: dict[str, str]) -> list[Problem]:
+def check_rules(
+    project: Project, package: DataPackage, rows: Rows, shown: dict[str, str]
+) -> list[Problem]:
     ctx = Context(project, package, rows, shown)
     return [problem for rule in RULES for problem in rule(ctx)]

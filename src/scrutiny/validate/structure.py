@@ -29,9 +29,16 @@ def read_csv(table: Table, shown: str) -> tuple[CsvText | None, list[Problem]]:
     try:
         data = table.path.read_bytes()
     except FileNotFoundError:
-        return None, [Problem(shown, None, None, "file not found",
-                              f"Create it with the header line: {','.join(table.field_names)}",
-                              "file-missing")]
+        return None, [
+            Problem(
+                shown,
+                None,
+                None,
+                "file not found",
+                f"Create it with the header line: {','.join(table.field_names)}",
+                "file-missing",
+            )
+        ]
     problem = _byte_problem(data, shown, table)
     if problem:
         return None, [problem]
@@ -41,25 +48,47 @@ def read_csv(table: Table, shown: str) -> tuple[CsvText | None, list[Problem]]:
 def _byte_problem(data: bytes, shown: str, table: Table) -> Problem | None:
     header = ",".join(table.field_names)
     if not data.strip():
-        return Problem(shown, 1, None, "the file is empty",
-                       f"The first line must be the header: {header}", "empty-file")
+        return Problem(
+            shown,
+            1,
+            None,
+            "the file is empty",
+            f"The first line must be the header: {header}",
+            "empty-file",
+        )
     if data.startswith(b"\xef\xbb\xbf"):
-        return Problem(shown, 1, None, "the file starts with a byte-order mark (BOM)",
-                       "Save it as plain UTF-8 without BOM (in Excel: 'CSV UTF-8' adds one; "
-                       "use a text editor's 'UTF-8' option).", "bom")
+        return Problem(
+            shown,
+            1,
+            None,
+            "the file starts with a byte-order mark (BOM)",
+            "Save it as plain UTF-8 without BOM (in Excel: 'CSV UTF-8' adds one; "
+            "use a text editor's 'UTF-8' option).",
+            "bom",
+        )
     nul = data.find(b"\x00")
     if nul >= 0:
-        return Problem(shown, data.count(b"\n", 0, nul) + 1, None,
-                       "the file contains a NUL byte (it may be a binary or UTF-16 file)",
-                       SAVE_AS_UTF8, "nul-byte")
+        return Problem(
+            shown,
+            data.count(b"\n", 0, nul) + 1,
+            None,
+            "the file contains a NUL byte (it may be a binary or UTF-16 file)",
+            SAVE_AS_UTF8,
+            "nul-byte",
+        )
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         bad = data[exc.start : exc.start + 1].hex()
-        return Problem(shown, line, None,
-                       f"the file is not UTF-8 text (byte 0x{bad}; it looks like Windows-1252 "
-                       "or Latin-1)", SAVE_AS_UTF8, "encoding")
+        return Problem(
+            shown,
+            line,
+            None,
+            f"the file is not UTF-8 text (byte 0x{bad}; it looks like Windows-1252 or Latin-1)",
+            SAVE_AS_UTF8,
+            "encoding",
+        )
     return None
 
 
@@ -76,8 +105,16 @@ def _parse(text: str, shown: str, table: Table) -> tuple[CsvText | None, list[Pr
                 header = row
                 problems += _header_problems(row, shown, table)
             elif not row:
-                problems.append(Problem(shown, start, None, "this line is empty",
-                                        "Delete the empty line.", "blank-row"))
+                problems.append(
+                    Problem(
+                        shown,
+                        start,
+                        None,
+                        "this line is empty",
+                        "Delete the empty line.",
+                        "blank-row",
+                    )
+                )
             else:
                 if len(row) != len(header):
                     problems.append(_ragged(row, header, shown, start))
@@ -85,10 +122,18 @@ def _parse(text: str, shown: str, table: Table) -> tuple[CsvText | None, list[Pr
                 lines.append(start)
             start = reader.line_num + 1
     except csv.Error as exc:
-        problems.append(Problem(shown, start, None, f"the row cannot be read: {exc}",
-                                "Check the quotes on this line: a value that contains a comma "
-                                "or a quote must be wrapped in \"double quotes\", and a quote "
-                                "inside it written twice (\"\").", "bad-quoting"))
+        problems.append(
+            Problem(
+                shown,
+                start,
+                None,
+                f"the row cannot be read: {exc}",
+                "Check the quotes on this line: a value that contains a comma "
+                'or a quote must be wrapped in "double quotes", and a quote '
+                'inside it written twice ("").',
+                "bad-quoting",
+            )
+        )
     if header is None:
         return None, problems
     return (None if problems else CsvText(header, rows, lines)), problems
@@ -101,19 +146,38 @@ def _header_problems(header: list[str], shown: str, table: Table) -> list[Proble
     missing = [name for name in expected if name not in header]
     unknown = [name for name in header if name not in expected]
     problems = [
-        Problem(shown, 1, name, f"column '{name}' is missing from the header",
-                f"The header must be: {','.join(expected)}", "header")
+        Problem(
+            shown,
+            1,
+            name,
+            f"column '{name}' is missing from the header",
+            f"The header must be: {','.join(expected)}",
+            "header",
+        )
         for name in missing
     ] + [
-        Problem(shown, 1, name, f"column '{name}' is not in the schema",
-                f"Remove it, or add it to {table.schema_path.name}. "
-                f"The header must be: {','.join(expected)}", "header")
+        Problem(
+            shown,
+            1,
+            name,
+            f"column '{name}' is not in the schema",
+            f"Remove it, or add it to {table.schema_path.name}. "
+            f"The header must be: {','.join(expected)}",
+            "header",
+        )
         for name in unknown
     ]
     if not problems:
-        problems.append(Problem(shown, 1, None, "the columns are in a different order from "
-                                "the schema", f"The header must be: {','.join(expected)}",
-                                "header"))
+        problems.append(
+            Problem(
+                shown,
+                1,
+                None,
+                "the columns are in a different order from the schema",
+                f"The header must be: {','.join(expected)}",
+                "header",
+            )
+        )
     return problems
 
 

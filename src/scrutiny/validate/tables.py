@@ -83,49 +83,80 @@ def _compiled(field: Field) -> re.Pattern[str] | None:
 def _cell(field: Field, cast, pattern, cell: str, shown: str, line: int):
     if cell == "":
         if field.required:
-            return None, Problem(shown, line, field.name, "a value is required here",
-                                 f"Fill in {field.name}: {field.description}", "required")
+            return None, Problem(
+                shown,
+                line,
+                field.name,
+                "a value is required here",
+                f"Fill in {field.name}: {field.description}",
+                "required",
+            )
         return None, None
     try:
         value = cast(cell)
     except ValueError:
-        return None, Problem(shown, line, field.name,
-                             f"'{_short(cell)}' is not a valid {field.type}", type_hint(field),
-                             "type")
+        return None, Problem(
+            shown,
+            line,
+            field.name,
+            f"'{_short(cell)}' is not a valid {field.type}",
+            type_hint(field),
+            "type",
+        )
     return value, _constraint_problem(field, pattern, cell, value, shown, line)
 
 
 def _constraint_problem(field: Field, pattern, cell, value, shown, line) -> Problem | None:
     c = field.constraints
     if "enum" in c and cell not in c["enum"]:
-        return Problem(shown, line, field.name, f"'{_short(cell)}' is not an allowed value",
-                       f"Use one of: {', '.join(c['enum'])}.", "enum")
+        return Problem(
+            shown,
+            line,
+            field.name,
+            f"'{_short(cell)}' is not an allowed value",
+            f"Use one of: {', '.join(c['enum'])}.",
+            "enum",
+        )
     if pattern is not None and not pattern.fullmatch(cell):
-        return Problem(shown, line, field.name, f"'{_short(cell)}' does not have the right form",
-                       pattern_hint(c["pattern"]), "pattern")
+        return Problem(
+            shown,
+            line,
+            field.name,
+            f"'{_short(cell)}' does not have the right form",
+            pattern_hint(c["pattern"]),
+            "pattern",
+        )
     if "minimum" in c and value < c["minimum"]:
-        return Problem(shown, line, field.name, f"{cell} is below the minimum of {c['minimum']}",
-                       "", "minimum")
+        return Problem(
+            shown, line, field.name, f"{cell} is below the minimum of {c['minimum']}", "", "minimum"
+        )
     if "maximum" in c and value > c["maximum"]:
-        return Problem(shown, line, field.name, f"{cell} is above the maximum of {c['maximum']}",
-                       "", "maximum")
+        return Problem(
+            shown, line, field.name, f"{cell} is above the maximum of {c['maximum']}", "", "maximum"
+        )
     return None
 
 
 def pattern_hint(pattern: str) -> str:
     if pattern == ID_PATTERN:
-        return ("Identifiers use only lowercase letters a-z, digits and hyphens, and start with "
-                "a letter or digit (no spaces, capitals, accents or slashes), for example "
-                "lancashire-childrens-services-scrutiny-2017-10-18.")
+        return (
+            "Identifiers use only lowercase letters a-z, digits and hyphens, and start with "
+            "a letter or digit (no spaces, capitals, accents or slashes), for example "
+            "lancashire-childrens-services-scrutiny-2017-10-18."
+        )
     return f"The value must match the pattern {pattern}."
 
 
 def _duplicate(table: Table, key: tuple, first_line: int, shown: str, line: int) -> Problem:
     described = ", ".join(f"{n}={v}" for n, v in zip(table.primary_key, key, strict=True))
-    return Problem(shown, line, ", ".join(table.primary_key),
-                   f"duplicate key ({described}): the same key is already on line {first_line}",
-                   "Each row needs a unique key: change it, or delete the duplicate row.",
-                   "primary-key")
+    return Problem(
+        shown,
+        line,
+        ", ".join(table.primary_key),
+        f"duplicate key ({described}): the same key is already on line {first_line}",
+        "Each row needs a unique key: change it, or delete the duplicate row.",
+        "primary-key",
+    )
 
 
 def _check_foreign_keys(package: DataPackage, rows: Rows, texts, shown) -> list[Problem]:
@@ -140,27 +171,34 @@ def _check_foreign_keys(package: DataPackage, rows: Rows, texts, shown) -> list[
                 value = tuple(record[f] for f in fk.fields)
                 if all(v is None for v in value) or value in keys:
                     continue
-                problems.append(dangling(table, fk.fields, value, target, shown[table.name],
-                                         record["_line"]))
+                problems.append(
+                    dangling(table, fk.fields, value, target, shown[table.name], record["_line"])
+                )
     return problems
 
 
-def dangling(table: Table, fields: Iterable[str], value: tuple, target: Table, shown: str,
-             line: int) -> Problem:
+def dangling(
+    table: Table, fields: Iterable[str], value: tuple, target: Table, shown: str, line: int
+) -> Problem:
     fields = tuple(fields)
     described = ", ".join(f"'{v}'" for v in value)
-    return Problem(shown, line, ", ".join(fields),
-                   f"{described} does not exist in {target.path.name}",
-                   f"Check the spelling, or add the missing row to {target.path.name} first.",
-                   "foreign-key")
+    return Problem(
+        shown,
+        line,
+        ", ".join(fields),
+        f"{described} does not exist in {target.path.name}",
+        f"Check the spelling, or add the missing row to {target.path.name} first.",
+        "foreign-key",
+    )
 
 
 def frictionless_problems(
     package: DataPackage, texts: dict[str, CsvText], shown: dict[str, str]
 ) -> list[Problem]:
     """The same checks by frictionless-py, mapped to our file:line: field: message form."""
-    fpackage = Package(package.frictionless_descriptor(),
-                       basepath=str(package.tables[0].path.parent))
+    fpackage = Package(
+        package.frictionless_descriptor(), basepath=str(package.tables[0].path.parent)
+    )
     report = fpackage.validate(limit_errors=10**9)
     problems = []
     for task in report.tasks:
@@ -178,17 +216,27 @@ def _from_frictionless(error, table: Table, shown: str, lines: list[int]) -> Pro
     cell = getattr(error, "cell", "")
     if error.type == "type-error":
         field = table.field(name)
-        return Problem(shown, line, name, f"'{_short(cell)}' is not a valid {field.type}",
-                       type_hint(field), "type")
+        return Problem(
+            shown,
+            line,
+            name,
+            f"'{_short(cell)}' is not a valid {field.type}",
+            type_hint(field),
+            "type",
+        )
     if error.type == "constraint-error":
         return _constraint_from_note(error.note, table.field(name), cell, shown, line)
     if error.type == "primary-key":
         first = re.search(r"position (\d+)", error.note)
         first_line = lines[int(first.group(1)) - 2] if first else None
-        return Problem(shown, line, ", ".join(table.primary_key),
-                       f"duplicate key: the same key is already on line {first_line}",
-                       "Each row needs a unique key: change it, or delete the duplicate row.",
-                       "primary-key")
+        return Problem(
+            shown,
+            line,
+            ", ".join(table.primary_key),
+            f"duplicate key: the same key is already on line {first_line}",
+            "Each row needs a unique key: change it, or delete the duplicate row.",
+            "primary-key",
+        )
     if error.type == "foreign-key":
         return _foreign_from_frictionless(error, table, shown, line)
     return Problem(shown, line, name, error.message, "", error.type)
@@ -196,16 +244,35 @@ def _from_frictionless(error, table: Table, shown: str, lines: list[int]) -> Pro
 
 def _constraint_from_note(note: str, field: Field, cell: str, shown: str, line) -> Problem:
     if '"required"' in note:
-        return Problem(shown, line, field.name, "a value is required here",
-                       f"Fill in {field.name}: {field.description}", "required")
+        return Problem(
+            shown,
+            line,
+            field.name,
+            "a value is required here",
+            f"Fill in {field.name}: {field.description}",
+            "required",
+        )
     if '"enum"' in note:
-        return Problem(shown, line, field.name, f"'{_short(cell)}' is not an allowed value",
-                       f"Use one of: {', '.join(field.constraints['enum'])}.", "enum")
+        return Problem(
+            shown,
+            line,
+            field.name,
+            f"'{_short(cell)}' is not an allowed value",
+            f"Use one of: {', '.join(field.constraints['enum'])}.",
+            "enum",
+        )
     if '"pattern"' in note:
-        return Problem(shown, line, field.name, f"'{_short(cell)}' does not have the right form",
-                       pattern_hint(field.constraints["pattern"]), "pattern")
-    return Problem(shown, line, field.name, f"'{_short(cell)}' breaks a rule: {note}", "",
-                   "constraint")
+        return Problem(
+            shown,
+            line,
+            field.name,
+            f"'{_short(cell)}' does not have the right form",
+            pattern_hint(field.constraints["pattern"]),
+            "pattern",
+        )
+    return Problem(
+        shown, line, field.name, f"'{_short(cell)}' breaks a rule: {note}", "", "constraint"
+    )
 
 
 def _foreign_from_frictionless(error, table: Table, shown: str, line) -> Problem:
@@ -214,9 +281,14 @@ def _foreign_from_frictionless(error, table: Table, shown: str, line) -> Problem
     resource = getattr(error, "reference_name", "") or ""
     described = ", ".join(f"'{c}'" for c in cells)
     filename = f"{resource}.csv" if resource else "the referenced table"
-    return Problem(shown, line, ", ".join(fields), f"{described} does not exist in {filename}",
-                   f"Check the spelling, or add the missing row to {filename} first.",
-                   "foreign-key")
+    return Problem(
+        shown,
+        line,
+        ", ".join(fields),
+        f"{described} does not exist in {filename}",
+        f"Check the spelling, or add the missing row to {filename} first.",
+        "foreign-key",
+    )
 
 
 def _short(text: str, limit: int = 60) -> str:

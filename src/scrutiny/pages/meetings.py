@@ -12,7 +12,7 @@ from scrutiny.render import Page
 
 MEMBER_ROLES = ("chair", "vice-chair", "member", "co-opted")
 OFFICER_ROLES = ("officer", "cabinet-member", "guest")
-ROLE_ORDER = {role: i for i, role in enumerate(MEMBER_ROLES + ("substitute",) + OFFICER_ROLES)}
+ROLE_ORDER = {role: i for i, role in enumerate((*MEMBER_ROLES, "substitute", *OFFICER_ROLES))}
 
 
 @dataclass(frozen=True)

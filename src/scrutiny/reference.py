@@ -97,6 +97,8 @@ def _allowed(field: Field) -> str:
         parts.append("one of " + ", ".join(f"`{v}`" for v in c["enum"]))
     if c.get("pattern") == ID_PATTERN:
         parts.append("an identifier: lowercase letters, digits and hyphens")
+    elif c.get("pattern", "").startswith("https?://"):
+        parts.append("a web address starting with https:// or http://")
     elif "pattern" in c:
         parts.append(f"matches `{c['pattern']}`")
     if "minimum" in c:
@@ -115,7 +117,7 @@ def _key(table: Table) -> str:
 
 
 def _title(table: Table) -> str:
-    return f"{table.title} ({table.name})" if table.title != table.name else table.name
+    return table.title or table.name
 
 
 def _anchor(table: Table) -> str:

@@ -1,0 +1,60 @@
+"""docs/reference/tables.md is generated from the schemas: it is up to date and lists every field
+of every table, with its type, whether it is required and the values it allows."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import ROOT
+
+from scrutiny.package import load_package
+from scrutiny.project import Project
+from scrutiny.reference import DEFAULT_OUT, render
+
+REFERENCE = ROOT / DEFAULT_OUT
+REGENERATE = "run `.venv/bin/python -m scrutiny.reference` and commit docs/reference/tables.md"
+
+
+def sections(text: str) -> dict[str, str]:
+    """Each `## Title` section of the page, by title."""
+    parts = text.split("\n## ")[1:]
+    return {part.split("\n", 1)[0]: part for part in parts}
+
+
+def test_committed_reference_matches_the_schemas() -> None:
+    assert REFERENCE.is_file(), REGENERATE
+    assert REFERENCE.read_text(encoding="utf-8") == render(load_package(Project.at(ROOT))), (
+        f"the field reference is out of date: {REGENERATE}"
+    )
+
+
+def test_every_field_of_every_schema_is_listed() -> None:
+    package = load_package(Project.at(ROOT))
+    found = sections(REFERENCE.read_text(encoding="utf-8"))
+    assert set(found) == {table.title for table in package.tables}
+    for table in package.tables:
+        section = found[table.title]
+        assert f"`datasets/{table.path.name}`" in section
+        for field in table.fields:
+            row = next(
+                (ln for ln in section.splitlines() if ln.startswith(f"| `{field.name}` |")), None
+            )
+            assert row, f"{table.name}.{field.name} is missing from the reference"
+            assert f"| {'yes' if field.required else 'no'} |" in row
+            for value in field.constraints.get("enum", []):
+                assert f"`{value}`" in row, f"{table.name}.{field.name}: {value} not listed"
+            if field.description:
+                assert " ".join(field.description.split())[:40] in row
+
+
+def test_check_mode_reports_a_stale_page(tmp_path: Path) -> None:
+    command = [sys.executable, "-m", "scrutiny.reference", ROOT, "--check"]
+    fresh = subprocess.run([*command, "--out", REFERENCE], capture_output=True, text=True)
+    assert fresh.returncode == 0, fresh.stderr
+    stale = tmp_path / "tables.md"
+    stale.write_text(REFERENCE.read_text(encoding="utf-8").replace("| yes |", "| no |", 1))
+    result = subprocess.run([*command, "--out", stale], capture_output=True, text=True)
+    assert result.returncode == 1
+    assert "out of date" in result.stderr

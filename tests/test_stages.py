@@ -1,0 +1,68 @@
+"""Unit tests of single pipeline stages: markup, filters, atomic writing, structure checks."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from scrutiny.markup import render_markdown
+from scrutiny.render import clock, long_date, root_prefix
+from scrutiny.units import number, with_unit
+from scrutiny.write import atomic_directory, safe_join
+
+
+def test_markdown_tables_headings_and_sanitising() -> None:
+    html = render_markdown(
+        "# Title\n\n| a | b |\n| - | - |\n| 1 | 2 |\n\n<script>x()</script>"
+        '\n\n<a href="javascript:alert(1)" onclick="x()">link</a>'
+    )
+    assert "<h2>Title</h2>" in html
+    assert '<div class="table-scroll" role="region"' in html and "<th>a</th>" in html
+    assert "<script" not in html and "onclick" not in html and "javascript:" not in html
+
+
+@pytest.mark.parametrize(
+    ("time", "text"),
+    [
+        (dt.time(14, 0), "2pm"),
+        (dt.time(10, 30), "10:30am"),
+        (dt.time(12, 0), "midday"),
+        (dt.time(13, 30), "1:30pm"),
+        (None, ""),
+    ],
+)
+def test_clock_uses_gov_uk_style(time: dt.time | None, text: str) -> None:
+    assert clock(time) == text
+
+
+def test_dates_numbers_and_units() -> None:
+    assert long_date(dt.date(2017, 10, 18)) == "Wednesday 18 October 2017"
+    assert number(1968) == "1,968" and number(12.0) == "12" and number(17.5) == "17.5"
+    assert with_unit(52.5, "percent") == "52.5%"
+    assert with_unit(6000, "gbp") == "£6,000"
+    assert with_unit(1, "days") == "1 day"
+
+
+def test_root_prefix_makes_links_relative() -> None:
+    assert root_prefix("index.html") == "./"
+    assert root_prefix("meetings/x/index.html") == "../../"
+
+
+def test_atomic_directory_replaces_only_on_success(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    with atomic_directory(out) as tmp:
+        (tmp / "a.html").write_text("one")
+    assert (out / "a.html").read_text() == "one"
+    with pytest.raises(RuntimeError), atomic_directory(out) as tmp:
+        (tmp / "a.html").write_text("two")
+        raise RuntimeError("build failed")
+    assert (out / "a.html").read_text() == "one"
+    assert [p.name for p in tmp_path.iterdir()] == ["site"]
+
+
+@pytest.mark.parametrize("bad", ["../x.html", "/etc/passwd", "a/../../x", "a/\x00b"])
+def test_safe_join_refuses_escaping_paths(tmp_path: Path, bad: str) -> None:
+    with pytest.raises(ValueError):
+        safe_join(tmp_path, bad)

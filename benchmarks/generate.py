@@ -526,7 +526,8 @@ class Generator:
             "Apologies and substitutions",
             "Declarations of interest",
             "Minutes of the previous meeting",
-        ] + rng.sample(ITEM_TITLES, rng.randint(4, 6))
+            *rng.sample(ITEM_TITLES, rng.randint(4, 6)),
+        ]
         for no, title in enumerate(items, start=1):
             self.tables.row(
                 "agenda_items",

@@ -1,22 +1,42 @@
-"""The build: validate, model, pages, render, write atomically."""
+"""The build: validate, model, pages, render (in parallel), write atomically.
+
+With the cache (PROJECT/.cache/scrutiny/, see cache.py) a build whose inputs did not change
+does nothing, rendered Markdown is reused by content hash, and only the pages whose template
+or context changed are rendered again; the output is byte-identical to a cold build.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import multiprocessing
 import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+from scrutiny import parallel
+from scrutiny.cache import (
+    BuildCache,
+    Fingerprinter,
+    Stamps,
+    code_digest,
+    digest,
+    input_files,
+    output_stamp,
+)
+from scrutiny.content import DocumentError, markdown_files, read_document
 from scrutiny.documents import load_folder
+from scrutiny.markup import render_markdown
 from scrutiny.model import Model
 from scrutiny.pages import POSTPROCESS, collect
 from scrutiny.pages.inputs import Inputs
 from scrutiny.problems import InvalidData
+from scrutiny.progress import Progress
 from scrutiny.project import PACKAGE_DIR, Project
-from scrutiny.render import File, Page, check_templates, make_environment, render_page
+from scrutiny.render import File, Page, check_templates, make_environment
 from scrutiny.validate import validate_project
-from scrutiny.write import atomic_directory, safe_join
+from scrutiny.write import atomic_directory
 
 
 @dataclass(frozen=True)
@@ -24,6 +44,8 @@ class BuildResult:
     out: Path
     pages: int
     files: int
+    rendered: int = 0  # pages rendered this time (the rest were reused unchanged)
+    unchanged: bool = False  # nothing changed since the last build: nothing was done
 
 
 def build_date() -> dt.date:
@@ -34,13 +56,67 @@ def build_date() -> dt.date:
     return dt.date.today()
 
 
-def load_inputs(project: Project) -> Inputs:
+class MarkdownCache:
+    """render_markdown by a hash of the Markdown body; remembers which entries were used."""
+
+    def __init__(self, known: dict[str, str] | None) -> None:
+        self.known = known or {}
+        self.used: dict[str, str] = {}
+
+    def __call__(self, body: str) -> str:
+        key = digest(body.encode("utf-8"))
+        html = self.used.get(key) or self.known.get(key)
+        if html is None:
+            html = render_markdown(body)
+        self.used[key] = html
+        return html
+
+    def prerender(self, paths: list[Path], jobs: int) -> None:
+        """Render the bodies not in the cache in worker processes, before loading."""
+        global _PRERENDER
+        if jobs <= 1 or len(paths) < parallel.SERIAL_BELOW:
+            return
+        _PRERENDER = (paths, set(self.known))
+        try:
+            chunks = [(i, i + parallel.CHUNK) for i in range(0, len(paths), parallel.CHUNK)]
+            with multiprocessing.get_context("fork").Pool(jobs) as pool:
+                for found in pool.imap_unordered(_render_chunk, chunks):
+                    self.known.update(found)
+        finally:
+            _PRERENDER = None
+
+
+_PRERENDER: tuple[list[Path], set[str]] | None = None
+
+
+def _render_chunk(bounds: tuple[int, int]) -> dict[str, str]:
+    assert _PRERENDER is not None
+    paths, known = _PRERENDER
+    found = {}
+    for path in paths[bounds[0] : bounds[1]]:
+        try:
+            body = read_document(path, str(path)).body
+        except (DocumentError, OSError):
+            continue  # load_folder reports it
+        key = digest(body.encode("utf-8"))
+        if key not in known:
+            found[key] = render_markdown(body)
+    return found
+
+
+def load_inputs(project: Project, cache: BuildCache | None = None) -> Inputs:
+    cache = cache or BuildCache(project, enabled=False)
     validated = validate_project(project)
     if validated.problems:
         raise InvalidData(validated.problems)
-    minutes = load_folder(project, project.minutes)
-    reports = load_folder(project, project.reports)
-    pages = tuple(load_folder(project, project.pages).values())
+    markdown = MarkdownCache(cache.load("markdown"))
+    folders = (project.minutes, project.reports, project.pages)
+    paths = [path for folder in folders for path in markdown_files(folder)]
+    markdown.prerender(paths, parallel.jobs_wanted(len(paths)))
+    minutes = load_folder(project, project.minutes, markdown)
+    reports = load_folder(project, project.reports, markdown)
+    pages = tuple(load_folder(project, project.pages, markdown).values())
+    cache.save("markdown", markdown.used)
     return Inputs(
         validated.config,
         Model(validated.rows),
@@ -48,34 +124,107 @@ def load_inputs(project: Project) -> Inputs:
         reports,
         pages,
         build_date(),
-        project.cache / "charts",
+        cache.chart_dir,
         validated.package,
         validated.rows,
     )
 
 
-def build(project: Project, out: Path | None = None) -> BuildResult:
-    inputs = load_inputs(project)
+def build(project: Project, out: Path | None = None, use_cache: bool = True) -> BuildResult:
+    out = (out or project.default_output).resolve()
+    cache = BuildCache(project, enabled=use_cache)
+    last = cache.load("build") or {}
+    stamps = Stamps(last.get("stamps"))
+    inputs_key = _inputs_key(project, out, stamps)
+    if _unchanged(last, inputs_key, out):
+        return BuildResult(out, last["pages"], last["files"], 0, unchanged=True)
+    inputs = load_inputs(project, cache)
     outputs = collect(inputs)
     env = make_environment(project.templates, inputs.config)
     pages = [o for o in outputs if isinstance(o, Page)]
     check_templates(env, {p.template for p in pages}, project.relative(project.templates))
-    out = out or project.default_output
+    files = [o for o in outputs if isinstance(o, File)]
+    ordered = list({o.path: o for o in [*pages, *files]}.values())  # a later output wins
+    previous = cache.load("pages") or {}
+    reuse = previous.get("out") == str(out) and out.is_dir()
+    job = parallel.Job(
+        env,
+        ordered,
+        Path(),
+        global_key=_global_key(env, project, inputs_key),
+        use_cache=use_cache,
+        previous=out if reuse else None,
+        previous_keys=previous.get("keys", {}) if reuse else {},
+        previous_stamp=last.get("output", {}) if reuse else {},
+        shared=_shared(inputs, inputs_key),
+    )
+    progress = Progress()
     with atomic_directory(out) as tmp:
         _copy_static(project, tmp)
-        for page in pages:
-            _write(tmp, page.path, render_page(env, page))
-        for file in (o for o in outputs if isinstance(o, File)):
-            _write(tmp, file.path, file.data)
+        job.root = tmp
+        progress.start("Writing pages and files", len(ordered))
+        outcome = parallel.run(job, parallel.jobs_wanted(len(ordered)), progress.advance)
+        progress.finish(f" ({outcome.rendered} pages rendered, {outcome.reused} unchanged)")
         for step in POSTPROCESS:
             step(inputs, tmp)
-    return BuildResult(out, len(pages), len(outputs) - len(pages))
+    if use_cache:
+        cache.save("pages", {"out": str(out), "keys": outcome.keys})
+        cache.save(
+            "build",
+            {
+                "key": inputs_key,
+                "out": str(out),
+                "stamps": stamps.seen,
+                "output": output_stamp(out),
+                "pages": len(pages),
+                "files": len(outputs) - len(pages),
+            },
+        )
+    return BuildResult(out, len(pages), len(outputs) - len(pages), outcome.rendered)
 
 
-def _write(root: Path, relative: str, data: bytes) -> None:
-    path = safe_join(root, relative)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
+def _inputs_key(project: Project, out: Path, stamps: Stamps) -> str:
+    """One hash of everything a build reads: the project's files, scrutiny's own code and
+    templates, the build date and the output folder."""
+    h = hashlib.blake2b(digest_size=16)
+    h.update(f"{code_digest()}|{build_date()}|{out}|".encode())
+    for path in input_files(project, out):
+        h.update(f"{project.relative(path)}:{stamps.digest(path)}|".encode())
+    return h.hexdigest()
+
+
+def _unchanged(last: dict, inputs_key: str, out: Path) -> bool:
+    """The last build had the same inputs and its output is still exactly as it left it."""
+    return (
+        last.get("key") == inputs_key
+        and last.get("out") == str(out)
+        and out.is_dir()
+        and output_stamp(out) == last.get("output")
+    )
+
+
+def _global_key(env, project: Project, inputs_key: str) -> str:
+    """What every page shares: scrutiny's code, the site's templates, the Jinja globals."""
+    h = hashlib.blake2b(digest_size=16)
+    h.update(code_digest().encode())
+    if project.templates.is_dir():
+        for path in sorted(project.templates.rglob("*")):
+            if path.is_file():
+                h.update(f"{path.relative_to(project.templates)}:".encode() + path.read_bytes())
+    fingerprint = Fingerprinter()
+    h.update(fingerprint(dict(env.globals)).encode())
+    h.update(fingerprint(dict(env.filters)).encode())
+    return h.hexdigest()
+
+
+def _shared(inputs: Inputs, inputs_key: str) -> list[tuple[object, str]]:
+    """Objects too large to hash per page: they stand for all the inputs, so a page whose
+    context holds one of them is rendered again whenever any input changed."""
+    return [
+        (obj, f"all-inputs:{inputs_key}")
+        for obj in (inputs, inputs.model, inputs.rows, inputs.package)
+        if obj is not None
+    ]
 
 
 def _copy_static(project: Project, root: Path) -> None:

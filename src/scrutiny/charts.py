@@ -15,9 +15,6 @@ from collections.abc import Sequence
 from html import escape
 from pathlib import Path
 
-import altair as alt
-import vl_convert
-
 from scrutiny.model import Indicator, Observation
 from scrutiny.units import UNIT_NAMES
 
@@ -34,6 +31,8 @@ WIDTH, HEIGHT = 280, 190
 
 
 def chart_spec(indicator: Indicator, observations: Sequence[Observation]) -> dict:
+    import altair as alt  # imported here: it is slow to import and only charts need it
+
     present = [s for s in SERIES_STYLE if any(o.series == s for o in observations)]
     labels = [SERIES_STYLE[s][0] for s in present]
     scale = {"domain": labels}
@@ -99,6 +98,8 @@ def chart_spec(indicator: Indicator, observations: Sequence[Observation]) -> dic
 
 
 def render_svg(spec: dict, cache_dir: Path | None) -> str:
+    import vl_convert
+
     key = hashlib.sha256(
         (json.dumps(spec, sort_keys=True) + vl_convert.__version__).encode()
     ).hexdigest()

@@ -47,6 +47,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     build_cmd.add_argument("project", nargs="?", default=".", help="project folder (default: .)")
     build_cmd.add_argument("--out", type=Path, help="output folder (default: PROJECT/_site)")
+    build_cmd.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="ignore PROJECT/.cache/scrutiny/ (neither read nor write it)",
+    )
 
     serve = commands.add_parser(
         "serve",
@@ -71,7 +76,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _validate(project, args.format)
         if args.command == "new":
             return officer.run(project, args)
-        result = build(project, args.out)
+        result = build(project, args.out, use_cache=not getattr(args, "no_cache", False))
         print(f"Built {result.pages} pages and {result.files} files into {result.out}")
         if args.command == "serve":
             _serve(result.out, args.port)

@@ -9,6 +9,7 @@ from typing import Any
 
 import yaml
 
+from scrutiny import yamlerror
 from scrutiny.problems import Problem, ProjectError
 
 OGL = {
@@ -18,6 +19,11 @@ OGL = {
 }
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Z]{2})?$")
+# A link or file inside the site: no scheme (javascript:, data:), no leading slash, no `..`,
+# no spaces or control characters. Templates put the page's relative root in front of it.
+SITE_PATH = re.compile(
+    r"^(?![A-Za-z][A-Za-z0-9+.-]*:)(?![/\\])(?!.*(?:^|/)\.\.(?:/|$))[^\s\\\x00-\x1f\x7f]*$"
+)
 
 
 @dataclass(frozen=True)
@@ -110,6 +116,13 @@ def load_config(path: Path, display_path: str = "site.yaml") -> SiteConfig:
     language = data.get("language", "en-GB")
     if isinstance(language, str) and not LANGUAGE.match(language):
         reader.fail("language", f"'{language}' is not a language tag", "Use a tag like en-GB.")
+    logo = data.get("logo")
+    if isinstance(logo, str) and not (logo and SITE_PATH.match(logo)):
+        reader.fail(
+            "logo",
+            f"'{logo}' is not a file name inside static/",
+            "Put the image in static/ and give its name, for example logo.svg.",
+        )
     base_url = data.get("base_url")
     if isinstance(base_url, str) and not re.match(r"^https?://", base_url):
         reader.fail("base_url", f"'{base_url}' must start with https:// or http://")
@@ -148,24 +161,37 @@ def _read_yaml(path: Path, display_path: str) -> dict[str, Any]:
             ]
         ) from None
     except UnicodeDecodeError as exc:
+        line = path.read_bytes().count(b"\n", 0, exc.start) + 1
+        bad = exc.object[exc.start : exc.start + 1].hex()
+        raise ProjectError(
+            [
+                Problem(
+                    display_path,
+                    line,
+                    None,
+                    f"not UTF-8 text (byte 0x{bad}; it looks like Windows-1252 or Latin-1)",
+                    "Save the file as UTF-8.",
+                    "site-config",
+                )
+            ]
+        ) from None
+    if not text.strip():
         raise ProjectError(
             [
                 Problem(
                     display_path,
                     None,
                     None,
-                    f"not UTF-8 text (byte {exc.start})",
-                    "Save the file as UTF-8.",
+                    "the file is empty",
+                    "Start from the example: title, publisher and contact_email are required.",
                     "site-config",
                 )
             ]
-        ) from None
+        )
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark else None
-        reason = getattr(exc, "problem", None) or str(exc)
+        line, reason = yamlerror.describe(exc)
         raise ProjectError(
             [
                 Problem(
@@ -200,6 +226,9 @@ def _licence(value: Any, reader: _Reader) -> Licence:
     reader.check_keys(
         value, {"id": (str, True), "name": (str, True), "url": (str, True)}, "licence."
     )
+    url = value.get("url")
+    if isinstance(url, str) and not re.match(r"^https?://", url):
+        reader.fail("licence.url", f"'{url}' must start with https:// or http://")
     if all(isinstance(value.get(k), str) for k in ("id", "name", "url")):
         return Licence(value["id"], value["name"], value["url"])
     return Licence(**OGL)
@@ -224,6 +253,13 @@ def _navigation(value: Any, reader: _Reader) -> tuple[NavItem, ...]:
             continue
         before = len(reader.problems)
         reader.check_keys(item, {"title": (str, True), "url": (str, True)}, f"navigation[{index}].")
+        url = item.get("url")
+        if isinstance(url, str) and not SITE_PATH.match(url):
+            reader.fail(
+                f"navigation[{index}].url",
+                f"'{url}' is not a path inside the site",
+                "Write a path from the site's home page, such as meetings/ or data/.",
+            )
         if len(reader.problems) == before:
             items.append(NavItem(item["title"], item["url"]))
     return tuple(items)

@@ -8,6 +8,7 @@ from typing import Any
 
 import yaml
 
+from scrutiny import yamlerror
 from scrutiny.problems import Problem
 
 FENCE = "---"
@@ -42,7 +43,7 @@ def read_document(path: Path, shown: str) -> Document:
         raise DocumentError(
             Problem(
                 shown,
-                None,
+                text.count("\n", 0, text.index("\x00")) + 1,
                 None,
                 "the file contains a NUL byte",
                 "Save it as plain UTF-8 text.",
@@ -74,14 +75,13 @@ def split_front_matter(text: str, shown: str) -> tuple[dict[str, Any], str]:
     try:
         meta = yaml.load("\n".join(lines[1:end]), Loader=yaml.CSafeLoader) or {}
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 2 if mark else 1
+        line, reason = yamlerror.describe(exc, first_line=2)
         raise DocumentError(
             Problem(
                 shown,
-                line,
+                line or 1,
                 None,
-                f"the front matter is not valid YAML: {getattr(exc, 'problem', exc)}",
+                f"the front matter is not valid YAML: {reason}",
                 "Write each setting as `key: value` on its own line.",
                 "front-matter",
             )

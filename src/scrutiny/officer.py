@@ -298,8 +298,8 @@ def new_observation(
     for row in checked.rows.get("observations", []):
         if (row["indicator_id"], row["period_end"], row["series"]) == (indicator, end, series):
             raise Refused(
-                f"indicator {indicator} already has a {series} value for {end.isoformat()} "
-                f"(value {row['value']}, line {row['_line']} of "
+                f"indicator {indicator} already has {_article(series)} {series} value for "
+                f"{end.isoformat()} (value {row['value']}, line {row['_line']} of "
                 f"{project.relative(table.path)})",
                 "If that value was wrong, correct it in the file instead of adding another.",
             )
@@ -378,8 +378,12 @@ def _yaml_scalar(text: str) -> str:
 def _did_you_mean(wrong: str, known: dict[str, Any], key: str, file: str) -> str:
     close = difflib.get_close_matches(wrong, list(known), n=3, cutoff=0.6)
     if close:
-        return f"Did you mean {' or '.join(close)}? Ids are in the {key} column of {file}."
+        return f"Did you mean {' or '.join(close)}? Ids are in the {key} column of datasets/{file}."
     return f"Use an id from the {key} column of datasets/{file}, or add the row there first."
+
+
+def _article(word: str) -> str:
+    return "an" if word[:1] in "aeiou" else "a"
 
 
 def _valid_project(project: Project) -> Validated:

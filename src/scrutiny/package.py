@@ -13,12 +13,11 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from frictionless import Schema
 
+from scrutiny import yamlerror
 from scrutiny.problems import Problem, ProjectError
 from scrutiny.project import Project
-
-FIELD_TYPES = {"string", "integer", "number", "date", "time", "boolean", "datetime", "year"}
+from scrutiny.schema_rules import field_names, schema_problems
 
 
 @dataclass(frozen=True)
@@ -104,9 +103,60 @@ def load_package(project: Project) -> DataPackage:
             tables.append(_table(project, resource, index, shown))
         except ProjectError as error:
             problems.extend(error.problems)
+    declared = {r.get("name"): i for i, r in enumerate(resources) if isinstance(r, dict)}
+    problems += _reference_problems(tables, declared, shown)
     if problems:
         raise ProjectError(problems)
     return DataPackage(descriptor, tuple(tables))
+
+
+def _reference_problems(tables: list[Table], declared: dict[Any, int], shown: str) -> list[Problem]:
+    """Foreign keys must point at a table in the package and at fields that table has
+    (a table that failed to load has its own problem already)."""
+    by_name = {t.name: t for t in tables}
+    problems = []
+    for table in tables:
+        for number, fk in enumerate(table.foreign_keys):
+            where = f"resources[{declared[table.name]}].foreignKeys[{number}].reference"
+            target = by_name.get(fk.resource or table.name)
+            if target is None and fk.resource in declared:
+                continue
+            if target is None:
+                problems.append(
+                    Problem(
+                        shown,
+                        None,
+                        f"{where}.resource",
+                        f"there is no resource '{fk.resource}' in the package",
+                        f"Use one of: {', '.join(sorted(str(n) for n in declared))}.",
+                        "package",
+                    )
+                )
+                continue
+            for name in fk.reference_fields:
+                if name not in target.field_names:
+                    problems.append(
+                        Problem(
+                            shown,
+                            None,
+                            f"{where}.fields",
+                            f"'{name}' is not a field of {target.name}",
+                            f"Use one of: {', '.join(target.field_names)}.",
+                            "package",
+                        )
+                    )
+            if len(fk.reference_fields) != len(fk.fields):
+                problems.append(
+                    Problem(
+                        shown,
+                        None,
+                        where,
+                        "the foreign key and its reference name different numbers of fields",
+                        "",
+                        "package",
+                    )
+                )
+    return problems
 
 
 def _table(project: Project, resource: Any, index: int, shown: str) -> Table:
@@ -129,9 +179,13 @@ def _table(project: Project, resource: Any, index: int, shown: str) -> Table:
     path = _inside(project.datasets, resource["path"], shown, f"{where}.path")
     schema_path = _inside(project.datasets, resource["schema"], shown, f"{where}.schema")
     schema_shown = project.relative(schema_path)
-    schema = _read_yaml(schema_path, schema_shown)
-    schema = copy.deepcopy(schema)
-    schema["foreignKeys"] = _foreign_keys(resource.get("foreignKeys", []), shown, where)
+    schema = copy.deepcopy(_read_yaml(schema_path, schema_shown))
+    problems = schema_problems(schema, schema_shown)
+    if problems:
+        raise ProjectError(problems)
+    schema["foreignKeys"] = _foreign_keys(
+        resource.get("foreignKeys", []), shown, where, field_names(schema), resource["name"]
+    )
     _check_schema(schema, schema_shown)
     fields = tuple(
         Field(
@@ -182,57 +236,68 @@ def _inside(base: Path, relative: str, shown: str, key: str) -> Path:
     return path
 
 
-def _foreign_keys(value: Any, shown: str, where: str) -> list[dict[str, Any]]:
+def _foreign_keys(
+    value: Any, shown: str, where: str, own_fields: set[str], table: str
+) -> list[dict[str, Any]]:
     if not isinstance(value, list):
         raise ProjectError(
             [Problem(shown, None, f"{where}.foreignKeys", "expected a list", "", "package")]
         )
-    for fk in value:
-        if not (isinstance(fk, dict) and "fields" in fk and isinstance(fk.get("reference"), dict)):
-            raise ProjectError(
-                [
+    problems = []
+    for number, fk in enumerate(value):
+        at = f"{where}.foreignKeys[{number}]"
+        if not (
+            isinstance(fk, dict)
+            and _names(fk.get("fields"))
+            and isinstance(fk.get("reference"), dict)
+            and isinstance(fk["reference"].get("resource"), str)
+            and _names(fk["reference"].get("fields"))
+        ):
+            problems.append(
+                Problem(
+                    shown,
+                    None,
+                    at,
+                    "each foreign key needs `fields` and a `reference` with `resource` and "
+                    "`fields`",
+                    "For example: {fields: council_id, reference: {resource: councils, "
+                    "fields: council_id}}",
+                    "package",
+                )
+            )
+            continue
+        for name in _as_list(fk["fields"]):
+            if name not in own_fields:
+                problems.append(
                     Problem(
                         shown,
                         None,
-                        f"{where}.foreignKeys",
-                        "each foreign key needs `fields` and `reference`",
-                        "",
+                        f"{at}.fields",
+                        f"'{name}' is not a field of {table}",
+                        f"Use one of: {', '.join(sorted(own_fields))}.",
                         "package",
                     )
-                ]
-            )
+                )
+    if problems:
+        raise ProjectError(problems)
     return value
 
 
+def _names(value: Any) -> bool:
+    """A field name, or a non-empty list of them."""
+    if isinstance(value, str):
+        return bool(value)
+    return isinstance(value, list) and bool(value) and all(isinstance(v, str) for v in value)
+
+
 def _check_schema(schema: dict[str, Any], shown: str) -> None:
-    problems = []
-    fields = schema.get("fields")
-    if not isinstance(fields, list) or not fields:
-        problems.append(
-            Problem(shown, None, "fields", "a schema needs a list of `fields`", "", "schema")
-        )
-    else:
-        for index, f in enumerate(fields):
-            if not isinstance(f, dict) or not isinstance(f.get("name"), str):
-                problems.append(
-                    Problem(shown, None, f"fields[{index}]", "a field needs a name", "", "schema")
-                )
-            elif f.get("type", "string") not in FIELD_TYPES:
-                problems.append(
-                    Problem(
-                        shown,
-                        None,
-                        f"fields[{index}].type",
-                        f"unknown type '{f.get('type')}' for field '{f['name']}'",
-                        f"Use one of: {', '.join(sorted(FIELD_TYPES))}.",
-                        "schema",
-                    )
-                )
-    if not problems:
-        for error in Schema.validate_descriptor(schema).flatten(["note"]):
-            problems.append(
-                Problem(shown, None, None, f"invalid Table Schema: {error[0]}", "", "schema")
-            )
+    """The schema against the Table Schema standard, once our own checks have passed."""
+    from frictionless import Schema  # slow to import, so only here
+
+    problems = [
+        Problem(shown, None, None, f"invalid Table Schema: {error[0]}", "", "schema")
+        for error in Schema.validate_descriptor(schema).flatten(["note"])
+    ]
     if problems:
         raise ProjectError(problems)
 
@@ -242,15 +307,29 @@ def _read_yaml(path: Path, shown: str) -> dict[str, Any]:
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
     except FileNotFoundError:
         raise ProjectError([Problem(shown, None, None, "file not found", "", "package")]) from None
-    except (UnicodeDecodeError, yaml.YAMLError) as exc:
-        mark = getattr(exc, "problem_mark", None)
+    except UnicodeDecodeError as exc:
+        line = path.read_bytes().count(b"\n", 0, exc.start) + 1
         raise ProjectError(
             [
                 Problem(
                     shown,
-                    mark.line + 1 if mark else None,
+                    line,
                     None,
-                    f"cannot be read: {getattr(exc, 'problem', exc)}",
+                    "cannot be read: the file is not UTF-8 text",
+                    "Save it as UTF-8.",
+                    "package",
+                )
+            ]
+        ) from None
+    except yaml.YAMLError as exc:
+        line, reason = yamlerror.describe(exc)
+        raise ProjectError(
+            [
+                Problem(
+                    shown,
+                    line,
+                    None,
+                    f"cannot be read: {reason}",
                     "Check the YAML syntax.",
                     "package",
                 )

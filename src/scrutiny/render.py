@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import traceback
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,6 +16,7 @@ from jinja2 import (
     FileSystemLoader,
     PackageLoader,
     StrictUndefined,
+    TemplateError,
     TemplateNotFound,
 )
 from markupsafe import Markup
@@ -131,5 +133,30 @@ def check_templates(env: Environment, names: set[str], shown_dir: str) -> None:
 
 def render_page(env: Environment, page: Page) -> bytes:
     template = env.get_template(page.template)
-    html = template.render(page=page, root=root_prefix(page.path), **page.context)
+    try:
+        html = template.render(page=page, root=root_prefix(page.path), **page.context)
+    except TemplateError as exc:  # e.g. a council's override uses a name the page lacks
+        raise ProjectError([_render_problem(env, page, exc)]) from None
     return html.encode("utf-8")
+
+
+def _render_problem(env: Environment, page: Page, exc: TemplateError) -> Problem:
+    """Name the template file and line where drawing a page failed (the innermost template
+    frame of the traceback, which Jinja maps to template lines)."""
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith(".html")]
+    filename, line = (frames[-1].filename, frames[-1].lineno) if frames else (page.template, None)
+    site = Path(env.loader.loaders[0].searchpath[0])  # type: ignore[union-attr]
+    path = Path(filename)
+    shown = (
+        path.relative_to(site.parent).as_posix()
+        if path.is_relative_to(site)
+        else f"{path.name} (built in)"
+    )
+    return Problem(
+        shown,
+        line,
+        None,
+        f"template error while drawing {page.path}: {exc.message}",
+        "Check the names in your template against the built-in one it replaces.",
+        "template",
+    )

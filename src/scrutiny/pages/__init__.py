@@ -8,15 +8,21 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from scrutiny import search as search_index
+from scrutiny import sitemap
 from scrutiny.pages import (
+    calendars,
     committees,
     content,
     data,
+    feeds,
     home,
     indicators,
     meetings,
+    ocd,
     people,
     recommendations,
+    search,
     twins,
 )
 from scrutiny.pages.inputs import Inputs
@@ -34,10 +40,14 @@ FAMILIES: tuple[Family, ...] = (
     recommendations.pages,
     data.pages,
     twins.pages,
+    feeds.pages,
+    calendars.pages,
+    ocd.pages,
+    search.pages,
 )
 
 # Steps that run on the written site before it is swapped in (e.g. the search index).
-POSTPROCESS: tuple[Callable[[Inputs, Path], None], ...] = ()
+POSTPROCESS: tuple[Callable[[Inputs, Path], None], ...] = (sitemap.write, search_index.write)
 
 
 def collect(inputs: Inputs) -> list[Page | File]:

@@ -6,6 +6,7 @@ documentation and `--format json` output can name the rule that fired.
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 
@@ -13,9 +14,10 @@ from scrutiny.content import DocumentError, markdown_files, read_document
 from scrutiny.package import DataPackage
 from scrutiny.problems import Problem
 from scrutiny.project import Project
-from scrutiny.validate.tables import Rows
+from scrutiny.validate.tables import ID_PATTERN, Rows
 
 MEMBER_ROLES = {"chair", "vice-chair", "member", "co-opted"}
+SLUG = re.compile(ID_PATTERN)
 
 
 class Context:
@@ -173,12 +175,33 @@ def _documents_match(ctx: Context, folder, table: str, key: str, rule: str) -> I
             )
 
 
+def pages_are_readable(ctx: Context) -> Iterator[Problem]:
+    """Content pages become folders of the site, so their file names must be URL slugs."""
+    for path in markdown_files(ctx.project.pages):
+        shown = ctx.project.relative(path)
+        try:
+            read_document(path, shown)
+        except DocumentError as error:
+            yield error.problem
+        if not SLUG.fullmatch(path.stem):
+            yield Problem(
+                shown,
+                None,
+                None,
+                f"the file name '{path.stem}' cannot be used in a web address",
+                "Rename the file using only lowercase letters a-z, digits and hyphens, for "
+                "example about-this-site.md.",
+                "page-slug",
+            )
+
+
 RULES: tuple[Rule, ...] = (
     one_chair_per_meeting,
     substitutes_replace_members,
     percentages_in_range,
     minutes_match_meetings,
     reports_match_rows,
+    pages_are_readable,
 )
 
 

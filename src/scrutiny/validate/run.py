@@ -6,11 +6,12 @@ from dataclasses import dataclass
 
 from scrutiny.config import SiteConfig, load_config
 from scrutiny.package import DataPackage, load_package
-from scrutiny.problems import Problem
+from scrutiny.problems import Problem, ProjectError
 from scrutiny.project import Project
 from scrutiny.validate.rules import check_rules
 from scrutiny.validate.structure import CsvText, read_csv
 from scrutiny.validate.tables import Rows, check_tables, frictionless_problems
+from scrutiny.validate.templates import template_problems
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,9 @@ class Validated:
 def validate_project(project: Project) -> Validated:
     """Validate everything; raises ProjectError when the project itself can't be read."""
     config = load_config(project.site_yaml, project.relative(project.site_yaml))
+    broken_templates = template_problems(project, config)
+    if broken_templates:
+        raise ProjectError(broken_templates)
     package = load_package(project)
     shown = {t.name: project.relative(t.path) for t in package.tables}
     texts: dict[str, CsvText] = {}
@@ -39,13 +43,20 @@ def validate_project(project: Project) -> Validated:
             texts[table.name] = text
     rows, typed_problems = check_tables(package, texts, shown)
     if typed_problems and not problems:
-        typed_problems = _prefer_frictionless(
-            frictionless_problems(package, texts, shown), typed_problems
-        )
+        typed_problems = _prefer_frictionless(_reference(package, texts, shown), typed_problems)
     problems += typed_problems
     if not problems:
         problems += check_rules(project, package, rows, shown)
     return Validated(config, package, rows, tuple(sorted(set(problems))))
+
+
+def _reference(package: DataPackage, texts: dict[str, CsvText], shown) -> list[Problem]:
+    """frictionless's report; if frictionless itself fails on odd input, the fast pass's
+    report stands alone (it has already found every problem)."""
+    try:
+        return frictionless_problems(package, texts, shown)
+    except Exception:
+        return []
 
 
 def _prefer_frictionless(reference: list[Problem], fast: list[Problem]) -> list[Problem]:

@@ -16,6 +16,13 @@ from scrutiny.package import Table
 from scrutiny.problems import Problem
 
 SAVE_AS_UTF8 = "Save the file as 'CSV UTF-8 (comma delimited)' in your spreadsheet program."
+# The longest value a cell may hold. Python's csv module stops at 131,072 characters with a
+# message about quotes; a cell this long is a paste gone wrong, so it gets its own message.
+MAX_CELL = 100_000
+_QUOTING = {
+    "unexpected end of data": "a quote opened on this line is never closed",
+    "expected after": "a quote in the middle of a value",
+}
 
 
 @dataclass(frozen=True)
@@ -93,6 +100,7 @@ def _byte_problem(data: bytes, shown: str, table: Table) -> Problem | None:
 
 
 def _parse(text: str, shown: str, table: Table) -> tuple[CsvText | None, list[Problem]]:
+    csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     problems: list[Problem] = []
     rows: list[list[str]] = []
@@ -118,16 +126,18 @@ def _parse(text: str, shown: str, table: Table) -> tuple[CsvText | None, list[Pr
             else:
                 if len(row) != len(header):
                     problems.append(_ragged(row, header, shown, start))
+                problems += _long_cells(row, header, shown, start)
                 rows.append(row)
                 lines.append(start)
             start = reader.line_num + 1
     except csv.Error as exc:
+        reason = next((words for key, words in _QUOTING.items() if key in str(exc)), str(exc))
         problems.append(
             Problem(
                 shown,
                 start,
                 None,
-                f"the row cannot be read: {exc}",
+                f"the row cannot be read: {reason}",
                 "Check the quotes on this line: a value that contains a comma "
                 'or a quote must be wrapped in "double quotes", and a quote '
                 'inside it written twice ("").',
@@ -189,3 +199,19 @@ def _ragged(row: list[str], header: list[str], shown: str, line: int) -> Problem
         message = f"this row has {len(row)} values but the header has {len(header)} columns"
         hint = "Add the missing values (leave a value empty between two commas if unknown)."
     return Problem(shown, line, None, message, hint, "ragged-row")
+
+
+def _long_cells(row: list[str], header: list[str], shown: str, line: int) -> list[Problem]:
+    return [
+        Problem(
+            shown,
+            line,
+            header[index] if index < len(header) else None,
+            f"this value is {len(cell):,} characters long; the limit is {MAX_CELL:,}",
+            "A value this long is usually a paste that went wrong (a quote left open, or a whole "
+            "document): put long text in a Markdown file under content/ instead.",
+            "cell-too-long",
+        )
+        for index, cell in enumerate(row)
+        if len(cell) > MAX_CELL
+    ]

@@ -10,11 +10,11 @@ Two passes that agree on the rules:
 
 from __future__ import annotations
 
+import operator
 import re
+import unicodedata
 from collections.abc import Iterable
 from typing import Any
-
-from frictionless import Package
 
 from scrutiny.package import DataPackage, Field, Table
 from scrutiny.problems import Problem
@@ -108,33 +108,75 @@ def _cell(field: Field, cast, pattern, cell: str, shown: str, line: int):
 
 def _constraint_problem(field: Field, pattern, cell, value, shown, line) -> Problem | None:
     c = field.constraints
-    if "enum" in c and cell not in c["enum"]:
-        return Problem(
-            shown,
-            line,
-            field.name,
-            f"'{_short(cell)}' is not an allowed value",
-            f"Use one of: {', '.join(c['enum'])}.",
-            "enum",
-        )
+    if "enum" in c and value not in c["enum"] and cell not in c["enum"]:
+        return _enum_problem(field, cell, shown, line)
     if pattern is not None and not pattern.fullmatch(cell):
-        return Problem(
-            shown,
-            line,
-            field.name,
-            f"'{_short(cell)}' does not have the right form",
-            pattern_hint(c["pattern"]),
-            "pattern",
-        )
-    if "minimum" in c and value < c["minimum"]:
-        return Problem(
-            shown, line, field.name, f"{cell} is below the minimum of {c['minimum']}", "", "minimum"
-        )
-    if "maximum" in c and value > c["maximum"]:
-        return Problem(
-            shown, line, field.name, f"{cell} is above the maximum of {c['maximum']}", "", "maximum"
-        )
+        return _pattern_problem(field, cell, shown, line)
+    for key, beyond in (("minimum", operator.lt), ("maximum", operator.gt)):
+        if key in c and _compare(beyond, value, c[key]):
+            return _bound_problem(field, key, cell, shown, line)
+    for key, beyond in (("minLength", operator.lt), ("maxLength", operator.gt)):
+        if key in c and beyond(len(cell), c[key]):
+            return _length_problem(field, key, cell, shown, line)
     return None
+
+
+def _compare(beyond, value, bound) -> bool:
+    """value beyond the bound; a bound of another type (a date written as text) is compared as
+    text, which orders ISO dates and times correctly."""
+    try:
+        return bool(beyond(value, bound))
+    except TypeError:
+        return bool(beyond(str(value), str(bound)))
+
+
+def _enum_problem(field: Field, cell: str, shown: str, line) -> Problem:
+    allowed = ", ".join(str(v) for v in field.constraints["enum"])
+    return Problem(
+        shown,
+        line,
+        field.name,
+        f"'{_short(cell)}' is not an allowed value",
+        f"Use one of: {allowed}.",
+        "enum",
+    )
+
+
+def _pattern_problem(field: Field, cell: str, shown: str, line) -> Problem:
+    pattern = field.constraints["pattern"]
+    message = f"'{_short(cell)}' does not have the right form"
+    if pattern == ID_PATTERN:
+        message += _first_bad_id_character(cell)
+    return Problem(shown, line, field.name, message, pattern_hint(pattern), "pattern")
+
+
+def _first_bad_id_character(cell: str) -> str:
+    """Name the character an identifier may not contain, so look-alikes and invisible
+    characters (a Cyrillic 'е', a zero-width space) can be found."""
+    for index, char in enumerate(cell, start=1):
+        if not ("a" <= char <= "z" or "0" <= char <= "9" or (char == "-" and index > 1)):
+            name = unicodedata.name(char, "control character")
+            return f": character {index} is {_visible(char)} (U+{ord(char):04X} {name})"
+    return ""
+
+
+def _bound_problem(field: Field, key: str, cell: str, shown: str, line) -> Problem:
+    side = "below the minimum" if key == "minimum" else "above the maximum"
+    return Problem(
+        shown, line, field.name, f"{_short(cell)} is {side} of {field.constraints[key]}", "", key
+    )
+
+
+def _length_problem(field: Field, key: str, cell: str, shown: str, line) -> Problem:
+    side = "shorter than the minimum" if key == "minLength" else "longer than the maximum"
+    return Problem(
+        shown,
+        line,
+        field.name,
+        f"'{_short(cell)}' is {len(cell)} characters long, {side} of {field.constraints[key]}",
+        "",
+        key,
+    )
 
 
 def pattern_hint(pattern: str) -> str:
@@ -196,6 +238,8 @@ def frictionless_problems(
     package: DataPackage, texts: dict[str, CsvText], shown: dict[str, str]
 ) -> list[Problem]:
     """The same checks by frictionless-py, mapped to our file:line: field: message form."""
+    from frictionless import Package  # slow to import; only needed when data is invalid
+
     fpackage = Package(
         package.frictionless_descriptor(), basepath=str(package.tables[0].path.parent)
     )
@@ -243,6 +287,7 @@ def _from_frictionless(error, table: Table, shown: str, lines: list[int]) -> Pro
 
 
 def _constraint_from_note(note: str, field: Field, cell: str, shown: str, line) -> Problem:
+    cell = "" if cell is None else str(cell)
     if '"required"' in note:
         return Problem(
             shown,
@@ -253,23 +298,15 @@ def _constraint_from_note(note: str, field: Field, cell: str, shown: str, line) 
             "required",
         )
     if '"enum"' in note:
-        return Problem(
-            shown,
-            line,
-            field.name,
-            f"'{_short(cell)}' is not an allowed value",
-            f"Use one of: {', '.join(field.constraints['enum'])}.",
-            "enum",
-        )
+        return _enum_problem(field, cell, shown, line)
     if '"pattern"' in note:
-        return Problem(
-            shown,
-            line,
-            field.name,
-            f"'{_short(cell)}' does not have the right form",
-            pattern_hint(field.constraints["pattern"]),
-            "pattern",
-        )
+        return _pattern_problem(field, cell, shown, line)
+    for key in ("minimum", "maximum"):
+        if f'"{key}"' in note:
+            return _bound_problem(field, key, cell, shown, line)
+    for key in ("minLength", "maxLength"):
+        if f'"{key}"' in note:
+            return _length_problem(field, key, cell, shown, line)
     return Problem(
         shown, line, field.name, f"'{_short(cell)}' breaks a rule: {note}", "", "constraint"
     )
@@ -291,5 +328,14 @@ def _foreign_from_frictionless(error, table: Table, shown: str, line) -> Problem
     )
 
 
-def _short(text: str, limit: int = 60) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+def _short(text: object, limit: int = 60) -> str:
+    """A cell as it can be shown in one line of a message: invisible characters spelled out
+    (a line break as \\n, a zero-width space as \\u200b), long values cut short."""
+    shown = "".join(_visible(c) for c in str(text)[: limit * 2])
+    return shown if len(shown) <= limit else shown[: limit - 1] + "…"
+
+
+def _visible(char: str) -> str:
+    if char.isprintable():
+        return char
+    return char.encode("unicode_escape").decode("ascii")

@@ -1,0 +1,303 @@
+"""Benchmark scrutiny on a synthetic project, side by side with Hugo on the same minutes.
+
+    python benchmarks/run.py --size county [--repeat 3] [--work DIR] [--json FILE]
+
+For the chosen size it generates (once, deterministically) a project under --work, then
+measures, in alternation and --repeat times, each in a child process:
+
+* cold `scrutiny validate` and cold `scrutiny build` (empty cache, new output folder): wall
+  time, pages per second, peak RSS of the largest process (from wait4);
+* rebuilds: with no change, after editing one minutes file, after changing one observation;
+* validation rows per second, against frictionless-py's own Package.validate() on the package;
+* Hugo (Debian's `hugo`, if installed) building the same minutes Markdown with a minimal
+  layout, and the ratio scrutiny / Hugo.
+
+It prints a table of medians and the raw figures as JSON. It is a script, not a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+PYTHON = sys.executable
+ENV = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000"}
+
+VALIDATE_ROWS = """
+import json, sys, time
+from scrutiny.project import Project
+from scrutiny.validate import validate_project
+start = time.perf_counter()
+result = validate_project(Project.at(sys.argv[1]))
+seconds = time.perf_counter() - start
+rows = sum(len(r) for r in result.rows.values())
+print(json.dumps({"rows": rows, "seconds": seconds, "problems": len(result.problems)}))
+"""
+
+FRICTIONLESS_ROWS = """
+import json, sys, time
+from frictionless import Package
+from scrutiny.package import load_package
+from scrutiny.project import Project
+package = load_package(Project.at(sys.argv[1]))
+start = time.perf_counter()
+fpackage = Package(package.frictionless_descriptor(), basepath=str(package.tables[0].path.parent))
+report = fpackage.validate()
+seconds = time.perf_counter() - start
+rows = sum(task.stats.get("rows") or 0 for task in report.tasks)
+print(json.dumps({"rows": rows, "seconds": seconds, "valid": report.valid}))
+"""
+
+
+def measure(command: list[str], cwd: Path | None = None) -> dict:
+    """Run a command; its wall time, peak RSS (MB, largest process, from wait4) and output."""
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        start = time.perf_counter()
+        process = subprocess.Popen(command, cwd=cwd, env=ENV, stdout=out, stderr=err, text=True)
+        _, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - start
+        process.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read(), err.read()
+    if process.returncode:
+        raise SystemExit(f"{' '.join(command)} failed:\n{stderr}")
+    return {"wall": wall, "rss_mb": usage.ru_maxrss / 1024, "stdout": stdout, "stderr": stderr}
+
+
+def scrutiny(*args: str | Path) -> dict:
+    return measure([PYTHON, "-m", "scrutiny", *map(str, args)])
+
+
+def pages_built(stdout: str) -> int:
+    found = re.search(r"Built (\d+) pages", stdout)
+    return int(found.group(1)) if found else 0
+
+
+# -- Hugo -------------------------------------------------------------------------------------
+
+HUGO_CONFIG = """baseURL = "https://example.org/"
+title = "Minutes"
+disableKinds = ["taxonomy", "term", "RSS", "sitemap", "robotsTXT", "404"]
+[markup.goldmark.renderer]
+unsafe = false
+"""
+HUGO_SINGLE = """<!doctype html><html lang="en"><head><meta charset="utf-8">
+<title>{{ .Title }}</title></head><body><main><h1>{{ .Title }}</h1>
+{{ .Content }}</main></body></html>
+"""
+HUGO_LIST = """<!doctype html><html lang="en"><head><meta charset="utf-8">
+<title>{{ .Title }}</title></head><body><main><h1>{{ .Title }}</h1><ul>
+{{ range .Pages }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}
+</ul></main></body></html>
+"""
+
+
+def hugo_site(project: Path, site: Path) -> Path:
+    """A minimal Hugo site whose pages are the project's minutes, Markdown unchanged."""
+    if site.exists():
+        return site
+    tmp = site.with_name(site.name + ".tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    (tmp / "content" / "minutes").mkdir(parents=True)
+    (tmp / "layouts" / "_default").mkdir(parents=True)
+    (tmp / "hugo.toml").write_text(HUGO_CONFIG, encoding="utf-8")
+    (tmp / "layouts" / "_default" / "single.html").write_text(HUGO_SINGLE, encoding="utf-8")
+    (tmp / "layouts" / "_default" / "list.html").write_text(HUGO_LIST, encoding="utf-8")
+    for path in sorted((project / "content" / "minutes").glob("*.md")):
+        text = path.read_text(encoding="utf-8")
+        text = text.replace("---\n", f"---\ntitle: {path.stem}\n", 1)
+        (tmp / "content" / "minutes" / path.name).write_text(text, encoding="utf-8")
+    tmp.rename(site)
+    return site
+
+
+def hugo_version() -> str | None:
+    if not shutil.which("hugo"):
+        return None
+    return subprocess.run(["hugo", "version"], capture_output=True, text=True).stdout.strip()
+
+
+# -- the benchmark ----------------------------------------------------------------------------
+
+
+class Runner:
+    def __init__(self, work: Path, size: str) -> None:
+        self.work = work
+        self.project = work / f"project-{size}"
+        self.size = size
+        self.counter = 0
+        self.results: dict[str, list[dict]] = {}
+
+    def fresh(self, name: str) -> Path:
+        """A new output folder (writing into a just-deleted one is slower on these machines)."""
+        self.counter += 1
+        return self.work / "out" / f"{name}-{os.getpid()}-{self.counter}"
+
+    def record(self, name: str, result: dict, **extra: float) -> None:
+        entry = {"wall": result["wall"], "rss_mb": result["rss_mb"], **extra}
+        self.results.setdefault(name, []).append(entry)
+        print(f"  {name}: {result['wall']:.2f} s, {result['rss_mb']:.0f} MB", flush=True)
+
+    def generate(self) -> None:
+        if not self.project.exists():
+            tmp = self.work / f"project-{self.size}.tmp"
+            shutil.rmtree(tmp, ignore_errors=True)
+            subprocess.run(
+                [PYTHON, HERE / "generate.py", "--size", self.size, "--out", tmp], check=True
+            )
+            tmp.rename(self.project)
+
+    def scrutiny_round(self) -> None:
+        shutil.rmtree(self.project / ".cache", ignore_errors=True)
+        self.record("validate (cold)", scrutiny("validate", self.project))
+        out = self.fresh("scrutiny")
+        result = scrutiny("build", self.project, "--out", out)
+        pages = pages_built(result["stdout"])
+        self.record("build (cold)", result, pages=pages, pages_per_s=pages / result["wall"])
+        self.record("rebuild, no change", scrutiny("build", self.project, "--out", out))
+        minutes = sorted((self.project / "content" / "minutes").glob("*.md"))[pages // 4]
+        observations = self.project / "datasets" / "observations.csv"
+        original_minutes = minutes.read_bytes()
+        original_obs = observations.read_bytes()
+        try:
+            minutes.write_bytes(original_minutes + b"\nA late correction to these minutes.\n")
+            self.record("rebuild, one minutes file", scrutiny("build", self.project, "--out", out))
+            lines = original_obs.split(b"\n")
+            fields = lines[1].split(b",")
+            fields[3] = b"%.1f" % (float(fields[3]) + 0.5)
+            lines[1] = b",".join(fields)
+            observations.write_bytes(b"\n".join(lines))
+            self.record("rebuild, one observation", scrutiny("build", self.project, "--out", out))
+        finally:
+            minutes.write_bytes(original_minutes)
+            observations.write_bytes(original_obs)
+        shutil.rmtree(out.parent, ignore_errors=True)
+
+    def rows_round(self) -> None:
+        ours = json.loads(measure([PYTHON, "-c", VALIDATE_ROWS, str(self.project)])["stdout"])
+        theirs = json.loads(measure([PYTHON, "-c", FRICTIONLESS_ROWS, str(self.project)])["stdout"])
+        self.results.setdefault("validation rows/s", []).append(
+            {
+                "scrutiny": ours["rows"] / ours["seconds"],
+                "rows": ours["rows"],
+                "frictionless": theirs["rows"] / theirs["seconds"],
+                "seconds": ours["seconds"],
+                "frictionless_seconds": theirs["seconds"],
+            }
+        )
+        print(
+            f"  rows/s: scrutiny {ours['rows'] / ours['seconds']:,.0f}, frictionless "
+            f"{theirs['rows'] / theirs['seconds']:,.0f}",
+            flush=True,
+        )
+
+    def hugo_round(self) -> None:
+        site = hugo_site(self.project, self.work / f"hugo-{self.size}")
+        out = self.fresh("hugo")
+        result = measure(["hugo", "--quiet", "--source", str(site), "--destination", str(out)])
+        pages = sum(1 for _ in out.rglob("*.html"))
+        self.record("hugo build (cold)", result, pages=pages, pages_per_s=pages / result["wall"])
+        shutil.rmtree(out.parent, ignore_errors=True)
+
+
+def median(entries: list[dict], key: str) -> float:
+    return statistics.median(e[key] for e in entries)
+
+
+def table(runner: Runner, machine: dict) -> str:
+    r = runner.results
+    lines = [
+        f"scrutiny benchmark, size {runner.size}: {machine['nproc']} CPUs ({machine['cpu']}), "
+        f"{machine['hugo'] or 'Hugo not installed'}, medians of {machine['repeat']} runs",
+        "",
+        "| measurement | wall (s) | pages/s | peak RSS (MB) |",
+        "| --- | ---: | ---: | ---: |",
+    ]
+    for name, entries in r.items():
+        if name == "validation rows/s":
+            continue
+        rate = f"{median(entries, 'pages_per_s'):,.0f}" if "pages_per_s" in entries[0] else ""
+        lines.append(
+            f"| {name} | {median(entries, 'wall'):.2f} | {rate} | "
+            f"{median(entries, 'rss_mb'):,.0f} |"
+        )
+    if "validation rows/s" in r:
+        v = r["validation rows/s"]
+        ours, theirs = median(v, "scrutiny"), median(v, "frictionless")
+        lines += [
+            "",
+            f"validation: {v[0]['rows']:,} rows; scrutiny {ours:,.0f} rows/s, "
+            f"frictionless-py Package.validate() {theirs:,.0f} rows/s "
+            f"({ours / theirs:.1f}x)",
+        ]
+    if "hugo build (cold)" in r and "build (cold)" in r:
+        ratio = median(r["build (cold)"], "wall") / median(r["hugo build (cold)"], "wall")
+        lines.append(
+            f"cold build, scrutiny / Hugo: {ratio:.2f}x (scrutiny builds "
+            f"{median(r['build (cold)'], 'pages'):,.0f} pages and its other outputs; "
+            f"Hugo {median(r['hugo build (cold)'], 'pages'):,.0f} minutes pages)"
+        )
+    return "\n".join(lines)
+
+
+def machine_info(repeat: int) -> dict:
+    cpu = platform.processor() or ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return {
+        "nproc": os.cpu_count(),
+        "cpu": cpu,
+        "hugo": hugo_version(),
+        "python": platform.python_version(),
+        "repeat": repeat,
+        "loadavg_at_start": os.getloadavg(),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--size", choices=("small", "county", "national"), default="small")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--work", type=Path, default=Path("/tmp/scrutiny-bench"))
+    parser.add_argument("--json", type=Path, help="also write the results to this file")
+    parser.add_argument("--no-hugo", action="store_true", help="skip Hugo even if installed")
+    args = parser.parse_args(argv)
+    args.work.mkdir(parents=True, exist_ok=True)
+    machine = machine_info(args.repeat)
+    runner = Runner(args.work.resolve(), args.size)
+    runner.generate()
+    use_hugo = machine["hugo"] is not None and not args.no_hugo
+    for n in range(args.repeat):
+        print(f"round {n + 1} of {args.repeat}", flush=True)
+        steps = [runner.scrutiny_round] + ([runner.hugo_round] if use_hugo else [])
+        for step in steps if n % 2 == 0 else steps[::-1]:  # alternate the order
+            step()
+        runner.rows_round()
+    text = table(runner, machine)
+    print("\n" + text)
+    data = {"size": args.size, "machine": machine, "results": runner.results, "table": text}
+    print("\n" + json.dumps(data, indent=1))
+    if args.json:
+        args.json.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

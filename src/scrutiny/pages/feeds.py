@@ -1,0 +1,160 @@
+"""Atom feeds of meetings and of decisions, for the whole site and for each committee.
+
+    feeds/meetings.atom                    every meeting, newest first
+    feeds/decisions.atom                   every decision, newest meeting first
+    committees/<id>/meetings.atom          one committee's meetings
+    committees/<id>/decisions.atom         one committee's decisions
+
+The same data gives the same bytes: an entry's `updated` is its meeting's start (local
+midnight when the time is not known) and a feed's `updated` is its latest entry's. Entry ids
+and links are absolute URLs when site.yaml has `base_url`; without it, ids are tag: URIs
+(RFC 4151) and links are relative to the feed file. See docs/feeds-and-calendars.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Sequence
+from zoneinfo import ZoneInfo
+
+from feedgen.feed import FeedGenerator
+
+from scrutiny.config import SiteConfig
+from scrutiny.links import site_link
+from scrutiny.localtime import meeting_instant
+from scrutiny.model import Decision, Meeting, Model
+from scrutiny.pages.inputs import Inputs
+from scrutiny.pages.meetings import meeting_title
+from scrutiny.render import File, clock, long_date
+
+ATOM = "application/atom+xml"
+# The date part of tag: URIs (RFC 4151). It never changes, so ids stay stable.
+TAG_DATE = "2024"
+
+
+def tag_uri(config: SiteConfig, specific: str) -> str:
+    """A stable id for sites without base_url, minted under the contact email's domain."""
+    authority = config.contact_email.rsplit("@", 1)[-1].lower()
+    return f"tag:{authority},{TAG_DATE}:scrutiny/{specific}"
+
+
+def _id(config: SiteConfig, target: str, specific: str) -> str:
+    return config.base_url + target if config.base_url else tag_uri(config, specific)
+
+
+def pages(inputs: Inputs) -> Iterator[File]:
+    model = inputs.model
+    meetings = list(model.meetings.values())
+    title = inputs.config.title
+    yield meetings_feed(inputs, "feeds/meetings.atom", "", f"{title}: meetings", meetings)
+    yield decisions_feed(inputs, "feeds/decisions.atom", "", f"{title}: decisions", meetings)
+    for committee in model.committees.values():
+        cid = committee.committee_id
+        own = list(model.meetings_by_committee.get(cid, ()))
+        home = f"committees/{cid}/"
+        yield meetings_feed(
+            inputs, f"{home}meetings.atom", home, f"{committee.name}: meetings", own
+        )
+        yield decisions_feed(
+            inputs, f"{home}decisions.atom", home, f"{committee.name}: decisions", own
+        )
+
+
+def _feed(inputs: Inputs, path: str, page: str, title: str, subtitle: str) -> FeedGenerator:
+    config = inputs.config
+    feed = FeedGenerator()
+    feed.id(_id(config, path, path.removesuffix(".atom")))
+    feed.title(title)
+    feed.subtitle(subtitle)
+    feed.author({"name": config.publisher, "email": config.contact_email})
+    feed.language(config.language)
+    feed.rights(config.attribution_text)
+    feed.generator("scrutiny")
+    feed.link(href=site_link(config, page, path), rel="alternate", type="text/html")
+    if config.base_url:
+        feed.link(href=config.base_url + path, rel="self", type=ATOM)
+    return feed
+
+
+def _finish(feed: FeedGenerator, stamps: Sequence[dt.datetime], fallback: dt.date) -> bytes:
+    """The feed's `updated` is its latest entry's; an empty feed uses the build date."""
+    if stamps:
+        feed.updated(max(stamps))
+    else:
+        feed.updated(dt.datetime.combine(fallback, dt.time(), tzinfo=dt.UTC))
+    return feed.atom_str(pretty=True)
+
+
+def meeting_summary(model: Model, meeting: Meeting) -> str:
+    committee = model.committee_of(meeting)
+    when = long_date(meeting.date)
+    if meeting.start_time:
+        when += f" at {clock(meeting.start_time)}"
+    lines = [f"{committee.name}: {meeting.status} meeting on {when}."]
+    if meeting.venue:
+        lines.append(f"Venue: {meeting.venue}.")
+    items = model.items(meeting.meeting_id)
+    if items:
+        lines.append("Agenda: " + "; ".join(f"{i.item_no}. {i.title}" for i in items) + ".")
+    decisions = model.decisions_at(meeting.meeting_id)
+    if decisions:
+        lines.append(f"{len(decisions)} decisions recorded.")
+    if meeting.minutes_status != "none":
+        lines.append(f"Minutes: {meeting.minutes_status}.")
+    return "\n".join(lines)
+
+
+def meetings_feed(
+    inputs: Inputs, path: str, page: str, title: str, meetings: Sequence[Meeting]
+) -> File:
+    config, model = inputs.config, inputs.model
+    tz = ZoneInfo(config.timezone)
+    feed = _feed(inputs, path, page, title, "Meetings: agenda, venue, status and decisions.")
+    stamps = []
+    for meeting in sorted(meetings, key=lambda m: meeting_instant(m, tz), reverse=True):
+        target = f"meetings/{meeting.meeting_id}/"
+        stamp = meeting_instant(meeting, tz)
+        stamps.append(stamp)
+        entry = feed.add_entry(order="append")
+        entry.id(_id(config, target, f"meetings/{meeting.meeting_id}"))
+        entry.title(meeting_title(model, meeting))
+        entry.link(href=site_link(config, target, path), rel="alternate", type="text/html")
+        entry.updated(stamp)
+        entry.published(stamp)
+        entry.summary(meeting_summary(model, meeting))
+        committee = model.committee_of(meeting)
+        entry.category(term=committee.committee_id, label=committee.name)
+    return File(path, _finish(feed, stamps, inputs.today))
+
+
+def decision_title(model: Model, decision: Decision) -> str:
+    meeting = model.meetings[decision.meeting_id]
+    item = next((i for i in model.items(meeting.meeting_id) if i.item_no == decision.item_no), None)
+    topic = f"item {decision.item_no}" + (f", {item.title}" if item else "")
+    if decision.sub_point:
+        topic += f" ({decision.sub_point})"
+    return f"{meeting_title(model, meeting)}: {topic}"
+
+
+def decisions_feed(
+    inputs: Inputs, path: str, page: str, title: str, meetings: Sequence[Meeting]
+) -> File:
+    config, model = inputs.config, inputs.model
+    tz = ZoneInfo(config.timezone)
+    feed = _feed(inputs, path, page, title, "Decisions (resolutions) recorded at each meeting.")
+    stamps = []
+    for meeting in sorted(meetings, key=lambda m: meeting_instant(m, tz), reverse=True):
+        stamp = meeting_instant(meeting, tz)
+        for decision in model.decisions_at(meeting.meeting_id):
+            stamps.append(stamp)
+            target = f"meetings/{meeting.meeting_id}/#{decision.decision_id}"
+            entry = feed.add_entry(order="append")
+            entry.id(_id(config, target, f"decisions/{decision.decision_id}"))
+            entry.title(decision_title(model, decision))
+            entry.link(href=site_link(config, target, path), rel="alternate", type="text/html")
+            entry.updated(stamp)
+            entry.published(stamp)
+            entry.content(decision.text, type="text")
+            committee = model.committee_of(meeting)
+            entry.category(term=committee.committee_id, label=committee.name)
+    return File(path, _finish(feed, stamps, inputs.today))

@@ -1,0 +1,264 @@
+"""Meetings as Open Civic Data "Event" records, for tools built on OCD (Open States, pupa).
+
+    data/ocd/events.json                  every meeting, oldest first
+    data/ocd/committees/<id>.json         one committee's meetings
+
+Each file is a JSON array of events. The mapping from our tables to OCD fields, and which
+fields are required with which types, is in docs/open-civic-data.md; what OCD has no field
+for (attendance status, declarations, minutes status, recommendation RAG) is in `extras`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from scrutiny.config import SiteConfig
+from scrutiny.links import site_link
+from scrutiny.localtime import meeting_start
+from scrutiny.model import Meeting, Model
+from scrutiny.pages.inputs import Inputs
+from scrutiny.pages.meetings import meeting_title
+from scrutiny.render import File
+
+# Stable OCD ids: uuid5 of the meeting id in this namespace (uuid5(NAMESPACE_URL, "scrutiny")).
+NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "scrutiny")
+CLASSIFICATION = "committee-meeting"
+HTML = "text/html"
+
+
+def ocd_id(meeting_id: str) -> str:
+    return f"ocd-event/{uuid.uuid5(NAMESPACE, meeting_id)}"
+
+
+def ocd_status(meeting: Meeting, has_agenda: bool, today: dt.date) -> str:
+    """OCD's four statuses: cancelled; passed (held, or its date has gone); confirmed (upcoming
+    with an agenda published); tentative (upcoming, no agenda yet)."""
+    if meeting.status == "cancelled":
+        return "cancelled"
+    if meeting.status == "held" or meeting.date < today:
+        return "passed"
+    return "confirmed" if has_agenda else "tentative"
+
+
+def pages(inputs: Inputs) -> Iterator[File]:
+    model = inputs.model
+    yield _file("data/ocd/events.json", inputs, list(model.meetings.values()))
+    for committee in model.committees.values():
+        cid = committee.committee_id
+        meetings = list(model.meetings_by_committee.get(cid, ()))
+        yield _file(f"data/ocd/committees/{cid}.json", inputs, meetings)
+
+
+def _file(path: str, inputs: Inputs, meetings: Sequence[Meeting]) -> File:
+    events = [event(inputs, path, m) for m in meetings]
+    return File(path, (json.dumps(events, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
+
+
+def event(inputs: Inputs, path: str, meeting: Meeting) -> dict[str, Any]:
+    config, model = inputs.config, inputs.model
+    mid = meeting.meeting_id
+    committee = model.committee_of(meeting)
+    start = meeting_start(meeting, ZoneInfo(config.timezone))
+    page = f"meetings/{mid}/"
+    link = lambda target: site_link(config, target, path)  # noqa: E731
+    items = model.items(mid)
+    return {
+        "_type": "event",
+        "id": ocd_id(mid),
+        "name": meeting_title(model, meeting),
+        "description": meeting.note or "",
+        "classification": CLASSIFICATION,
+        "start_date": start.isoformat(),
+        "end_date": None,
+        "all_day": not isinstance(start, dt.datetime),
+        "status": ocd_status(meeting, bool(items), inputs.today),
+        "location": {
+            "name": meeting.venue or "Not recorded",
+            "note": "" if meeting.venue else "The venue is not given in the source documents.",
+            "url": None,
+            "coordinates": None,
+        },
+        "participants": participants(model, meeting),
+        "agenda": agenda(config, model, meeting, path),
+        "documents": documents(model, inputs, meeting, link),
+        "media": [],
+        "links": [
+            {"note": "Meeting page", "url": link(page)},
+            {"note": "Meeting data as JSON", "url": link(f"meetings/{mid}.json")},
+            {
+                "note": f"{committee.name} (committee page)",
+                "url": link(f"committees/{committee.committee_id}/"),
+            },
+        ],
+        "sources": [
+            {"url": link(page), "note": f"Transcribed from {meeting.source}"},
+        ],
+        "extras": extras(model, meeting),
+    }
+
+
+def participants(model: Model, meeting: Meeting) -> list[dict[str, Any]]:
+    committee = model.committee_of(meeting)
+    rows: list[dict[str, Any]] = [
+        {
+            "name": committee.name,
+            "entity_type": "organization",
+            "id": committee.committee_id,
+            "note": "host",
+        }
+    ]
+    for a in model.attendance_at(meeting.meeting_id):
+        note = f"{a.role}, {a.status}"
+        if a.substitute_for:
+            note += f", substitute for {model.people[a.substitute_for].name}"
+        rows.append(
+            {
+                "name": model.people[a.person_id].name,
+                "entity_type": "person",
+                "id": a.person_id,
+                "note": note,
+            }
+        )
+    return rows
+
+
+def agenda(config: SiteConfig, model: Model, meeting: Meeting, path: str) -> list[dict[str, Any]]:
+    decisions = model.decisions_at(meeting.meeting_id)
+    declarations = model.declarations_by_meeting.get(meeting.meeting_id, ())
+    result = []
+    for item in model.items(meeting.meeting_id):
+        notes = []
+        if item.part == "exempt":
+            notes.append("Exempt item: taken in private.")
+        notes += [
+            f"{model.people[d.person_id].name} declared a {d.kind} interest: {d.description}"
+            for d in declarations
+            if d.item_no == item.item_no
+        ]
+        result.append(
+            {
+                "description": item.title,
+                "order": item.item_no,
+                "classification": [],
+                "subjects": [],
+                "media": [],
+                "notes": notes,
+                "related_entities": [
+                    {
+                        "entity_type": "decision",
+                        "id": d.decision_id,
+                        "name": d.text,
+                        "note": f"resolution {d.sub_point}" if d.sub_point else "resolution",
+                        "url": site_link(
+                            config, f"meetings/{meeting.meeting_id}/#{d.decision_id}", path
+                        ),
+                    }
+                    for d in decisions
+                    if d.item_no == item.item_no
+                ],
+                "extras": {
+                    "item_no": item.item_no,
+                    "minute_no": item.minute_no,
+                    "part": item.part,
+                    "pages": item.pages,
+                    "lead_officers": item.lead_officers,
+                    "time": item.time.isoformat() if item.time else None,
+                    "source": item.source,
+                },
+            }
+        )
+    return result
+
+
+def documents(
+    model: Model, inputs: Inputs, meeting: Meeting, link: Callable[[str], str]
+) -> list[dict[str, Any]]:
+    mid = meeting.meeting_id
+    page = f"meetings/{mid}/"
+    date = meeting.date.isoformat()
+    docs = []
+    if mid in inputs.minutes:
+        docs.append(
+            {
+                "note": f"Minutes ({meeting.minutes_status})",
+                "url": link(page + "#minutes"),
+                "media_type": HTML,
+                "date": date,
+            }
+        )
+    for report in model.reports_by_meeting.get(mid, ()):
+        docs.append(
+            {
+                "note": f"Report: {report.title}",
+                "url": link(f"{page}#report-{report.report_id}"),
+                "media_type": HTML,
+                "date": date,
+            }
+        )
+    return docs
+
+
+def extras(model: Model, meeting: Meeting) -> dict[str, Any]:
+    mid = meeting.meeting_id
+    committee = model.committee_of(meeting)
+    return {
+        "meeting_id": mid,
+        "committee_id": committee.committee_id,
+        "council_id": committee.council_id,
+        "meeting_status": meeting.status,
+        "minutes_status": meeting.minutes_status,
+        "minutes_published": meeting.minutes_published,
+        "start_time_known": meeting.start_time is not None,
+        "source": meeting.source,
+        "attendance": [
+            {
+                "person_id": a.person_id,
+                "name": model.people[a.person_id].name,
+                "name_as_written": a.name_as_written,
+                "role": a.role,
+                "status": a.status,
+                "substitute_for": a.substitute_for,
+                "note": a.note,
+            }
+            for a in model.attendance_at(mid)
+        ],
+        "declarations": [
+            {
+                "item_no": d.item_no,
+                "person_id": d.person_id,
+                "kind": d.kind,
+                "description": d.description,
+            }
+            for d in model.declarations_by_meeting.get(mid, ())
+        ],
+        "recommendations": recommendation_rags(model, meeting),
+    }
+
+
+def recommendation_rags(model: Model, meeting: Meeting) -> list[dict[str, Any]]:
+    """The committee's tracked recommendations and their latest RAG rating as at the meeting's
+    date (those with no rating by then are left out)."""
+    rows = []
+    for rec in model.recommendations.values():
+        if rec.committee_id != meeting.committee_id:
+            continue
+        updates = [
+            u
+            for u in model.updates_by_recommendation.get(rec.recommendation_id, ())
+            if u.as_at <= meeting.date
+        ]
+        if updates:
+            rows.append(
+                {
+                    "recommendation_id": rec.recommendation_id,
+                    "ref": rec.ref,
+                    "rag": updates[-1].rag,
+                    "as_at": updates[-1].as_at.isoformat(),
+                }
+            )
+    return rows

@@ -1,0 +1,24 @@
+"""The search page, `/search/`: Pagefind's UI, loaded from the site itself.
+
+The index is written after the pages (see scrutiny/search.py). Without JavaScript the page
+says so and links to the browsable indexes instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from scrutiny.pages.inputs import Inputs
+from scrutiny.render import Page
+
+BROWSE = (
+    ("meetings/", "Meetings", "every meeting, by year, with agenda, minutes and decisions"),
+    ("committees/", "Committees", "each committee's members, meetings and work programme"),
+    ("people/", "People", "councillors, co-opted members and officers, and their attendance"),
+    ("indicators/", "Performance indicators", "each indicator with its chart and data"),
+    ("recommendations/", "Recommendations", "the tracker, with each recommendation's RAG status"),
+)
+
+
+def pages(inputs: Inputs) -> Iterator[Page]:
+    yield Page("search/index.html", "search.html", "Search", {"browse": BROWSE})

@@ -1,0 +1,48 @@
+"""sitemap.xml and robots.txt, written from the finished site (a POSTPROCESS step).
+
+A sitemap must list absolute URLs, so it is written only when site.yaml sets `base_url`;
+robots.txt is always written and names the sitemap when there is one. Crawlers read
+robots.txt only at a domain's root: on a sub-path (GitHub Pages project sites) it is
+harmless but ignored, and the sitemap can be submitted to search engines directly.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from scrutiny.pages.inputs import Inputs
+
+# Pages that are not content: the error page, and anything inside the search bundle.
+SKIP = {"404.html"}
+SKIP_DIRS = {"pagefind", "static"}
+
+
+def page_paths(site: Path) -> list[str]:
+    """Every HTML page of the built site as its pretty URL path (`meetings/x/`), sorted."""
+    paths = []
+    for file in site.rglob("*.html"):
+        relative = file.relative_to(site).as_posix()
+        if relative in SKIP or relative.split("/", 1)[0] in SKIP_DIRS:
+            continue
+        paths.append(relative.removesuffix("index.html"))
+    return sorted(paths)
+
+
+def sitemap_xml(base_url: str, paths: list[str]) -> bytes:
+    lines = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
+        *(f"<url><loc>{escape(base_url + path)}</loc></url>" for path in paths),
+        "</urlset>",
+    ]
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def write(inputs: Inputs, site: Path) -> None:
+    base_url = inputs.config.base_url
+    robots = ["User-agent: *", "Allow: /"]
+    if base_url:
+        (site / "sitemap.xml").write_bytes(sitemap_xml(base_url, page_paths(site)))
+        robots.append(f"Sitemap: {base_url}sitemap.xml")
+    (site / "robots.txt").write_text("\n".join(robots) + "\n", encoding="utf-8")

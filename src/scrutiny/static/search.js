@@ -1,0 +1,27 @@
+// Starts Pagefind's search UI on the search page; the index is in <site>/pagefind/.
+// Results link from the site's root, wherever the site is published (a domain or a sub-path).
+(function () {
+  "use strict";
+  function start() {
+    var element = document.getElementById("search");
+    if (!element || typeof PagefindUI === "undefined") {
+      return;
+    }
+    var root = new URL(element.getAttribute("data-site-root") || "./", document.baseURI);
+    new PagefindUI({
+      element: "#search",
+      baseUrl: root.pathname,
+      showSubResults: true,
+      showImages: false,
+    });
+    var message = document.getElementById("search-needs-js");
+    if (message) {
+      message.hidden = true;
+    }
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();

@@ -1,0 +1,37 @@
+"""The browser sweep: the example site served on 127.0.0.1 and every page checked once."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from browser_harness import PageReport, require_tools, run_sweep
+
+_timing: dict[str, float] = {}
+
+
+@pytest.fixture(scope="session")
+def browser_tools() -> None:
+    """Chromium and axe-core must be installed: fail, never skip, when they are not."""
+    try:
+        require_tools()
+    except RuntimeError as exc:
+        pytest.fail(str(exc))
+
+
+@pytest.fixture(scope="session")
+def site_reports(example_site: Path, browser_tools: None) -> dict[str, PageReport]:
+    """Every HTML page of the example site, checked in Chromium with JavaScript on and off."""
+    started = time.perf_counter()
+    reports = run_sweep(example_site)
+    _timing["seconds"] = time.perf_counter() - started
+    _timing["pages"] = len(reports)
+    return reports
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if _timing:
+        terminalreporter.write_line(
+            f"browser sweep: {_timing['pages']:.0f} pages checked in {_timing['seconds']:.0f} s"
+        )

@@ -1,0 +1,57 @@
+"""The search page finds a known meeting in a real browser, with JavaScript on."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+from browser_harness import DESKTOP, launch, serve
+from playwright.async_api import async_playwright
+
+pytestmark = pytest.mark.browser
+
+# A phrase from one agenda item, and the meeting whose page must come up for it.
+QUERY = "Homelessness Protocol"
+MEETING = "meetings/lancashire-childrens-services-scrutiny-2017-10-18/"
+
+
+async def _search(base_url: str) -> tuple[list[str], list[str]]:
+    """Type the query into the search page; returns result links and any browser errors."""
+    errors: list[str] = []
+    async with async_playwright() as playwright:
+        browser = await launch(playwright)
+        page = await browser.new_page(viewport=DESKTOP)
+        page.on("pageerror", lambda e: errors.append(f"uncaught error: {e}"))
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        await page.goto(base_url + "search/")
+        box = page.locator(
+            "main input[type=search], main input[type=text], main [role=searchbox]"
+        ).first
+        try:
+            await box.wait_for(state="visible", timeout=10_000)
+        except Exception:
+            await browser.close()
+            return [], [*errors, "no visible search box in <main> with JavaScript on"]
+        await box.fill(QUERY)
+        hit = page.locator(f'main a[href*="{MEETING}"]')
+        try:
+            await hit.first.wait_for(state="visible", timeout=15_000)
+        except Exception:
+            errors.append(f"no result linking to {MEETING} within 15 s")
+        links = await page.locator("main a[href]").evaluate_all(
+            "links => links.map(a => a.getAttribute('href'))"
+        )
+        await browser.close()
+    return links, errors
+
+
+def test_search_finds_a_known_meeting(example_site: Path, browser_tools: None) -> None:
+    assert (example_site / "search" / "index.html").exists(), (
+        "the build has no search page at search/index.html: the site's navigation links to "
+        "/search/, and this test needs the Pagefind search page there"
+    )
+    with serve(example_site) as base_url:
+        links, errors = asyncio.run(_search(base_url))
+    assert not errors, f"searching for {QUERY!r}: {errors}; links on the page: {links}"
+    assert any(MEETING in href for href in links)

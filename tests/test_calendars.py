@@ -1,0 +1,85 @@
+"""iCalendar files: icalendar reads every .ics and finds one event per meeting, at the right
+Europe/London local time, with its venue, a stable UID and a link to the meeting page."""
+
+from __future__ import annotations
+
+import datetime as dt
+from urllib.parse import urlsplit
+
+import pytest
+from icalendar import Calendar
+from published import SITES, Built, built_site, local_start
+
+
+@pytest.fixture(params=SITES)
+def built(request: pytest.FixtureRequest) -> Built:
+    return built_site(request)
+
+
+def calendars(built: Built) -> dict[str, str | None]:
+    wanted: dict[str, str | None] = {"meetings.ics": None}
+    for cid in built.committee_ids():
+        wanted[f"committees/{cid}/meetings.ics"] = cid
+    return wanted
+
+
+def read(built: Built, path: str) -> Calendar:
+    return Calendar.from_ical((built.site / path).read_bytes())
+
+
+def test_every_calendar_exists_and_nothing_else(built: Built) -> None:
+    found = {p.relative_to(built.site).as_posix() for p in built.site.rglob("*.ics")}
+    assert found == set(calendars(built))
+
+
+def test_one_event_per_meeting_at_the_right_local_time(built: Built) -> None:
+    host = urlsplit(built.base_url).hostname if built.base_url else "scrutiny"
+    for path, cid in calendars(built).items():
+        cal = read(built, path)
+        meetings = built.meetings(cid)
+        events = cal.walk("VEVENT")
+        assert len(events) == len(meetings), path
+        by_uid = {str(e["UID"]): e for e in events}
+        assert set(by_uid) == {f"{m}@{host}" for m in meetings}, path
+        for meeting_id, meeting in meetings.items():
+            event = by_uid[f"{meeting_id}@{host}"]
+            start = event.decoded("DTSTART")
+            expected = local_start(meeting)
+            if isinstance(expected, dt.datetime):
+                assert isinstance(start, dt.datetime)
+                assert event["DTSTART"].params["TZID"] == "Europe/London"
+                assert start.replace(tzinfo=None) == expected.replace(tzinfo=None)
+                assert start.utcoffset() == expected.utcoffset()
+            else:
+                assert type(start) is dt.date and start == expected
+                assert event.decoded("DTEND") == expected + dt.timedelta(days=1)
+            assert event.get("LOCATION", "") == meeting["venue"]
+            stamp = event.decoded("DTSTAMP")
+            assert stamp == dt.datetime.fromisoformat(meeting["date"] + "T00:00:00+00:00")
+            page = f"meetings/{meeting_id}/"
+            assert page in str(event["DESCRIPTION"])
+            if built.base_url:
+                assert str(event["URL"]) == built.base_url + page
+            else:
+                assert "URL" not in event
+            status = "CANCELLED" if meeting["status"] == "cancelled" else "CONFIRMED"
+            assert str(event["STATUS"]) == status
+
+
+def test_calendars_with_timed_events_carry_the_london_timezone(built: Built) -> None:
+    """A VTIMEZONE for every TZID used (all-day events have none)."""
+    for path in calendars(built):
+        cal = read(built, path)
+        timed = [e for e in cal.walk("VEVENT") if isinstance(e.decoded("DTSTART"), dt.datetime)]
+        zones = [str(z["TZID"]) for z in cal.walk("VTIMEZONE")]
+        assert zones == (["Europe/London"] if timed else []), path
+
+
+def test_summer_and_winter_meetings_have_their_own_offsets(example_site) -> None:
+    cal = Calendar.from_ical((example_site / "meetings.ics").read_bytes())
+    offsets = {
+        e.decoded("DTSTART").utcoffset()
+        for e in cal.walk("VEVENT")
+        if isinstance(e.decoded("DTSTART"), dt.datetime)
+    }
+    assert offsets == {dt.timedelta(0), dt.timedelta(hours=1)}

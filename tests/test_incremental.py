@@ -1,0 +1,148 @@
+"""Incremental builds: after each kind of change, the output is byte-identical to a cold build;
+the cache changes nothing but time."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import MINIMAL, copy_project, run_scrutiny
+
+MINUTES = "content/minutes/testshire-cyp-2017-01-10.md"
+JOBS = {"SCRUTINY_JOBS": "2"}  # the process pool, even for a small site
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+def assert_same_site(incremental: Path, cold: Path) -> None:
+    left, right = tree(incremental), tree(cold)
+    assert sorted(left) == sorted(right)
+    different = [name for name in left if left[name] != right[name]]
+    assert different == []
+
+
+def build(project: Path, *args: str | Path) -> str:
+    result = run_scrutiny("build", project, *args, env=JOBS)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def cold_build(project: Path, out: Path) -> Path:
+    """A build that ignores the cache, into a fresh folder."""
+    build(project, "--out", out, "--no-cache")
+    return out
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    project = copy_project(MINIMAL, tmp_path / "project")
+    build(project)  # warm the cache and the output
+    assert (project / ".cache" / "scrutiny" / "build.pickle").is_file()
+    return project
+
+
+def edit_minutes(project: Path) -> None:
+    path = project / MINUTES
+    path.write_text(
+        path.read_text(encoding="utf-8") + "\nA late addition: *members thanked the clerk*.\n",
+        encoding="utf-8",
+    )
+
+
+def edit_observation(project: Path) -> None:
+    path = project / "datasets" / "observations.csv"
+    text = path.read_text(encoding="utf-8")
+    assert "testshire-caseload,2017-03-31,actual,21," in text
+    path.write_text(
+        text.replace(
+            "testshire-caseload,2017-03-31,actual,21,", "testshire-caseload,2017-03-31,actual,19,"
+        ),
+        encoding="utf-8",
+    )
+
+
+def edit_template(project: Path) -> None:
+    site_templates = project / "templates"
+    site_templates.mkdir(exist_ok=True)
+    builtin = Path(__file__).parents[1] / "src" / "scrutiny" / "templates" / "meeting.html"
+    text = builtin.read_text(encoding="utf-8")
+    marker = "{% block content %}"
+    assert marker in text
+    (site_templates / "meeting.html").write_text(
+        text.replace(marker, marker + '<p class="local-note">Local note.</p>', 1),
+        encoding="utf-8",
+    )
+
+
+@pytest.mark.parametrize("change", [edit_minutes, edit_observation, edit_template])
+def test_incremental_build_equals_cold_build(project: Path, tmp_path: Path, change) -> None:
+    before = tree(project / "_site")
+    change(project)
+    build(project)
+    after = tree(project / "_site")
+    assert after != before, "the change should show in the site"
+    assert_same_site(project / "_site", cold_build(project, tmp_path / "cold"))
+
+
+def test_changed_page_only_is_rendered_again(project: Path) -> None:
+    page = project / "_site" / "meetings" / "testshire-cyp-2017-01-10" / "index.html"
+    other = project / "_site" / "committees" / "testshire-cyp" / "index.html"
+    other_inode = other.stat().st_ino
+    edit_minutes(project)
+    build(project)
+    assert "A late addition" in page.read_text(encoding="utf-8")
+    # the committee page did not change, so it was linked from the previous output
+    assert other.stat().st_ino == other_inode
+
+
+def test_no_change_rebuild_keeps_the_output(project: Path) -> None:
+    index = project / "_site" / "index.html"
+    stamp = index.stat().st_mtime_ns, index.stat().st_ino
+    build(project)
+    assert (index.stat().st_mtime_ns, index.stat().st_ino) == stamp
+
+
+def test_hand_edited_output_is_repaired(project: Path, tmp_path: Path) -> None:
+    page = project / "_site" / "committees" / "testshire-cyp" / "index.html"
+    page.write_text("edited by hand", encoding="utf-8")
+    (project / "_site" / "index.html").unlink()
+    build(project)
+    assert_same_site(project / "_site", cold_build(project, tmp_path / "cold"))
+
+
+def test_deleting_the_cache_changes_nothing(project: Path, tmp_path: Path) -> None:
+    edit_minutes(project)
+    build(project)
+    first = tree(project / "_site")
+    shutil.rmtree(project / ".cache")
+    build(project)
+    assert tree(project / "_site") == first
+    assert_same_site(project / "_site", cold_build(project, tmp_path / "cold"))
+
+
+def test_no_cache_neither_reads_nor_writes_it(tmp_path: Path) -> None:
+    project = copy_project(MINIMAL, tmp_path / "fresh")
+    build(project, "--no-cache")
+    assert not (project / ".cache").exists()
+    assert (project / "_site" / "index.html").is_file()
+
+
+def test_parallel_and_serial_builds_are_identical(tmp_path: Path) -> None:
+    project = copy_project(MINIMAL, tmp_path / "project")
+    serial = run_scrutiny(
+        "build", project, "--out", tmp_path / "serial", "--no-cache", env={"SCRUTINY_JOBS": "1"}
+    )
+    assert serial.returncode == 0, serial.stderr
+    assert_same_site(tmp_path / "serial", cold_build(project, tmp_path / "parallel"))
+
+
+def test_cache_is_git_ignored() -> None:
+    ignored = (Path(__file__).parents[1] / ".gitignore").read_text(encoding="utf-8").split()
+    assert ".cache/" in ignored

@@ -1,0 +1,153 @@
+"""Search: the Pagefind index is built with the site, and searching it in a real browser
+(Debian's Chromium through Playwright) for a councillor's name finds their meetings."""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+import threading
+from collections import Counter
+from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+from published import Built
+
+from scrutiny.pages.search import BROWSE
+
+CHROMIUM = "/usr/bin/chromium"
+INDEXED = ("meetings", "committees", "people", "indicators", "recommendations")
+
+
+class QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def served(example_site: Path) -> Iterator[str]:
+    """The example site over HTTP under a sub-path (/_site/), as on GitHub Pages."""
+    handler = functools.partial(QuietHandler, directory=str(example_site.parent))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/{example_site.name}/"
+    server.shutdown()
+    server.server_close()
+
+
+def councillor(built: Built) -> tuple[str, str, set[str]]:
+    """The councillor at the most meetings: (person_id, name, meeting ids)."""
+    people = {p["person_id"]: p for p in built.rows("people") if p["kind"] == "councillor"}
+    attendance = [a for a in built.rows("attendance") if a["person_id"] in people]
+    person_id, _ = Counter(a["person_id"] for a in attendance).most_common(1)[0]
+    meetings = {a["meeting_id"] for a in attendance if a["person_id"] == person_id}
+    return person_id, people[person_id]["name"], meetings
+
+
+def test_the_index_is_built_with_the_site(example_site: Path) -> None:
+    bundle = example_site / "pagefind"
+    for name in ("pagefind.js", "pagefind-ui.js", "pagefind-ui.css", "pagefind-entry.json"):
+        assert (bundle / name).is_file(), name
+    entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+    pages = sum(len(list(example_site.glob(f"{family}/*/index.html"))) for family in INDEXED)
+    assert sum(lang["page_count"] for lang in entry["languages"].values()) == pages
+
+
+def test_only_content_pages_are_indexed_with_titles(example_site: Path) -> None:
+    meeting = next((example_site / "meetings").glob("*/index.html")).read_text(encoding="utf-8")
+    assert re.search(r"<main [^>]*data-pagefind-body", meeting)
+    assert 'name="search-title" data-pagefind-meta="title[content]"' in meeting
+    assert '<header class="site-header" data-pagefind-ignore>' in meeting
+    for page in ("index.html", "meetings/index.html", "data/index.html", "search/index.html"):
+        assert "data-pagefind-body" not in (example_site / page).read_text(encoding="utf-8")
+
+
+def test_the_search_page_works_without_javascript(example_site: Path) -> None:
+    html = (example_site / "search" / "index.html").read_text(encoding="utf-8")
+    assert "Search needs JavaScript" in html
+    for href, _, _ in BROWSE:
+        assert f'<a href="../{href}">' in html
+        assert (example_site / href / "index.html").is_file()
+    assert "https://" not in re.sub(r'<link rel="canonical"[^>]*>', "", html).split("<footer")[0]
+
+
+def test_only_the_search_page_allows_webassembly(example_site: Path) -> None:
+    csp = re.compile(r'http-equiv="Content-Security-Policy" content="([^"]+)"')
+    search = csp.search((example_site / "search" / "index.html").read_text(encoding="utf-8"))
+    assert search and "script-src 'self' 'wasm-unsafe-eval';" in search[1]
+    home = csp.search((example_site / "index.html").read_text(encoding="utf-8"))
+    assert home and "wasm-unsafe-eval" not in home[1]
+
+
+@pytest.mark.browser
+def test_searching_a_councillors_name_finds_their_meetings(served: str, example_site: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    built = Built(ROOT, example_site)
+    person_id, name, meetings = councillor(built)
+    assert len(meetings) >= 2
+    base_path = "/" + served.split("/", 3)[3]
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM)
+        try:
+            page = browser.new_page()
+            errors: list[str] = []  # script errors, CSP refusals, missing files (not favicon)
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.on(
+                "response",
+                lambda r: (
+                    errors.append(f"{r.status} {r.url}")
+                    if r.status >= 400 and not r.url.endswith("/favicon.ico")
+                    else None
+                ),
+            )
+            page.goto(served + "search/")
+            page.fill(".pagefind-ui__search-input", name)
+            page.wait_for_selector(".pagefind-ui__result-link", timeout=20_000)
+            assert page.is_hidden("#search-needs-js")
+            shown = page.locator(".pagefind-ui__result-link").all_inner_texts()
+            assert shown and not any(t.startswith("Meeting on") for t in shown)
+            results = page.evaluate(
+                """async ([bundle, query]) => {
+                    const pagefind = await import(bundle);
+                    const search = await pagefind.search(query);
+                    const data = await Promise.all(search.results.map((r) => r.data()));
+                    return data.map((d) => [d.url, d.meta.title]);
+                }""",
+                [base_path + "pagefind/pagefind.js", name],
+            )
+            # The browser's own "Failed to load resource" line for /favicon.ico is not ours.
+            assert not [e for e in errors if not e.startswith("Failed to load resource")], errors
+            assert len([e for e in errors if e.startswith("Failed to load resource")]) <= 1
+        finally:
+            browser.close()
+    urls = {url for url, _ in results}
+    assert f"{base_path}people/{person_id}/" in urls
+    found = {u.removeprefix(base_path + "meetings/").strip("/") for u in urls}
+    assert meetings <= found, f"missing {meetings - found}"
+    titles = dict(results)
+    for meeting_id in meetings:
+        title = titles[f"{base_path}meetings/{meeting_id}/"]
+        assert re.fullmatch(r".+, \d{1,2} [A-Z][a-z]+ \d{4}", title), title
+
+
+@pytest.mark.browser
+def test_without_javascript_the_search_page_offers_the_indexes(served: str) -> None:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM)
+        try:
+            page = browser.new_context(java_script_enabled=False).new_page()
+            page.goto(served + "search/")
+            assert page.is_visible("#search-needs-js")
+            for href, label, _ in BROWSE:
+                link = page.get_by_role("link", name=label, exact=True).last
+                assert link.get_attribute("href") == f"../{href}"
+        finally:
+            browser.close()

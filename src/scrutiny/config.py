@@ -53,6 +53,7 @@ class SiteConfig:
     councils: tuple[str, ...] = ()
     navigation: tuple[NavItem, ...] = ()
     logo: str | None = None
+    stylesheets: tuple[str, ...] = ()
 
     @property
     def attribution_text(self) -> str:
@@ -75,6 +76,7 @@ _TOP_LEVEL: dict[str, tuple[type, bool]] = {
     "councils": (list, False),
     "navigation": (list, False),
     "logo": (str, False),
+    "stylesheets": (list, False),
 }
 _TYPE_WORDS = {str: "text", dict: "a mapping of keys", list: "a list", int: "a whole number"}
 
@@ -123,6 +125,14 @@ def load_config(path: Path, display_path: str = "site.yaml") -> SiteConfig:
             f"'{logo}' is not a file name inside static/",
             "Put the image in static/ and give its name, for example logo.svg.",
         )
+    stylesheets = _string_list(data.get("stylesheets"), "stylesheets", reader)
+    for index, sheet in enumerate(stylesheets):
+        if not (SITE_PATH.match(sheet) and sheet.endswith(".css")):
+            reader.fail(
+                f"stylesheets[{index}]",
+                f"'{sheet}' is not a .css file name inside static/",
+                "Put the stylesheet in static/ and give its name, for example council.css.",
+            )
     base_url = data.get("base_url")
     if isinstance(base_url, str) and not re.match(r"^https?://", base_url):
         reader.fail("base_url", f"'{base_url}' must start with https:// or http://")
@@ -141,6 +151,7 @@ def load_config(path: Path, display_path: str = "site.yaml") -> SiteConfig:
         councils=councils,
         navigation=navigation,
         logo=data.get("logo"),
+        stylesheets=stylesheets,
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,8 @@ from scrutiny import yamlerror
 from scrutiny.problems import Problem
 
 FENCE = "---"
+# Characters that have no place in text and that XML outputs (feeds) cannot hold.
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,18 @@ def read_document(path: Path, shown: str) -> Document:
                 "the file contains a NUL byte",
                 "Save it as plain UTF-8 text.",
                 "nul-byte",
+            )
+        )
+    control = CONTROL.search(text)
+    if control:
+        raise DocumentError(
+            Problem(
+                shown,
+                text.count("\n", 0, control.start()) + 1,
+                None,
+                f"the file contains an invisible control character (U+{ord(control.group()):04X})",
+                "Delete it: such characters usually come from text copied out of a PDF.",
+                "control-character",
             )
         )
     meta, body = split_front_matter(text, shown)

@@ -13,7 +13,7 @@ import asyncio
 import functools
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -22,6 +22,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from playwright.async_api import Browser, ConsoleMessage, Page, Playwright, async_playwright
+from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -183,9 +184,10 @@ FOCUS_JS = (
       && !transparent(s.outlineColor)
       ? `${s.outlineWidth} ${s.outlineStyle} ${s.outlineColor}` : '';
     return {outline, shadow: s.boxShadow === 'none' ? '' : s.boxShadow, bg: s.backgroundColor,
-            border: ['Top', 'Right', 'Bottom', 'Left'].map(side => s[`border${side}Style`] !== 'none'
-              && parseFloat(s[`border${side}Width`]) > 0 && !transparent(s[`border${side}Color`])
-              ? `${s[`border${side}Width`]} ${s[`border${side}Color`]}` : '').join()};
+            border: ['Top', 'Right', 'Bottom', 'Left'].map(side => {
+              const [style, w, c] = ['Style', 'Width', 'Color'].map(p => s[`border${side}${p}`]);
+              return style !== 'none' && parseFloat(w) > 0 && !transparent(c) ? `${w} ${c}` : '';
+            }).join()};
   };
   const selector = 'a[href], area[href], button, input:not([type=hidden]), select, textarea, '
     + 'summary, iframe, [tabindex], [contenteditable]';
@@ -395,10 +397,8 @@ async def check_without_js(page: Page, url: str, report: PageReport) -> None:
         p.append(f"{on['tables'] - off['tables']} table(s) shown only with JavaScript")
 
 
-def _record_console(page: Page, current: dict[str, PageReport]) -> None:
-    def note(message: str) -> None:
-        if "report" in current:
-            current["report"].problems["console"].append(message)
+def watch(page: Page, note: Callable[[str], None]) -> None:
+    """Report script errors, console errors and failed requests on a page through note()."""
 
     def on_console(message: ConsoleMessage) -> None:
         # Chromium asks every site for /favicon.ico; a site need not have one.
@@ -407,10 +407,7 @@ def _record_console(page: Page, current: dict[str, PageReport]) -> None:
 
     page.on("console", on_console)
     page.on("pageerror", lambda e: note(f"uncaught error: {e}"))
-    page.on(
-        "response",
-        lambda r: note(f"HTTP {r.status} for {r.url}") if r.status >= 400 else None,
-    )
+    page.on("response", lambda r: note(f"HTTP {r.status} for {r.url}") if r.status >= 400 else None)
 
 
 async def sweep(base_url: str, paths: list[str], workers: int = WORKERS) -> dict[str, PageReport]:
@@ -423,16 +420,24 @@ async def sweep(base_url: str, paths: list[str], workers: int = WORKERS) -> dict
         without_js = await browser.new_context(viewport=DESKTOP, java_script_enabled=False)
 
         async def work() -> None:
-            current: dict[str, PageReport] = {}
+            current: list[PageReport] = []
+
+            def note(message: str) -> None:
+                current[-1].problems["console"].append(message)
+
             page, plain = await with_js.new_page(), await without_js.new_page()
-            _record_console(page, current)
-            _record_console(plain, current)
+            watch(page, note)
+            watch(plain, note)
             while queue:
                 path = queue.pop()
-                report = current["report"] = reports[path] = PageReport(path)
+                report = reports[path] = PageReport(path)
+                current.append(report)
                 url = base_url + path.removesuffix("index.html")
-                await check_with_js(page, url, report)
-                await check_without_js(plain, url, report)
+                try:
+                    await check_with_js(page, url, report)
+                    await check_without_js(plain, url, report)
+                except PlaywrightError as exc:  # report it against the page, then go on
+                    note(f"the browser could not check this page: {exc.message.splitlines()[0]}")
 
         try:
             await asyncio.gather(*(work() for _ in range(max(1, workers))))

@@ -44,8 +44,10 @@ def break_page(html: str, root: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def reports(example_site: Path, tmp_path: Path, browser_tools: None) -> dict[str, PageReport]:
-    site = tmp_path / "site"
+def reports(
+    example_site: Path, tmp_path_factory: pytest.TempPathFactory, browser_tools: None
+) -> dict[str, PageReport]:
+    site = tmp_path_factory.mktemp("broken-page") / "site"
     shutil.copytree(example_site / "static", site / "static")
     (site / "static" / "broken.css").write_text(BROKEN_CSS, "utf-8")
     (site / "static" / "broken.js").write_text(BROKEN_JS, "utf-8")
@@ -60,11 +62,6 @@ def reports(example_site: Path, tmp_path: Path, browser_tools: None) -> dict[str
         break_page(original.replace("../../", "../"), "../"), "utf-8"
     )
     return run_sweep(site, ["good/index.html", "broken/index.html"])
-
-
-@pytest.fixture(scope="module")
-def tmp_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("broken-page")
 
 
 def test_the_real_page_passes(reports: dict[str, PageReport]) -> None:

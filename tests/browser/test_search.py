@@ -6,7 +6,7 @@ import asyncio
 from pathlib import Path
 
 import pytest
-from browser_harness import DESKTOP, launch, serve
+from browser_harness import DESKTOP, launch, serve, watch
 from playwright.async_api import async_playwright
 
 pytestmark = pytest.mark.browser
@@ -22,8 +22,7 @@ async def _search(base_url: str) -> tuple[list[str], list[str]]:
     async with async_playwright() as playwright:
         browser = await launch(playwright)
         page = await browser.new_page(viewport=DESKTOP)
-        page.on("pageerror", lambda e: errors.append(f"uncaught error: {e}"))
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        watch(page, errors.append)
         await page.goto(base_url + "search/")
         box = page.locator(
             "main input[type=search], main input[type=text], main [role=searchbox]"

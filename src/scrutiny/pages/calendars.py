@@ -18,7 +18,7 @@ from icalendar import Calendar, Event
 from scrutiny.links import host, site_link
 from scrutiny.localtime import meeting_start
 from scrutiny.model import Meeting
-from scrutiny.pages.feeds import meeting_summary
+from scrutiny.pages.feeds import clean, meeting_summary
 from scrutiny.pages.inputs import Inputs
 from scrutiny.render import File
 
@@ -42,7 +42,7 @@ def calendar(inputs: Inputs, path: str, name: str, meetings: Sequence[Meeting]) 
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", " ".join(f"{name}: meetings".split()))  # one line, or ics breaks
+    cal.add("x-wr-calname", clean(" ".join(f"{name}: meetings".split())))  # one line, or ics breaks
     cal.add("x-wr-timezone", config.timezone)
     for meeting in meetings:
         cal.add_component(event(inputs, path, meeting))
@@ -68,12 +68,12 @@ def event(inputs: Inputs, path: str, meeting: Meeting) -> Event:
     if not isinstance(start, dt.datetime):
         item.add("dtend", start + dt.timedelta(days=1))
     cancelled = meeting.status == "cancelled"
-    item.add("summary", ("Cancelled: " if cancelled else "") + committee.name)
+    item.add("summary", clean(("Cancelled: " if cancelled else "") + committee.name))
     item.add("status", STATUS[meeting.status])
     if meeting.venue:
-        item.add("location", meeting.venue)
+        item.add("location", clean(meeting.venue))
     if config.base_url:
         item.add("url", link)
     item.add("description", f"{meeting_summary(model, meeting)}\nMeeting page: {link}")
-    item.add("categories", [committee.name])
+    item.add("categories", [clean(committee.name)])
     return item

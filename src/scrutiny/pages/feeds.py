@@ -14,6 +14,7 @@ and links are absolute URLs when site.yaml has `base_url`; without it, ids are t
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator, Sequence
 from zoneinfo import ZoneInfo
 
@@ -30,6 +31,13 @@ from scrutiny.render import File, clock, long_date
 ATOM = "application/atom+xml"
 # The date part of tag: URIs (RFC 4151). It never changes, so ids stay stable.
 TAG_DATE = "2024"
+# Control characters XML 1.0 (and iCalendar TEXT) cannot carry; a pasted cell may hold them.
+NOT_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+
+
+def clean(text: str) -> str:
+    """Text safe for XML and iCalendar: control characters dropped (tabs and newlines kept)."""
+    return NOT_TEXT.sub("", text)
 
 
 def tag_uri(config: SiteConfig, specific: str) -> str:
@@ -64,11 +72,11 @@ def _feed(inputs: Inputs, path: str, page: str, title: str, subtitle: str) -> Fe
     config = inputs.config
     feed = FeedGenerator()
     feed.id(_id(config, path, path.removesuffix(".atom")))
-    feed.title(title)
+    feed.title(clean(title))
     feed.subtitle(subtitle)
-    feed.author({"name": config.publisher, "email": config.contact_email})
+    feed.author({"name": clean(config.publisher), "email": config.contact_email})
     feed.language(config.language)
-    feed.rights(config.attribution_text)
+    feed.rights(clean(config.attribution_text))
     feed.generator("scrutiny")
     feed.link(href=site_link(config, page, path), rel="alternate", type="text/html")
     if config.base_url:
@@ -101,7 +109,7 @@ def meeting_summary(model: Model, meeting: Meeting) -> str:
         lines.append(f"{len(decisions)} decisions recorded.")
     if meeting.minutes_status != "none":
         lines.append(f"Minutes: {meeting.minutes_status}.")
-    return "\n".join(lines)
+    return clean("\n".join(lines))
 
 
 def meetings_feed(
@@ -117,13 +125,13 @@ def meetings_feed(
         stamps.append(stamp)
         entry = feed.add_entry(order="append")
         entry.id(_id(config, target, f"meetings/{meeting.meeting_id}"))
-        entry.title(meeting_title(model, meeting))
+        entry.title(clean(meeting_title(model, meeting)))
         entry.link(href=site_link(config, target, path), rel="alternate", type="text/html")
         entry.updated(stamp)
         entry.published(stamp)
         entry.summary(meeting_summary(model, meeting))
         committee = model.committee_of(meeting)
-        entry.category(term=committee.committee_id, label=committee.name)
+        entry.category(term=committee.committee_id, label=clean(committee.name))
     return File(path, _finish(feed, stamps, inputs.today))
 
 
@@ -150,11 +158,11 @@ def decisions_feed(
             target = f"meetings/{meeting.meeting_id}/#{decision.decision_id}"
             entry = feed.add_entry(order="append")
             entry.id(_id(config, target, f"decisions/{decision.decision_id}"))
-            entry.title(decision_title(model, decision))
+            entry.title(clean(decision_title(model, decision)))
             entry.link(href=site_link(config, target, path), rel="alternate", type="text/html")
             entry.updated(stamp)
             entry.published(stamp)
-            entry.content(decision.text, type="text")
+            entry.content(clean(decision.text), type="text")
             committee = model.committee_of(meeting)
-            entry.category(term=committee.committee_id, label=committee.name)
+            entry.category(term=committee.committee_id, label=clean(committee.name))
     return File(path, _finish(feed, stamps, inputs.today))

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import csv
 import io
+import unicodedata
 from dataclasses import dataclass
 
+from scrutiny.content import CONTROL
 from scrutiny.package import Table
 from scrutiny.problems import Problem
 
@@ -127,6 +129,7 @@ def _parse(text: str, shown: str, table: Table) -> tuple[CsvText | None, list[Pr
                 if len(row) != len(header):
                     problems.append(_ragged(row, header, shown, start))
                 problems += _long_cells(row, header, shown, start)
+                problems += _control_characters(row, header, shown, start)
                 rows.append(row)
                 lines.append(start)
             start = reader.line_num + 1
@@ -215,3 +218,28 @@ def _long_cells(row: list[str], header: list[str], shown: str, line: int) -> lis
         for index, cell in enumerate(row)
         if len(cell) > MAX_CELL
     ]
+
+
+def _control_characters(row: list[str], header: list[str], shown: str, line: int):
+    problems = []
+    for index, cell in enumerate(row):
+        found = CONTROL.search(cell)
+        if found:
+            problems.append(
+                Problem(
+                    shown,
+                    line,
+                    header[index] if index < len(header) else None,
+                    f"contains an invisible control character, {describe_character(found.group())}"
+                    f", at character {found.start() + 1}",
+                    "Delete it (retype the value): such characters usually come from text copied "
+                    "out of a PDF.",
+                    "control-character",
+                )
+            )
+    return problems
+
+
+def describe_character(char: str) -> str:
+    name = unicodedata.name(char, "")
+    return f"U+{ord(char):04X}" + (f" {name}" if name else "")

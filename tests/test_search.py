@@ -151,3 +151,21 @@ def test_without_javascript_the_search_page_offers_the_indexes(served: str) -> N
                 assert link.get_attribute("href") == f"../{href}"
         finally:
             browser.close()
+
+
+def test_sitemap_lists_every_page_when_the_site_knows_its_address(
+    example_site: Path, minimal_site: Path
+) -> None:
+    base = "https://example.org/scrutiny/"
+    listed = re.findall(r"<loc>([^<]+)</loc>", (example_site / "sitemap.xml").read_text())
+    pages = {
+        p.relative_to(example_site).as_posix().removesuffix("index.html")
+        for p in example_site.rglob("*.html")
+        if p.name != "404.html"
+    }
+    assert listed == sorted(base + p for p in pages)
+    robots = (example_site / "robots.txt").read_text()
+    assert robots.splitlines()[-1] == f"Sitemap: {base}sitemap.xml"
+    # Without base_url a sitemap cannot hold absolute URLs, so there is none.
+    assert not (minimal_site / "sitemap.xml").exists()
+    assert "Sitemap" not in (minimal_site / "robots.txt").read_text()

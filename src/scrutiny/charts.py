@@ -8,10 +8,12 @@ never rendered twice.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import re
 from collections.abc import Sequence
+from functools import cache
 from html import escape
 from pathlib import Path
 
@@ -31,17 +33,31 @@ WIDTH, HEIGHT = 280, 190
 
 
 def chart_spec(indicator: Indicator, observations: Sequence[Observation]) -> dict:
+    """The Vega-Lite spec: the Altair design for this unit and set of series, plus the data."""
+    present = tuple(s for s in SERIES_STYLE if any(o.series == s for o in observations))
+    spec = copy.deepcopy(_design(indicator.unit, present))
+    spec["data"] = {
+        "values": [
+            {
+                "date": o.period_end.isoformat(),
+                "value": o.value,
+                "series": SERIES_STYLE[o.series][0],
+            }
+            for o in observations
+        ]
+    }
+    return spec
+
+
+@cache
+def _design(unit: str, present: tuple[str, ...]) -> dict:
+    """Built with Altair once per unit and set of series (building a chart is slow)."""
     import altair as alt  # imported here: it is slow to import and only charts need it
 
-    present = [s for s in SERIES_STYLE if any(o.series == s for o in observations)]
     labels = [SERIES_STYLE[s][0] for s in present]
     scale = {"domain": labels}
-    values = [
-        {"date": o.period_end.isoformat(), "value": o.value, "series": SERIES_STYLE[o.series][0]}
-        for o in observations
-    ]
     chart = (
-        alt.Chart(alt.Data(values=values))
+        alt.Chart(alt.Data(values=[]))
         .mark_line(point=alt.OverlayMarkDef(filled=True, size=70), strokeWidth=2.5)
         .encode(
             x=alt.X(
@@ -51,8 +67,8 @@ def chart_spec(indicator: Indicator, observations: Sequence[Observation]) -> dic
             ),
             y=alt.Y(
                 "value:Q",
-                title=UNIT_NAMES.get(indicator.unit, indicator.unit).capitalize(),
-                scale=alt.Scale(zero=indicator.unit in ("percent", "count")),
+                title=UNIT_NAMES.get(unit, unit).capitalize(),
+                scale=alt.Scale(zero=unit in ("percent", "count")),
                 axis=alt.Axis(tickCount=5, format=",~r"),
             ),
             color=alt.Color(
@@ -94,6 +110,7 @@ def chart_spec(indicator: Indicator, observations: Sequence[Observation]) -> dic
         .to_dict()
     )
     spec.pop("$schema", None)
+    spec.pop("datasets", None)
     return spec
 
 

@@ -68,7 +68,8 @@ def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def minimal_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("minimal") / "_site"
-    result = run_scrutiny("build", MINIMAL, "--out", out)
+    base = tmp_path_factory.mktemp("minimal")
+    out = base / "_site"
+    result = run_scrutiny("build", copy_project(MINIMAL, base / "project"), "--out", out)
     assert result.returncode == 0, result.stderr
     return out

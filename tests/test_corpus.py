@@ -104,9 +104,8 @@ def check_validate(project: Path, want: dict, capsys) -> None:
 
     code, out, err = run(capsys, "validate", project)
     for problem in want["problems"]:
-        assert text_location(problem) + "" in out, out
-        line = next(li for li in out.splitlines() if li.startswith(text_location(problem)))
-        assert problem["message"] in line
+        location, message = text_location(problem), problem["message"]
+        assert any(li.startswith(location) and message in li for li in out.splitlines()), out
 
 
 def check_build(project: Path, want: dict, tmp_path: Path, capsys) -> None:
@@ -126,6 +125,30 @@ def check_build(project: Path, want: dict, tmp_path: Path, capsys) -> None:
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_corpus_case(case: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     check_case(overlay(case, tmp_path), expected(case), tmp_path, capsys)
+
+
+# One case of each kind through the real command line in a subprocess, as CI runs it.
+THROUGH_CLI = [
+    "site-not-yaml",
+    "csv-latin1-accent",
+    "schema-bad-regex",
+    "minutes-front-matter-bad-yaml",
+    "template-undefined-variable",
+]
+
+
+@pytest.mark.parametrize("name", THROUGH_CLI)
+def test_corpus_case_through_the_command_line(name: str, tmp_path: Path) -> None:
+    case = CORPUS / name
+    want = expected(case)
+    project = overlay(case, tmp_path)
+    site, before = previous_site(tmp_path)
+    result = run_scrutiny("build", project, "--out", site)
+    assert result.returncode == want["exit_code"]
+    assert "Traceback" not in result.stdout + result.stderr
+    assert text_location(want["problems"][0]) in result.stderr
+    assert snapshot(site) == before
+    assert leftovers(tmp_path) == []
 
 
 def test_corpus_is_broad() -> None:

@@ -8,6 +8,7 @@ package file and merged into the schema here, so frictionless sees one complete 
 from __future__ import annotations
 
 import copy
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,9 @@ from scrutiny import yamlerror
 from scrutiny.problems import Problem, ProjectError
 from scrutiny.project import Project
 from scrutiny.schema_rules import field_names, schema_problems
+
+# Table names become download file names (data/<name>.csv), so they are slugs.
+RESOURCE_NAME = re.compile(r"[a-z0-9][a-z0-9_-]*")
 
 
 @dataclass(frozen=True)
@@ -172,6 +176,19 @@ def _table(project: Project, resource: Any, index: int, shown: str) -> Table:
                     where,
                     "each resource needs `name`, `path` and `schema`",
                     "",
+                    "package",
+                )
+            ]
+        )
+    if not RESOURCE_NAME.fullmatch(resource["name"]):
+        raise ProjectError(
+            [
+                Problem(
+                    shown,
+                    None,
+                    f"{where}.name",
+                    f"'{resource['name']}' cannot be a table name (it becomes a file name)",
+                    "Use lowercase letters a-z, digits, hyphens and underscores, e.g. meetings.",
                     "package",
                 )
             ]

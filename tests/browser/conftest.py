@@ -7,7 +7,8 @@ import time
 from pathlib import Path
 
 import pytest
-from browser_harness import PageReport, require_tools, run_sweep
+
+from .browser_harness import PageReport, require_tools, run_sweep
 
 _timing: dict[str, float] = {}
 

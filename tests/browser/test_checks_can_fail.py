@@ -8,7 +8,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from browser_harness import CHECKS, PageReport, run_sweep
+
+from .browser_harness import CHECKS, PageReport, run_sweep
 
 pytestmark = pytest.mark.browser
 

@@ -7,7 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from browser_harness import PageReport
+
+from .browser_harness import PageReport
 
 pytestmark = pytest.mark.browser
 

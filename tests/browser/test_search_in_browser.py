@@ -6,8 +6,9 @@ import asyncio
 from pathlib import Path
 
 import pytest
-from browser_harness import DESKTOP, launch, serve, watch
 from playwright.async_api import async_playwright
+
+from .browser_harness import DESKTOP, launch, serve, watch
 
 pytestmark = pytest.mark.browser
 

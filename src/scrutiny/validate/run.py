@@ -8,6 +8,7 @@ from scrutiny.config import SiteConfig, load_config
 from scrutiny.package import DataPackage, load_package
 from scrutiny.problems import Problem, ProjectError
 from scrutiny.project import Project
+from scrutiny.validate.paths import outside_links
 from scrutiny.validate.rules import check_rules
 from scrutiny.validate.structure import CsvText, read_csv
 from scrutiny.validate.tables import Rows, check_tables, frictionless_problems
@@ -29,9 +30,9 @@ class Validated:
 def validate_project(project: Project) -> Validated:
     """Validate everything; raises ProjectError when the project itself can't be read."""
     config = load_config(project.site_yaml, project.relative(project.site_yaml))
-    broken_templates = template_problems(project, config)
-    if broken_templates:
-        raise ProjectError(broken_templates)
+    unreadable = outside_links(project) or template_problems(project, config)
+    if unreadable:
+        raise ProjectError(unreadable)
     package = load_package(project)
     shown = {t.name: project.relative(t.path) for t in package.tables}
     texts: dict[str, CsvText] = {}
@@ -47,7 +48,7 @@ def validate_project(project: Project) -> Validated:
     problems += typed_problems
     if not problems:
         problems += check_rules(project, package, rows, shown)
-    return Validated(config, package, rows, tuple(sorted(set(problems))))
+    return Validated(config, package, rows, tuple(sorted(set(problems), key=_order)))
 
 
 def _reference(package: DataPackage, texts: dict[str, CsvText], shown) -> list[Problem]:
@@ -63,3 +64,8 @@ def _prefer_frictionless(reference: list[Problem], fast: list[Problem]) -> list[
     """frictionless's report, plus anything only the fast pass saw (never fewer problems)."""
     covered = {(p.path, p.line, p.field) for p in reference}
     return reference + [p for p in fast if (p.path, p.line, p.field) not in covered]
+
+
+def _order(problem: Problem) -> tuple[str, int, str, str]:
+    """File, line, field, message; a missing line or field sorts first (never compares None)."""
+    return (problem.path, problem.line or 0, problem.field or "", problem.message)

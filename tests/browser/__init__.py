@@ -1,0 +1,1 @@
+"""Browser tests: every page of the example site in Chromium (see browser_harness)."""

@@ -234,6 +234,9 @@ class Model:
         }
         self.attendance_by_meeting = _group(self.attendance, "meeting_id")
         self.attendance_by_person = _group(self.attendance, "person_id")
+        self.substituted = frozenset(
+            (a.meeting_id, a.substitute_for) for a in self.attendance if a.substitute_for
+        )  # (meeting, member) pairs where a substitute replaced the member
         self.declarations_by_meeting = _group(self.declarations, "meeting_id")
         self.decisions_by_meeting = _group(self.decisions, "meeting_id")
         self.reports_by_meeting = _group(self.reports, "meeting_id")

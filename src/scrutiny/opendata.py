@@ -9,12 +9,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
-import json
 import zipfile
 from dataclasses import dataclass
 from typing import Any
 
 from scrutiny.config import SiteConfig
+from scrutiny.jsonout import record_lines
 from scrutiny.package import DataPackage, Table
 from scrutiny.typed import to_json
 from scrutiny.validate.tables import Rows
@@ -65,8 +65,7 @@ def table_facts(package: DataPackage, rows: Rows) -> list[TableFacts]:
 
 def records_json(table: Table, records: list[dict[str, Any]]) -> bytes:
     names = table.field_names
-    data = [{n: to_json(r[n]) for n in names} for r in records]
-    return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    return record_lines({n: to_json(r[n]) for n in names} for r in records)
 
 
 def licence_descriptor(config: SiteConfig) -> dict[str, str]:

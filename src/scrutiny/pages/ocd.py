@@ -11,13 +11,13 @@ for (attendance status, declarations, minutes status, recommendation RAG) is in 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from scrutiny.config import SiteConfig
+from scrutiny.jsonout import record_lines
 from scrutiny.links import site_link
 from scrutiny.localtime import meeting_start
 from scrutiny.model import Meeting, Model
@@ -56,7 +56,7 @@ def pages(inputs: Inputs) -> Iterator[File]:
 
 def _file(path: str, inputs: Inputs, meetings: Sequence[Meeting]) -> File:
     events = [event(inputs, path, m) for m in meetings]
-    return File(path, (json.dumps(events, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
+    return File(path, record_lines(events))
 
 
 def event(inputs: Inputs, path: str, meeting: Meeting) -> dict[str, Any]:

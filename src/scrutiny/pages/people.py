@@ -37,7 +37,7 @@ class AttendanceRecord:
 
 
 def attendance_records(model: Model, person: Person) -> list[AttendanceRecord]:
-    replaced = {(a.meeting_id, a.substitute_for) for a in model.attendance if a.substitute_for}
+    replaced = model.substituted
     rows: dict[str, list[Attendance]] = defaultdict(list)
     for a in model.attendance_by_person.get(person.person_id, ()):
         if a.role in MEMBER_ROLES:

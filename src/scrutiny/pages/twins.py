@@ -4,11 +4,11 @@ as JSON beside it, at `<family>/<id>.json` next to `<family>/<id>/`.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from dataclasses import fields
 from typing import Any
 
+from scrutiny.jsonout import document
 from scrutiny.model import Model
 from scrutiny.pages.inputs import Inputs
 from scrutiny.render import File
@@ -20,7 +20,7 @@ def record(obj: Any) -> dict[str, Any]:
 
 
 def _file(path: str, data: dict[str, Any]) -> File:
-    return File(path, (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
+    return File(path, document(data))
 
 
 def meeting_json(model: Model, meeting_id: str, minutes_html: str | None) -> dict[str, Any]:

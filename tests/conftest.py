@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -50,6 +51,22 @@ def copy_project(source: Path, target: Path) -> Path:
         ),
     )
     return target
+
+
+def overlay_project(case: Path, tmp_path: Path) -> Path:
+    """The minimal project with a case folder's files laid over it (fixtures/broken/,
+    corpus/): `expected.yaml` describes the case and may list files to `remove`."""
+    project = copy_project(MINIMAL, tmp_path / "project")
+    described = yaml.safe_load((case / "expected.yaml").read_text(encoding="utf-8"))
+    for relative in described.get("remove", []):
+        target = project / relative
+        shutil.rmtree(target) if target.is_dir() else target.unlink()
+    for path in case.rglob("*"):
+        if path.is_file() and path.name != "expected.yaml":
+            target = project / path.relative_to(case)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, target)
+    return project
 
 
 @pytest.fixture

@@ -4,24 +4,16 @@ code, no traceback, and writes no output."""
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 import yaml
-from conftest import FIXTURES, copy_project, run_scrutiny
+from conftest import FIXTURES, overlay_project, run_scrutiny
 
 BROKEN = sorted(p for p in (FIXTURES / "broken").iterdir() if p.is_dir())
 
 
-def broken_project(case: Path, tmp_path: Path) -> Path:
-    project = copy_project(FIXTURES / "minimal", tmp_path / "project")
-    for path in case.rglob("*"):
-        if path.is_file() and path.name != "expected.yaml":
-            target = project / path.relative_to(case)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(path, target)
-    return project
+broken_project = overlay_project
 
 
 def expected(case: Path) -> dict:

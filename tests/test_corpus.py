@@ -12,12 +12,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 import yaml
-from conftest import FIXTURES, copy_project, run_scrutiny
+from conftest import FIXTURES, copy_project, overlay_project, run_scrutiny
 
 from scrutiny.cli import main
 from scrutiny.write import OLD_PREFIX, TMP_PREFIX
@@ -26,17 +25,7 @@ CORPUS = Path(__file__).parent / "corpus"
 CASES = sorted(p for p in CORPUS.iterdir() if p.is_dir())
 
 
-def overlay(case: Path, tmp_path: Path) -> Path:
-    project = copy_project(FIXTURES / "minimal", tmp_path / "project")
-    for relative in expected(case).get("remove", []):
-        target = project / relative
-        shutil.rmtree(target) if target.is_dir() else target.unlink()
-    for path in case.rglob("*"):
-        if path.is_file() and path.name != "expected.yaml":
-            target = project / path.relative_to(case)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(path, target)
-    return project
+overlay = overlay_project
 
 
 def expected(case: Path) -> dict:

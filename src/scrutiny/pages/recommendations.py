@@ -79,80 +79,80 @@ def pages(inputs: Inputs) -> Iterator[Page]:
                 **common,
             },
         )
-    by_council = [
-        (c, counts([t for t in everything if t.recommendation.council_id == c.council_id]))
-        for c in model.councils.values()
-        if any(t.recommendation.council_id == c.council_id for t in everything)
-    ]
-    for path, heading, items in views:
+    by_council = [(v.subject, counts(v.items)) for v in views if v.group == "Council"]
+    filters = _filters(views)
+    for v in views:
         yield Page(
-            path,
+            v.path,
             "recommendations_index.html",
-            heading,
+            v.heading,
             {
-                "items": items,
-                "heading": heading,
-                "counts": counts(items),
+                "items": v.items,
+                "heading": v.heading,
+                "counts": counts(v.items),
                 "all_counts": counts(everything),
                 "by_council": by_council,
-                "filters": _filters(model, everything),
-                "current": path,
+                "filters": filters,
+                "current": v.path,
                 **common,
             },
         )
 
 
-def _views(model: Model, everything: list[Tracked]) -> list[tuple[str, str, list[Tracked]]]:
-    views = [("recommendations/index.html", "Recommendation tracker", everything)]
+@dataclass(frozen=True)
+class View:
+    """One pre-rendered, filtered view of the tracker (so filtering needs no JavaScript)."""
+
+    path: str
+    heading: str
+    items: list[Tracked]
+    group: str = ""  # the filter group it belongs to: Council, Committee or Status
+    label: str = ""  # its name within that group
+    subject: object = None  # the council it shows, for the per-council counts
+
+
+def _views(model: Model, everything: list[Tracked]) -> list[View]:
+    views = [View("recommendations/index.html", "Recommendation tracker", everything)]
     for c in model.councils.values():
         items = [t for t in everything if t.recommendation.council_id == c.council_id]
-        if items:
-            views.append(
-                (
-                    f"recommendations/council/{c.council_id}/index.html",
-                    f"Recommendations to {c.name}",
-                    items,
-                )
+        views.append(
+            View(
+                f"recommendations/council/{c.council_id}/index.html",
+                f"Recommendations to {c.name}",
+                items,
+                "Council",
+                c.name,
+                c,
             )
+        )
     for c in model.committees.values():
         items = [t for t in everything if t.recommendation.committee_id == c.committee_id]
-        if items:
-            views.append(
-                (
-                    f"recommendations/committee/{c.committee_id}/index.html",
-                    f"Recommendations tracked by the {c.name}",
-                    items,
-                )
+        views.append(
+            View(
+                f"recommendations/committee/{c.committee_id}/index.html",
+                f"Recommendations tracked by the {c.name}",
+                items,
+                "Committee",
+                c.name,
             )
+        )
     for rag in RAG_ORDER:
         items = [t for t in everything if t.rag == rag]
-        if items:
-            views.append(
-                (
-                    f"recommendations/status/{rag}/index.html",
-                    f"Recommendations rated {RAG_LABELS[rag].lower()}",
-                    items,
-                )
+        views.append(
+            View(
+                f"recommendations/status/{rag}/index.html",
+                f"Recommendations rated {RAG_LABELS[rag].lower()}",
+                items,
+                "Status",
+                RAG_LABELS[rag],
             )
-    return views
+        )
+    return [v for v in views if v.items]
 
 
-def _filters(model: Model, everything: list[Tracked]) -> dict[str, list[tuple[str, str]]]:
-    present = {t.rag for t in everything}
-    return {
-        "Council": [
-            (f"recommendations/council/{c.council_id}/", c.name)
-            for c in model.councils.values()
-            if any(t.recommendation.council_id == c.council_id for t in everything)
-        ],
-        "Committee": [
-            (f"recommendations/committee/{c.committee_id}/", c.name)
-            for c in model.committees.values()
-            if any(t.recommendation.committee_id == c.committee_id for t in everything)
-        ],
-        "Status": [
-            (f"recommendations/status/{rag}/", RAG_LABELS[rag])
-            for rag in RAG_ORDER
-            if rag in present
-        ],
-    }
+def _filters(views: list[View]) -> dict[str, list[tuple[str, str]]]:
+    filters: dict[str, list[tuple[str, str]]] = {}
+    for v in views:
+        if v.group:
+            filters.setdefault(v.group, []).append((v.path.removesuffix("index.html"), v.label))
+    return filters

@@ -28,6 +28,7 @@ from scrutiny.cache import (
 from scrutiny.content import DocumentError, markdown_files, read_document
 from scrutiny.documents import load_folder
 from scrutiny.markup import render_markdown
+from scrutiny.memory import bulk_allocation
 from scrutiny.model import Model
 from scrutiny.pages import POSTPROCESS, collect
 from scrutiny.pages.inputs import Inputs
@@ -117,9 +118,11 @@ def load_inputs(project: Project, cache: BuildCache | None = None) -> Inputs:
     reports = load_folder(project, project.reports, markdown)
     pages = tuple(load_folder(project, project.pages, markdown).values())
     cache.save("markdown", markdown.used)
+    with bulk_allocation():
+        model = Model(validated.rows)
     return Inputs(
         validated.config,
-        Model(validated.rows),
+        model,
         minutes,
         reports,
         pages,

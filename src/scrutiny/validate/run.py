@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from scrutiny.config import SiteConfig, load_config
+from scrutiny.memory import bulk_allocation
 from scrutiny.package import DataPackage, load_package
 from scrutiny.problems import Problem, ProjectError
 from scrutiny.project import Project
@@ -29,6 +30,11 @@ class Validated:
 
 def validate_project(project: Project) -> Validated:
     """Validate everything; raises ProjectError when the project itself can't be read."""
+    with bulk_allocation():
+        return _validate(project)
+
+
+def _validate(project: Project) -> Validated:
     config = load_config(project.site_yaml, project.relative(project.site_yaml))
     unreadable = outside_links(project) or template_problems(project, config)
     if unreadable:

@@ -103,6 +103,37 @@ def _byte_problem(data: bytes, shown: str, table: Table) -> Problem | None:
 
 def _parse(text: str, shown: str, table: Table) -> tuple[CsvText | None, list[Problem]]:
     csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
+    simple = _parse_simple(text, table)
+    if simple is not None:
+        return simple, []
+    return _parse_by_row(text, shown, table)
+
+
+def _parse_simple(text: str, table: Table) -> CsvText | None:
+    """The common case, proved in bulk: the right header, one row per line, every row the
+    same width, no control characters and no overlong line. None when any of that fails
+    (or the file is unusual, with a line break inside a cell), and the row-by-row reader
+    then finds and words each problem."""
+    if CONTROL.search(text) or _longest_line(text) > MAX_CELL:
+        return None
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline=""), strict=True))
+    except csv.Error:
+        return None
+    if not rows or rows[0] != list(table.field_names):
+        return None
+    header, body = rows[0], rows[1:]
+    physical_lines = text.count("\n") + (0 if text.endswith("\n") else 1)
+    if len(rows) != physical_lines or set(map(len, body)) - {len(header)}:
+        return None
+    return CsvText(header, body, list(range(2, len(body) + 2)))
+
+
+def _longest_line(text: str) -> int:
+    return len(text) if len(text) <= MAX_CELL else max(map(len, text.split("\n")))
+
+
+def _parse_by_row(text: str, shown: str, table: Table) -> tuple[CsvText | None, list[Problem]]:
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     problems: list[Problem] = []
     rows: list[list[str]] = []

@@ -134,3 +134,27 @@ def test_text_is_cleaned_of_characters_xml_cannot_carry() -> None:
     """Validation refuses control characters in cells; feeds and calendars drop any that
     reach them another way (site.yaml, a council's own code) rather than fail to build."""
     assert clean("Room\x01 1\x0b\ufffe,\tCounty\nHall") == "Room 1,\tCounty\nHall"
+
+
+def test_a_feed_carries_only_the_newest_entries(monkeypatch: pytest.MonkeyPatch) -> None:
+    from zoneinfo import ZoneInfo
+
+    from scrutiny.build import load_inputs
+    from scrutiny.localtime import meeting_instant
+    from scrutiny.pages import feeds as feed_module
+    from scrutiny.project import Project
+
+    inputs = load_inputs(Project.at(Path(__file__).resolve().parents[1]))
+    meetings = list(inputs.model.meetings.values())
+    tz = ZoneInfo(inputs.config.timezone)
+    newest = sorted((meeting_instant(m, tz) for m in meetings), reverse=True)
+    monkeypatch.setattr(feed_module, "FEED_ENTRIES", 3)
+    for make in (feed_module.meetings_feed, feed_module.decisions_feed):
+        parsed = feedparser.parse(make(inputs, "feeds/x.atom", "", "x", meetings).data)
+        assert len(parsed.entries) == 3
+        stamps = [utc(e.updated_parsed) for e in parsed.entries]
+        assert stamps == sorted(stamps, reverse=True)
+    meeting_feed = feedparser.parse(
+        feed_module.meetings_feed(inputs, "feeds/x.atom", "", "x", meetings).data
+    )
+    assert [utc(e.updated_parsed) for e in meeting_feed.entries] == newest[:3]

@@ -5,10 +5,12 @@
     committees/<id>/meetings.atom          one committee's meetings
     committees/<id>/decisions.atom         one committee's decisions
 
-The same data gives the same bytes: an entry's `updated` is its meeting's start (local
-midnight when the time is not known) and a feed's `updated` is its latest entry's. Entry ids
-and links are absolute URLs when site.yaml has `base_url`; without it, ids are tag: URIs
-(RFC 4151) and links are relative to the feed file. See docs/feeds-and-calendars.md.
+A feed carries the newest FEED_ENTRIES entries, as feed readers expect: the whole history is
+in the calendars and the open data. The same data gives the same bytes: an entry's `updated`
+is its meeting's start (local midnight when the time is not known) and a feed's `updated` is
+its latest entry's. Entry ids and links are absolute URLs when site.yaml has `base_url`;
+without it, ids are tag: URIs (RFC 4151) and links are relative to the feed file.
+See docs/feeds-and-calendars.md.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from scrutiny.pages.meetings import meeting_title
 from scrutiny.render import File, clock, long_date
 
 ATOM = "application/atom+xml"
+FEED_ENTRIES = 100
 # The date part of tag: URIs (RFC 4151). It never changes, so ids stay stable.
 TAG_DATE = "2024"
 # Control characters XML 1.0 (and iCalendar TEXT) cannot carry; a pasted cell may hold them.
@@ -119,7 +122,7 @@ def meetings_feed(
     tz = ZoneInfo(config.timezone)
     feed = _feed(inputs, path, page, title, "Meetings: agenda, venue, status and decisions.")
     stamps = []
-    for meeting in sorted(meetings, key=lambda m: meeting_instant(m, tz), reverse=True):
+    for meeting in _newest_first(meetings, tz)[:FEED_ENTRIES]:
         target = f"meetings/{meeting.meeting_id}/"
         stamp = meeting_instant(meeting, tz)
         stamps.append(stamp)
@@ -133,6 +136,10 @@ def meetings_feed(
         committee = model.committee_of(meeting)
         entry.category(term=committee.committee_id, label=clean(committee.name))
     return File(path, _finish(feed, stamps, inputs.today))
+
+
+def _newest_first(meetings: Sequence[Meeting], tz: ZoneInfo) -> list[Meeting]:
+    return sorted(meetings, key=lambda m: meeting_instant(m, tz), reverse=True)
 
 
 def decision_title(model: Model, decision: Decision) -> str:
@@ -151,9 +158,9 @@ def decisions_feed(
     tz = ZoneInfo(config.timezone)
     feed = _feed(inputs, path, page, title, "Decisions (resolutions) recorded at each meeting.")
     stamps = []
-    for meeting in sorted(meetings, key=lambda m: meeting_instant(m, tz), reverse=True):
+    for meeting in _newest_first(meetings, tz):
         stamp = meeting_instant(meeting, tz)
-        for decision in model.decisions_at(meeting.meeting_id):
+        for decision in model.decisions_at(meeting.meeting_id)[: FEED_ENTRIES - len(stamps)]:
             stamps.append(stamp)
             target = f"meetings/{meeting.meeting_id}/#{decision.decision_id}"
             entry = feed.add_entry(order="append")

@@ -52,9 +52,32 @@ def test_the_index_is_built_with_the_site(example_site: Path) -> None:
     bundle = example_site / "pagefind"
     for name in ("pagefind.js", "pagefind-ui.js", "pagefind-ui.css", "pagefind-entry.json"):
         assert (bundle / name).is_file(), name
-    entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
     pages = sum(len(list(example_site.glob(f"{family}/*/index.html"))) for family in INDEXED)
-    assert sum(lang["page_count"] for lang in entry["languages"].values()) == pages
+    assert sum(indexed(example_site / b) for b in bundles(example_site)) == pages
+
+
+def bundles(site: Path) -> list[str]:
+    """The main bundle, then the meeting bundles the search page says it merges."""
+    html = (site / "search" / "index.html").read_text(encoding="utf-8")
+    merged = re.search(r'data-merge-bundles="([^"]*)"', html)
+    assert merged
+    return ["pagefind/", *merged[1].split()]
+
+
+def indexed(bundle: Path) -> int:
+    """How many pages a bundle indexed."""
+    entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+    return sum(lang["page_count"] for lang in entry["languages"].values())
+
+
+def test_meetings_are_indexed_by_year(example_site: Path) -> None:
+    """One bundle per year of meetings, each holding exactly that year's meeting pages."""
+    built = Built(ROOT, example_site)
+    years = Counter(m["date"][:4] for m in built.rows("meetings"))
+    merged = bundles(example_site)[1:]
+    assert merged == [f"pagefind-meetings/{year}/" for year in sorted(years)]
+    for year, count in years.items():
+        assert indexed(example_site / f"pagefind-meetings/{year}") == count
 
 
 def test_only_content_pages_are_indexed_with_titles(example_site: Path) -> None:
@@ -113,13 +136,20 @@ def test_searching_a_councillors_name_finds_their_meetings(served: str, example_
             shown = page.locator(".pagefind-ui__result-link").all_inner_texts()
             assert shown and not any(t.startswith("Meeting on") for t in shown)
             results = page.evaluate(
-                """async ([bundle, query]) => {
+                """async ([bundle, merged, query]) => {
                     const pagefind = await import(bundle);
+                    for (const other of merged) {
+                        await pagefind.mergeIndex(other);
+                    }
                     const search = await pagefind.search(query);
                     const data = await Promise.all(search.results.map((r) => r.data()));
                     return data.map((d) => [d.url, d.meta.title]);
                 }""",
-                [base_path + "pagefind/pagefind.js", name],
+                [
+                    base_path + "pagefind/pagefind.js",
+                    [base_path + b for b in bundles(example_site)[1:]],
+                    name,
+                ],
             )
             # The browser's own "Failed to load resource" line for /favicon.ico is not ours.
             assert not [e for e in errors if not e.startswith("Failed to load resource")], errors

@@ -127,9 +127,10 @@ def load_inputs(project: Project, cache: BuildCache | None = None) -> Inputs:
         reports,
         pages,
         build_date(),
-        cache.chart_dir,
-        validated.package,
-        validated.rows,
+        chart_cache=cache.directory("charts"),
+        search_cache=cache.directory("search"),
+        package=validated.package,
+        rows=validated.rows,
     )
 
 

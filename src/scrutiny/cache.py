@@ -9,7 +9,8 @@ stale entry can never be used (a changed input simply misses):
   whose hash is unchanged is hard-linked from the previous output instead of being re-rendered.
 * `markdown.pickle`: rendered (sanitised) HTML of each Markdown body, by a hash of the body.
 
-Chart SVGs are cached beside these by charts.py (`charts/`), keyed by a hash of the spec.
+Chart SVGs are cached beside these by charts.py (`charts/`), keyed by a hash of the spec, and
+search index bundles by search.py (`search/`), keyed by a hash of the pages they index.
 `scrutiny build --no-cache` neither reads nor writes any of this.
 """
 
@@ -144,9 +145,9 @@ class BuildCache:
             pickle.dump({"code": code_digest(), "data": data}, handle, protocol=5)
         tmp.replace(path)
 
-    @property
-    def chart_dir(self) -> Path | None:
-        return self.root / "charts" if self.enabled else None
+    def directory(self, name: str) -> Path | None:
+        """A folder of the cache for files kept by content hash (chart SVGs, search bundles)."""
+        return self.root / name if self.enabled else None
 
 
 class Uncacheable(Exception):

@@ -2,33 +2,47 @@
 
 Pagefind (the `pagefind[extended]` wheel, which bundles the binary, so no network is needed)
 indexes pages whose <main> carries `data-pagefind-body` (meetings with their minutes and
-decisions, committees, people, indicators and recommendations; see templates/base.html),
-takes each result's title from the page's `data-pagefind-meta="title"` and writes the
-bundle, with its search UI, to `pagefind/`. The search page (pages/search.py) loads it.
+decisions, committees, people, indicators and recommendations; see templates/base.html) and
+takes each result's title from the page's `data-pagefind-meta="title"`.
+
+The index is split into bundles that the search page merges in the browser (Pagefind's
+mergeIndex): `pagefind/` holds everything but the meeting pages, with the search UI, and
+`pagefind-meetings/<year>/` holds one year's meetings. A bundle is indexed again only when
+one of its pages changed; otherwise the copy kept in the build cache is used. So editing one
+year's minutes re-indexes that year, and no single Pagefind run has to hold a county's twenty
+years of minutes in memory.
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
+import shutil
+from collections import defaultdict
+from importlib import metadata
 from pathlib import Path
 
 from pagefind.index import IndexConfig, PagefindIndex
 
+from scrutiny.cache import digest
+from scrutiny.model import Model
 from scrutiny.pages.inputs import Inputs
 from scrutiny.problems import Problem, ProjectError
 
 BUNDLE = "pagefind"
+MEETING_BUNDLES = "pagefind-meetings"
 
 
-async def _index(site: Path) -> int:
-    config = IndexConfig(output_path=str(site / BUNDLE))
-    async with PagefindIndex(config=config) as index:
-        result = await index.add_directory(str(site))
-        return int(result["page_count"])
+def meeting_bundles(model: Model) -> list[str]:
+    """The bundles the search page merges into the main one, one per year of meetings."""
+    years = sorted({m.date.year for m in model.meetings.values()})
+    return [f"{MEETING_BUNDLES}/{year}/" for year in years]
 
 
 def write(inputs: Inputs, site: Path) -> None:
-    pages = asyncio.run(_index(site))
+    pages = 0
+    for bundle, files in _bundles(inputs.model, site).items():
+        pages += _write_bundle(site, bundle, files, inputs.search_cache)
     if pages == 0:
         raise ProjectError(
             [
@@ -42,3 +56,66 @@ def write(inputs: Inputs, site: Path) -> None:
                 )
             ]
         )
+
+
+def _bundles(model: Model, site: Path) -> dict[str, list[str]]:
+    """Each bundle's HTML files, relative to the site: a meeting page goes to its year's."""
+    year = {m.meeting_id: m.date.year for m in model.meetings.values()}
+    bundles: dict[str, list[str]] = defaultdict(list)
+    bundles[BUNDLE] = []
+    for bundle in meeting_bundles(model):
+        bundles[bundle.rstrip("/")] = []
+    for folder, dirs, files in os.walk(site):
+        dirs.sort()
+        relative = Path(folder).relative_to(site)
+        parts = relative.parts
+        for name in sorted(f for f in files if f.endswith(".html")):
+            if len(parts) == 2 and parts[0] == "meetings" and parts[1] in year:
+                bundles[f"{MEETING_BUNDLES}/{year[parts[1]]}"].append(f"{relative}/{name}")
+            else:
+                bundles[BUNDLE].append((relative / name).as_posix())
+    return bundles
+
+
+def _write_bundle(site: Path, bundle: str, files: list[str], cache: Path | None) -> int:
+    """Index one bundle's pages into site/bundle, or copy it from the cache; its page count."""
+    key = _bundle_key(site, bundle, files)
+    kept = cache / bundle / key if cache else None
+    if kept and (kept / "page-count").is_file():
+        shutil.copytree(kept / "bundle", site / bundle)
+        return int((kept / "page-count").read_text())
+    pages = site / ".search-pages"  # inside the site being built, so never left behind
+    try:
+        for relative in files:
+            target = pages / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.link(site / relative, target)
+        count = asyncio.run(_index(pages, site / bundle))
+    finally:
+        shutil.rmtree(pages, ignore_errors=True)
+    if kept:
+        _keep(site / bundle, kept, count)
+    return count
+
+
+async def _index(pages: Path, output: Path) -> int:
+    config = IndexConfig(output_path=str(output))
+    async with PagefindIndex(config=config) as index:
+        result = await index.add_directory(str(pages))
+        return int(result["page_count"])
+
+
+def _bundle_key(site: Path, bundle: str, files: list[str]) -> str:
+    parts = [f"pagefind {metadata.version('pagefind')}|{bundle}|".encode()]
+    for relative in files:
+        parts.append(relative.encode() + b"\0" + (site / relative).read_bytes() + b"\0")
+    return digest(b"".join(parts))
+
+
+def _keep(built: Path, kept: Path, count: int) -> None:
+    """Store a freshly indexed bundle in the cache, in place of the bundle's older copies."""
+    shutil.rmtree(kept.parent, ignore_errors=True)
+    partial = kept.with_name(kept.name + ".partial")
+    shutil.copytree(built, partial / "bundle")
+    (partial / "page-count").write_text(str(count))
+    partial.rename(kept)

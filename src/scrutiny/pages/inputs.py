@@ -32,6 +32,7 @@ class Inputs:
     pages: tuple[Doc, ...]
     today: dt.date
     chart_cache: Path | None = None
+    search_cache: Path | None = None
     package: DataPackage | None = None
     rows: Rows | None = None
 

@@ -1,6 +1,7 @@
 """The search page, `/search/`: Pagefind's UI, loaded from the site itself.
 
-The index is written after the pages (see scrutiny/search.py). Without JavaScript the page
+The index is written after the pages (see scrutiny/search.py); the page lists the bundles of
+meetings that its script merges into the main one. Without JavaScript the page
 says so and links to the browsable indexes instead.
 """
 
@@ -10,6 +11,7 @@ from collections.abc import Iterator
 
 from scrutiny.pages.inputs import Inputs
 from scrutiny.render import Page
+from scrutiny.search import meeting_bundles
 
 BROWSE = (
     ("meetings/", "Meetings", "every meeting, by year, with agenda, minutes and decisions"),
@@ -21,4 +23,5 @@ BROWSE = (
 
 
 def pages(inputs: Inputs) -> Iterator[Page]:
-    yield Page("search/index.html", "search.html", "Search", {"browse": BROWSE})
+    context = {"browse": BROWSE, "merge": meeting_bundles(inputs.model)}
+    yield Page("search/index.html", "search.html", "Search", context)

@@ -1,4 +1,5 @@
-// Starts Pagefind's search UI on the search page; the index is in <site>/pagefind/.
+// Starts Pagefind's search UI on the search page; the index is in <site>/pagefind/, merged
+// with the bundles of meetings listed in data-merge-bundles (<site>/pagefind-meetings/<year>/).
 // Results link from the site's root, wherever the site is published (a domain or a sub-path).
 (function () {
   "use strict";
@@ -8,9 +9,13 @@
       return;
     }
     var root = new URL(element.getAttribute("data-site-root") || "./", document.baseURI);
+    var bundles = (element.getAttribute("data-merge-bundles") || "").split(" ");
     new PagefindUI({
       element: "#search",
       baseUrl: root.pathname,
+      mergeIndex: bundles.filter(Boolean).map(function (bundle) {
+        return { bundlePath: new URL(bundle, root).pathname };
+      }),
       showSubResults: true,
       showImages: false,
     });

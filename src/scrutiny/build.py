@@ -35,7 +35,7 @@ from scrutiny.pages.inputs import Inputs
 from scrutiny.problems import InvalidData
 from scrutiny.progress import Progress
 from scrutiny.project import PACKAGE_DIR, Project
-from scrutiny.render import File, Page, check_templates, make_environment
+from scrutiny.render import File, Generated, Page, check_templates, make_environment
 from scrutiny.validate import validate_project
 from scrutiny.write import atomic_directory
 
@@ -147,7 +147,7 @@ def build(project: Project, out: Path | None = None, use_cache: bool = True) -> 
     env = make_environment(project.templates, inputs.config)
     pages = [o for o in outputs if isinstance(o, Page)]
     check_templates(env, {p.template for p in pages}, project.relative(project.templates))
-    files = [o for o in outputs if isinstance(o, File)]
+    files = [o for o in outputs if isinstance(o, File | Generated)]
     ordered = list({o.path: o for o in [*pages, *files]}.values())  # a later output wins
     previous = cache.load("pages") or {}
     reuse = previous.get("out") == str(out) and out.is_dir()
@@ -192,8 +192,9 @@ def _inputs_key(project: Project, out: Path, stamps: Stamps) -> str:
     templates, the build date and the output folder."""
     h = hashlib.blake2b(digest_size=16)
     h.update(f"{code_digest()}|{build_date()}|{out}|".encode())
+    root = len(str(project.root)) + 1
     for path in input_files(project, out):
-        h.update(f"{project.relative(path)}:{stamps.digest(path)}|".encode())
+        h.update(f"{str(path)[root:]}:{stamps.digest(path)}|".encode())
     return h.hexdigest()
 
 

@@ -106,13 +106,19 @@ class Stamps:
 
 def output_stamp(out: Path) -> dict[str, tuple[int, int]]:
     """Size and mtime of every file of a built site, to notice it was changed by hand."""
-    stamp = {}
-    for folder, _, files in os.walk(out):
-        for name in files:
-            path = os.path.join(folder, name)
-            stat = os.stat(path)
-            stamp[os.path.relpath(path, out)] = (stat.st_size, stat.st_mtime_ns)
+    stamp: dict[str, tuple[int, int]] = {}
+    _stamp_folder(str(out), "", stamp)
     return stamp
+
+
+def _stamp_folder(folder: str, prefix: str, stamp: dict[str, tuple[int, int]]) -> None:
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                _stamp_folder(entry.path, f"{prefix}{entry.name}/", stamp)
+            else:
+                stat = entry.stat()
+                stamp[prefix + entry.name] = (stat.st_size, stat.st_mtime_ns)
 
 
 class BuildCache:

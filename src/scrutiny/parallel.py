@@ -22,7 +22,7 @@ from jinja2 import Environment
 
 from scrutiny.cache import Fingerprinter, Uncacheable, digest
 from scrutiny.problems import ProjectError
-from scrutiny.render import File, Page, render_page
+from scrutiny.render import File, Generated, Page, render_page
 from scrutiny.write import safe_join
 
 CHUNK = 64  # outputs per task: small enough to balance, large enough to be cheap
@@ -34,7 +34,7 @@ class Job:
     """Everything the workers need, inherited through fork."""
 
     env: Environment
-    outputs: Sequence[Page | File]
+    outputs: Sequence[Page | File | Generated]
     root: Path  # the temporary directory being built
     global_key: str = ""  # code, templates and settings every page shares
     use_cache: bool = False
@@ -46,7 +46,7 @@ class Job:
 
 @dataclass
 class Outcome:
-    keys: dict[str, str]  # page path -> cache key, for the pages that have one
+    keys: dict[str, str]  # page (or generated file) path -> cache key, for those that have one
     rendered: int
     reused: int
 
@@ -135,17 +135,24 @@ def _write_chunk(start: int, stop: int) -> dict[str, Any]:
             if _reuse(job, output.path, key, target):
                 reused += 1
                 continue
-        target.write_bytes(render_page(job.env, output))
+        if isinstance(output, Generated):
+            target.write_bytes(output.data())
+        else:
+            target.write_bytes(render_page(job.env, output))
         rendered += 1
     return {"keys": keys, "rendered": rendered, "reused": reused, "count": stop - start}
 
 
-def _key(job: Job, page: Page) -> str | None:
+def _key(job: Job, output: Page | Generated) -> str | None:
     try:
-        context = _fingerprinter(job)(page.context)
+        if isinstance(output, Generated):
+            inputs = _fingerprinter(job)((output.make, output.args))
+        else:
+            context = _fingerprinter(job)(output.context)
+            inputs = f"{output.template}|{output.title}|{context}"
     except Uncacheable:
         return None
-    return digest(f"{job.global_key}|{page.path}|{page.template}|{page.title}|{context}".encode())
+    return digest(f"{job.global_key}|{output.path}|{inputs}".encode())
 
 
 def _reuse(job: Job, relative: str, key: str, target: Path) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import traceback
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,10 +38,24 @@ class Page:
 
 @dataclass(frozen=True)
 class File:
-    """Any other output file (JSON, CSV, feeds, calendars), already as bytes."""
+    """Any other output file (JSON, CSV, feeds), already as bytes."""
 
     path: str
     data: bytes
+
+
+@dataclass(frozen=True)
+class Generated:
+    """An output file whose bytes are costly to make (a calendar of every meeting): made as
+    make(*args) in a worker process, in parallel with the pages, and reused from the last
+    build when make and args are unchanged."""
+
+    path: str
+    make: Callable[..., bytes]
+    args: tuple[Any, ...]
+
+    def data(self) -> bytes:
+        return self.make(*self.args)
 
 
 def root_prefix(path: str) -> str:

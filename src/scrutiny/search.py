@@ -81,9 +81,9 @@ def _write_bundle(site: Path, bundle: str, files: list[str], cache: Path | None)
     """Index one bundle's pages into site/bundle, or copy it from the cache; its page count."""
     key = _bundle_key(site, bundle, files)
     kept = cache / bundle / key if cache else None
-    if kept and (kept / "page-count").is_file():
-        shutil.copytree(kept / "bundle", site / bundle)
-        return int((kept / "page-count").read_text())
+    count = _from_cache(kept, site / bundle) if kept else None
+    if count is not None:
+        return count
     pages = site / ".search-pages"  # inside the site being built, so never left behind
     try:
         for relative in files:
@@ -112,10 +112,25 @@ def _bundle_key(site: Path, bundle: str, files: list[str]) -> str:
     return digest(b"".join(parts))
 
 
+def _from_cache(kept: Path, output: Path) -> int | None:
+    """Copy a cached bundle into the site; None (and nothing copied) if it is not there."""
+    try:
+        count = int((kept / "page-count").read_text(encoding="utf-8"))
+        shutil.copytree(kept / "bundle", output)
+    except (OSError, ValueError):
+        shutil.rmtree(output, ignore_errors=True)
+        return None
+    return count
+
+
 def _keep(built: Path, kept: Path, count: int) -> None:
-    """Store a freshly indexed bundle in the cache, in place of the bundle's older copies."""
+    """Store a freshly indexed bundle in the cache, in place of the bundle's older copies.
+    Best effort: another build storing the same bundle at the same time may win."""
     shutil.rmtree(kept.parent, ignore_errors=True)
-    partial = kept.with_name(kept.name + ".partial")
-    shutil.copytree(built, partial / "bundle")
-    (partial / "page-count").write_text(str(count))
-    partial.rename(kept)
+    partial = kept.with_name(f"{kept.name}.{os.getpid()}.partial")
+    try:
+        shutil.copytree(built, partial / "bundle")
+        (partial / "page-count").write_text(str(count), encoding="utf-8")
+        partial.rename(kept)
+    except OSError:
+        shutil.rmtree(partial, ignore_errors=True)

@@ -26,9 +26,9 @@ from scrutiny.pages import (
     twins,
 )
 from scrutiny.pages.inputs import Inputs
-from scrutiny.render import File, Page
+from scrutiny.render import File, Generated, Page
 
-Family = Callable[[Inputs], Iterable[Page | File]]
+Family = Callable[[Inputs], Iterable[Page | File | Generated]]
 
 FAMILIES: tuple[Family, ...] = (
     home.pages,
@@ -50,5 +50,5 @@ FAMILIES: tuple[Family, ...] = (
 POSTPROCESS: tuple[Callable[[Inputs, Path], None], ...] = (sitemap.write, search_index.write)
 
 
-def collect(inputs: Inputs) -> list[Page | File]:
+def collect(inputs: Inputs) -> list[Page | File | Generated]:
     return [output for family in FAMILIES for output in family(inputs)]

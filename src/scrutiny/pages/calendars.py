@@ -20,22 +20,24 @@ from scrutiny.localtime import meeting_start
 from scrutiny.model import Meeting
 from scrutiny.pages.feeds import clean, meeting_summary
 from scrutiny.pages.inputs import Inputs
-from scrutiny.render import File
+from scrutiny.render import Generated
 
 STATUS = {"held": "CONFIRMED", "scheduled": "CONFIRMED", "cancelled": "CANCELLED"}
 PRODID = "-//scrutiny//scrutiny committee meetings//EN"
 
 
-def pages(inputs: Inputs) -> Iterator[File]:
+def pages(inputs: Inputs) -> Iterator[Generated]:
     model = inputs.model
-    yield calendar(inputs, "meetings.ics", inputs.config.title, list(model.meetings.values()))
+    everything = (inputs, "meetings.ics", inputs.config.title, list(model.meetings.values()))
+    yield Generated("meetings.ics", calendar, everything)
     for committee in model.committees.values():
         cid = committee.committee_id
+        path = f"committees/{cid}/meetings.ics"
         meetings = list(model.meetings_by_committee.get(cid, ()))
-        yield calendar(inputs, f"committees/{cid}/meetings.ics", committee.name, meetings)
+        yield Generated(path, calendar, (inputs, path, committee.name, meetings))
 
 
-def calendar(inputs: Inputs, path: str, name: str, meetings: Sequence[Meeting]) -> File:
+def calendar(inputs: Inputs, path: str, name: str, meetings: Sequence[Meeting]) -> bytes:
     config = inputs.config
     cal = Calendar()
     cal.add("prodid", PRODID)
@@ -52,7 +54,7 @@ def calendar(inputs: Inputs, path: str, name: str, meetings: Sequence[Meeting]) 
         cal.add_missing_timezones(
             first_date=dt.date(min(years), 1, 1), last_date=dt.date(max(years) + 2, 1, 1)
         )
-    return File(path, cal.to_ical())
+    return cal.to_ical()
 
 
 def event(inputs: Inputs, path: str, meeting: Meeting) -> Event:

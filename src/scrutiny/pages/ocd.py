@@ -23,7 +23,7 @@ from scrutiny.localtime import meeting_start
 from scrutiny.model import Meeting, Model
 from scrutiny.pages.inputs import Inputs
 from scrutiny.pages.meetings import meeting_title
-from scrutiny.render import File
+from scrutiny.render import Generated
 
 # Stable OCD ids: uuid5 of the meeting id in this namespace (uuid5(NAMESPACE_URL, "scrutiny")).
 NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "scrutiny")
@@ -45,18 +45,18 @@ def ocd_status(meeting: Meeting, has_agenda: bool, today: dt.date) -> str:
     return "confirmed" if has_agenda else "tentative"
 
 
-def pages(inputs: Inputs) -> Iterator[File]:
+def pages(inputs: Inputs) -> Iterator[Generated]:
     model = inputs.model
-    yield _file("data/ocd/events.json", inputs, list(model.meetings.values()))
+    everything = "data/ocd/events.json"
+    yield Generated(everything, events_file, (everything, inputs, list(model.meetings.values())))
     for committee in model.committees.values():
-        cid = committee.committee_id
-        meetings = list(model.meetings_by_committee.get(cid, ()))
-        yield _file(f"data/ocd/committees/{cid}.json", inputs, meetings)
+        path = f"data/ocd/committees/{committee.committee_id}.json"
+        meetings = list(model.meetings_by_committee.get(committee.committee_id, ()))
+        yield Generated(path, events_file, (path, inputs, meetings))
 
 
-def _file(path: str, inputs: Inputs, meetings: Sequence[Meeting]) -> File:
-    events = [event(inputs, path, m) for m in meetings]
-    return File(path, record_lines(events))
+def events_file(path: str, inputs: Inputs, meetings: Sequence[Meeting]) -> bytes:
+    return record_lines([event(inputs, path, m) for m in meetings])
 
 
 def event(inputs: Inputs, path: str, meeting: Meeting) -> dict[str, Any]:

@@ -30,6 +30,7 @@ from scrutiny.documents import load_folder
 from scrutiny.markup import render_markdown
 from scrutiny.memory import bulk_allocation
 from scrutiny.model import Model
+from scrutiny.package import DataPackage
 from scrutiny.pages import POSTPROCESS, collect
 from scrutiny.pages.inputs import Inputs
 from scrutiny.problems import InvalidData
@@ -160,7 +161,7 @@ def build(project: Project, out: Path | None = None, use_cache: bool = True) -> 
         previous=out if reuse else None,
         previous_keys=previous.get("keys", {}) if reuse else {},
         previous_stamp=last.get("output", {}) if reuse else {},
-        shared=_shared(inputs, inputs_key),
+        shared=_shared(inputs, inputs_key, _tables_key(inputs.package, stamps)),
     )
     progress = Progress()
     with atomic_directory(out) as tmp:
@@ -222,14 +223,30 @@ def _global_key(env, project: Project, inputs_key: str) -> str:
     return h.hexdigest()
 
 
-def _shared(inputs: Inputs, inputs_key: str) -> list[tuple[object, str]]:
-    """Objects too large to hash per page: they stand for all the inputs, so a page whose
-    context holds one of them is rendered again whenever any input changed."""
-    return [
-        (obj, f"all-inputs:{inputs_key}")
-        for obj in (inputs, inputs.model, inputs.rows, inputs.package)
-        if obj is not None
+def _tables_key(package: DataPackage | None, stamps: Stamps) -> str:
+    """One hash of what the model is made from: the tables, their schemas and scrutiny's code
+    (not the Markdown, so pages and files made from the model alone survive edits to it)."""
+    h = hashlib.blake2b(digest_size=16)
+    h.update(code_digest().encode())
+    if package is not None:
+        fingerprint = Fingerprinter()
+        h.update(fingerprint(package.descriptor).encode())
+        for table in package.tables:
+            schema = fingerprint(table.schema)
+            h.update(f"{table.name}:{schema}:{stamps.digest(table.path)}|".encode())
+    return h.hexdigest()
+
+
+def _shared(inputs: Inputs, inputs_key: str, tables_key: str) -> list[tuple[object, str]]:
+    """Objects too large to hash per page, with digests that stand for what they are made
+    of: a page whose context holds one is rendered again whenever that changed."""
+    stand_ins = [
+        (inputs, f"all-inputs:{inputs_key}"),
+        (inputs.model, f"tables:{tables_key}"),
+        (inputs.rows, f"tables:{tables_key}"),
+        (inputs.package, f"tables:{tables_key}"),
     ]
+    return [(obj, key) for obj, key in stand_ins if obj is not None]
 
 
 def _copy_static(project: Project, root: Path) -> None:

@@ -96,6 +96,8 @@ class Stamps:
 
     def digest(self, path: Path) -> str:
         key = str(path)
+        if key in self.seen:
+            return self.seen[key][2]
         stat = path.stat()
         entry = self.known.get(key)
         if entry is None or entry[:2] != (stat.st_size, stat.st_mtime_ns):
@@ -161,6 +163,12 @@ class Uncacheable(Exception):
 
 
 _PLAIN = (str, int, float, bool, bytes, type(None))
+_SCALAR = frozenset((*_PLAIN, dt.date, dt.time, dt.datetime))
+
+
+@cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls))
 
 
 class Fingerprinter:
@@ -211,7 +219,10 @@ class Fingerprinter:
         if isinstance(obj, set | frozenset):
             return [b"".join(sorted(self._digest(x) for x in obj))]
         if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-            return [x for f in dataclasses.fields(obj) for x in (f.name, getattr(obj, f.name))]
+            values = [getattr(obj, name) for name in _field_names(type(obj))]
+            if all(type(v) in _SCALAR for v in values):
+                return [repr(values).encode()]  # a flat record (most of the model): one hash
+            return [x for pair in zip(_field_names(type(obj)), values, strict=True) for x in pair]
         if inspect.ismethod(obj):  # a bound method reads its object
             return [obj.__qualname__.encode(), obj.__self__]
         if callable(obj) and hasattr(obj, "__qualname__"):  # code is in code_digest()

@@ -15,9 +15,10 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event
 
+from scrutiny.config import SiteConfig
 from scrutiny.links import host, site_link
 from scrutiny.localtime import meeting_start
-from scrutiny.model import Meeting
+from scrutiny.model import Meeting, Model
 from scrutiny.pages.feeds import clean, meeting_summary
 from scrutiny.pages.inputs import Inputs
 from scrutiny.render import Generated
@@ -27,18 +28,21 @@ PRODID = "-//scrutiny//scrutiny committee meetings//EN"
 
 
 def pages(inputs: Inputs) -> Iterator[Generated]:
-    model = inputs.model
-    everything = (inputs, "meetings.ics", inputs.config.title, list(model.meetings.values()))
+    """Made in the worker pool from the config and the model only, so a calendar is reused
+    when just Markdown changed."""
+    config, model = inputs.config, inputs.model
+    everything = (config, model, "meetings.ics", config.title, list(model.meetings.values()))
     yield Generated("meetings.ics", calendar, everything)
     for committee in model.committees.values():
         cid = committee.committee_id
         path = f"committees/{cid}/meetings.ics"
         meetings = list(model.meetings_by_committee.get(cid, ()))
-        yield Generated(path, calendar, (inputs, path, committee.name, meetings))
+        yield Generated(path, calendar, (config, model, path, committee.name, meetings))
 
 
-def calendar(inputs: Inputs, path: str, name: str, meetings: Sequence[Meeting]) -> bytes:
-    config = inputs.config
+def calendar(
+    config: SiteConfig, model: Model, path: str, name: str, meetings: Sequence[Meeting]
+) -> bytes:
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
@@ -47,7 +51,7 @@ def calendar(inputs: Inputs, path: str, name: str, meetings: Sequence[Meeting]) 
     cal.add("x-wr-calname", clean(" ".join(f"{name}: meetings".split())))  # one line, or ics breaks
     cal.add("x-wr-timezone", config.timezone)
     for meeting in meetings:
-        cal.add_component(event(inputs, path, meeting))
+        cal.add_component(event(config, model, path, meeting))
     if meetings:
         # Only the years the meetings span, so the VTIMEZONE stays short and stable.
         years = [m.date.year for m in meetings]
@@ -57,8 +61,7 @@ def calendar(inputs: Inputs, path: str, name: str, meetings: Sequence[Meeting]) 
     return cal.to_ical()
 
 
-def event(inputs: Inputs, path: str, meeting: Meeting) -> Event:
-    config, model = inputs.config, inputs.model
+def event(config: SiteConfig, model: Model, path: str, meeting: Meeting) -> Event:
     tz = ZoneInfo(config.timezone)
     committee = model.committee_of(meeting)
     link = site_link(config, f"meetings/{meeting.meeting_id}/", path)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -45,22 +46,34 @@ def ocd_status(meeting: Meeting, has_agenda: bool, today: dt.date) -> str:
     return "confirmed" if has_agenda else "tentative"
 
 
+@dataclass(frozen=True)
+class Sources:
+    """What an event is made from: not the Markdown, only which meetings have minutes, so
+    the files are reused when the text of some minutes changed."""
+
+    config: SiteConfig
+    model: Model
+    today: dt.date
+    minuted: frozenset[str]
+
+
 def pages(inputs: Inputs) -> Iterator[Generated]:
     model = inputs.model
+    sources = Sources(inputs.config, model, inputs.today, frozenset(inputs.minutes))
     everything = "data/ocd/events.json"
-    yield Generated(everything, events_file, (everything, inputs, list(model.meetings.values())))
+    yield Generated(everything, events_file, (sources, everything, list(model.meetings.values())))
     for committee in model.committees.values():
         path = f"data/ocd/committees/{committee.committee_id}.json"
         meetings = list(model.meetings_by_committee.get(committee.committee_id, ()))
-        yield Generated(path, events_file, (path, inputs, meetings))
+        yield Generated(path, events_file, (sources, path, meetings))
 
 
-def events_file(path: str, inputs: Inputs, meetings: Sequence[Meeting]) -> bytes:
-    return record_lines([event(inputs, path, m) for m in meetings])
+def events_file(sources: Sources, path: str, meetings: Sequence[Meeting]) -> bytes:
+    return record_lines([event(sources, path, m) for m in meetings])
 
 
-def event(inputs: Inputs, path: str, meeting: Meeting) -> dict[str, Any]:
-    config, model = inputs.config, inputs.model
+def event(sources: Sources, path: str, meeting: Meeting) -> dict[str, Any]:
+    config, model = sources.config, sources.model
     mid = meeting.meeting_id
     committee = model.committee_of(meeting)
     start = meeting_start(meeting, ZoneInfo(config.timezone))
@@ -76,7 +89,7 @@ def event(inputs: Inputs, path: str, meeting: Meeting) -> dict[str, Any]:
         "start_date": start.isoformat(),
         "end_date": None,
         "all_day": not isinstance(start, dt.datetime),
-        "status": ocd_status(meeting, bool(items), inputs.today),
+        "status": ocd_status(meeting, bool(items), sources.today),
         "location": {
             "name": meeting.venue or "Not recorded",
             "note": "" if meeting.venue else "The venue is not given in the source documents.",
@@ -85,7 +98,7 @@ def event(inputs: Inputs, path: str, meeting: Meeting) -> dict[str, Any]:
         },
         "participants": participants(model, meeting),
         "agenda": agenda(config, model, meeting, path),
-        "documents": documents(model, inputs, meeting, link),
+        "documents": documents(model, sources.minuted, meeting, link),
         "media": [],
         "links": [
             {"note": "Meeting page", "url": link(page)},
@@ -176,13 +189,13 @@ def agenda(config: SiteConfig, model: Model, meeting: Meeting, path: str) -> lis
 
 
 def documents(
-    model: Model, inputs: Inputs, meeting: Meeting, link: Callable[[str], str]
+    model: Model, minuted: frozenset[str], meeting: Meeting, link: Callable[[str], str]
 ) -> list[dict[str, Any]]:
     mid = meeting.meeting_id
     page = f"meetings/{mid}/"
     date = meeting.date.isoformat()
     docs = []
-    if mid in inputs.minutes:
+    if mid in minuted:
         docs.append(
             {
                 "note": f"Minutes ({meeting.minutes_status})",

@@ -4,23 +4,19 @@ as JSON beside it, at `<family>/<id>.json` next to `<family>/<id>/`.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import fields
 from typing import Any
 
 from scrutiny.jsonout import document
 from scrutiny.model import Model
 from scrutiny.pages.inputs import Inputs
-from scrutiny.render import File
+from scrutiny.render import Generated
 from scrutiny.typed import to_json
 
 
 def record(obj: Any) -> dict[str, Any]:
     return {f.name: to_json(getattr(obj, f.name)) for f in fields(obj)}
-
-
-def _file(path: str, data: dict[str, Any]) -> File:
-    return File(path, document(data))
 
 
 def meeting_json(model: Model, meeting_id: str, minutes_html: str | None) -> dict[str, Any]:
@@ -40,52 +36,56 @@ def meeting_json(model: Model, meeting_id: str, minutes_html: str | None) -> dic
     }
 
 
-def pages(inputs: Inputs) -> Iterator[File]:
+def pages(inputs: Inputs) -> Iterator[Generated]:
+    """Made in the worker pool from the model (and a meeting's minutes), so a twin is reused
+    when what it holds did not change."""
     model = inputs.model
     for meeting_id in model.meetings:
         minutes = inputs.minutes.get(meeting_id)
-        yield _file(
-            f"meetings/{meeting_id}.json",
-            meeting_json(model, meeting_id, minutes.html if minutes else None),
-        )
-    for committee_id, committee in model.committees.items():
-        yield _file(
-            f"committees/{committee_id}.json",
-            record(committee)
-            | {
-                "url": f"committees/{committee_id}/",
-                "meetings": [
-                    m.meeting_id for m in model.meetings_by_committee.get(committee_id, ())
-                ],
-                "workplan": [record(e) for e in model.workplan_by_committee.get(committee_id, ())],
-            },
-        )
-    for person_id, person in model.people.items():
-        yield _file(
-            f"people/{person_id}.json",
-            record(person)
-            | {
-                "url": f"people/{person_id}/",
-                "attendance": [record(a) for a in model.attendance_by_person.get(person_id, ())],
-            },
-        )
-    for indicator_id, indicator in model.indicators.items():
-        yield _file(
-            f"indicators/{indicator_id}.json",
-            record(indicator)
-            | {
-                "url": f"indicators/{indicator_id}/",
-                "observations": [
-                    record(o) for o in model.observations_by_indicator.get(indicator_id, ())
-                ],
-            },
-        )
-    for rec_id, rec in model.recommendations.items():
-        yield _file(
-            f"recommendations/{rec_id}.json",
-            record(rec)
-            | {
-                "url": f"recommendations/{rec_id}/",
-                "updates": [record(u) for u in model.updates_by_recommendation.get(rec_id, ())],
-            },
-        )
+        html = minutes.html if minutes else None
+        yield Generated(f"meetings/{meeting_id}.json", meeting_twin, (model, meeting_id, html))
+    for family, make, ids in (
+        ("committees", committee_json, model.committees),
+        ("people", person_json, model.people),
+        ("indicators", indicator_json, model.indicators),
+        ("recommendations", recommendation_json, model.recommendations),
+    ):
+        for key in ids:
+            yield Generated(f"{family}/{key}.json", twin, (make, model, key))
+
+
+def twin(make: Callable[[Model, str], dict[str, Any]], model: Model, key: str) -> bytes:
+    return document(make(model, key))
+
+
+def meeting_twin(model: Model, meeting_id: str, minutes_html: str | None) -> bytes:
+    return document(meeting_json(model, meeting_id, minutes_html))
+
+
+def committee_json(model: Model, committee_id: str) -> dict[str, Any]:
+    return record(model.committees[committee_id]) | {
+        "url": f"committees/{committee_id}/",
+        "meetings": [m.meeting_id for m in model.meetings_by_committee.get(committee_id, ())],
+        "workplan": [record(e) for e in model.workplan_by_committee.get(committee_id, ())],
+    }
+
+
+def person_json(model: Model, person_id: str) -> dict[str, Any]:
+    return record(model.people[person_id]) | {
+        "url": f"people/{person_id}/",
+        "attendance": [record(a) for a in model.attendance_by_person.get(person_id, ())],
+    }
+
+
+def indicator_json(model: Model, indicator_id: str) -> dict[str, Any]:
+    return record(model.indicators[indicator_id]) | {
+        "url": f"indicators/{indicator_id}/",
+        "observations": [record(o) for o in model.observations_by_indicator.get(indicator_id, ())],
+    }
+
+
+def recommendation_json(model: Model, rec_id: str) -> dict[str, Any]:
+    return record(model.recommendations[rec_id]) | {
+        "url": f"recommendations/{rec_id}/",
+        "updates": [record(u) for u in model.updates_by_recommendation.get(rec_id, ())],
+    }

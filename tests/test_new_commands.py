@@ -16,11 +16,12 @@ from scrutiny.project import Project
 
 
 def snapshot(project: Path) -> dict[str, bytes]:
-    """Every file in the project and its bytes, to prove a refused command changed nothing."""
+    """Every file in the project and its bytes, to prove a refused command changed nothing
+    (but the build cache, which the validation may fill)."""
     return {
         p.relative_to(project).as_posix(): p.read_bytes()
         for p in sorted(project.rglob("*"))
-        if p.is_file()
+        if p.is_file() and ".cache" not in p.relative_to(project).parts
     }
 
 

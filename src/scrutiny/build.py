@@ -108,7 +108,7 @@ def _render_chunk(bounds: tuple[int, int]) -> dict[str, str]:
 
 def load_inputs(project: Project, cache: BuildCache | None = None) -> Inputs:
     cache = cache or BuildCache(project, enabled=False)
-    validated = validate_project(project)
+    validated = validate_project(project, use_cache=cache.enabled)
     if validated.problems:
         raise InvalidData(validated.problems)
     markdown = MarkdownCache(cache.load("markdown"))

@@ -39,6 +39,11 @@ def _parser() -> argparse.ArgumentParser:
         default="text",
         help="text for people, json for programs, github for annotations",
     )
+    validate.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="ignore PROJECT/.cache/scrutiny/ (neither read nor write it)",
+    )
 
     build_cmd = commands.add_parser(
         "build",
@@ -73,7 +78,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     try:
         if args.command == "validate":
-            return _validate(project, args.format)
+            return _validate(project, args.format, use_cache=not args.no_cache)
         if args.command == "new":
             return officer.run(project, args)
         result = build(project, args.out, use_cache=not getattr(args, "no_cache", False))
@@ -90,9 +95,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INVALID
 
 
-def _validate(project: Project, fmt: str) -> int:
+def _validate(project: Project, fmt: str, use_cache: bool) -> int:
     try:
-        result = validate_project(project)
+        result = validate_project(project, use_cache=use_cache)
     except ProjectError as error:
         print(format_problems(error.problems, fmt))
         return EXIT_USAGE

@@ -31,8 +31,27 @@ class DocumentError(Exception):
         super().__init__(problem.as_text())
 
 
+# Documents already read in this process, by path, with the (size, mtime) they were read at:
+# validation reads every minutes file and the build reads them again to render them.
+_READ: dict[Path, tuple[tuple[int, int], Document]] = {}
+
+
 def read_document(path: Path, shown: str) -> Document:
     """Read one Markdown file; a broken file raises DocumentError with a clear message."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return _read_document(path, shown)  # words the problem
+    stamp = (stat.st_size, stat.st_mtime_ns)
+    known = _READ.get(path)
+    if known is not None and known[0] == stamp:
+        return known[1]
+    document = _read_document(path, shown)
+    _READ[path] = (stamp, document)
+    return document
+
+
+def _read_document(path: Path, shown: str) -> Document:
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:

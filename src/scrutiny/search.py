@@ -116,11 +116,19 @@ def _from_cache(kept: Path, output: Path) -> int | None:
     """Copy a cached bundle into the site; None (and nothing copied) if it is not there."""
     try:
         count = int((kept / "page-count").read_text(encoding="utf-8"))
-        shutil.copytree(kept / "bundle", output)
+        shutil.copytree(kept / "bundle", output, copy_function=_link_or_copy)
     except (OSError, ValueError):
         shutil.rmtree(output, ignore_errors=True)
         return None
     return count
+
+
+def _link_or_copy(source: str, target: str) -> None:
+    """A cached bundle's files are never written to again, so the site can share them."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
 
 
 def _keep(built: Path, kept: Path, count: int) -> None:

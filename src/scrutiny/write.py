@@ -14,7 +14,8 @@ import os
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
+from functools import lru_cache
+from pathlib import Path, PurePosixPath
 
 TMP_PREFIX = ".scrutiny-tmp-"
 OLD_PREFIX = ".scrutiny-old-"
@@ -81,7 +82,18 @@ def safe_join(root: Path, relative: str) -> Path:
     """The output path for a page, refusing anything that would land outside the site."""
     if relative.startswith(("/", "\\")) or ".." in Path(relative).parts or "\x00" in relative:
         raise ValueError(f"unsafe output path: {relative!r}")
-    path = root / relative
-    if not path.resolve().is_relative_to(root.resolve()):
+    if _leaves(root, PurePosixPath(relative).parent):
         raise ValueError(f"unsafe output path: {relative!r}")
-    return path
+    return root / relative
+
+
+@lru_cache(maxsize=65536)
+def _leaves(root: Path, folder: PurePosixPath) -> bool:
+    """Whether a folder inside root is, or is inside, a link that leads out of root: checked
+    once per folder (one lstat), not once per file, as a site has tens of thousands."""
+    if folder == PurePosixPath("."):
+        return False
+    if _leaves(root, folder.parent):
+        return True
+    here = root / folder
+    return here.is_symlink() and not here.resolve().is_relative_to(root.resolve())

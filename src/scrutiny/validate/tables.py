@@ -39,10 +39,11 @@ def type_hint(field: Field) -> str:
 
 
 def check_tables(
-    package: DataPackage, texts: dict[str, CsvText], shown: dict[str, str]
+    package: DataPackage, texts: dict[str, CsvText], shown: dict[str, str], known: Rows
 ) -> tuple[Rows, list[Problem]]:
-    """Cast every cell and check constraints and keys; return typed rows and problems."""
-    rows: Rows = {}
+    """Cast every cell and check constraints and keys; return typed rows and problems.
+    Tables in `known` were proved valid before: only their foreign keys are checked."""
+    rows: Rows = dict(known)
     problems: list[Problem] = []
     for table in package.tables:
         if table.name in texts:

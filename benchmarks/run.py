@@ -1,4 +1,5 @@
-"""Benchmark scrutiny on a synthetic project, side by side with Hugo on the same minutes.
+"""Benchmark scrutiny on a synthetic project, side by side with Hugo and MkDocs on the same
+minutes.
 
     python benchmarks/run.py --size county [--repeat 3] [--work DIR] [--json FILE]
 
@@ -10,7 +11,9 @@ measures, in alternation and --repeat times, each in a child process:
 * rebuilds: with no change, after editing one minutes file, after changing one observation;
 * validation rows per second, against frictionless-py's own Package.validate() on the package;
 * Hugo (Debian's `hugo`, if installed) building the same minutes Markdown with a minimal
-  layout, and the ratio scrutiny / Hugo.
+  layout, and the ratio scrutiny / Hugo;
+* MkDocs (`pip install -e '.[bench]'`, if installed) building the same minutes with a minimal
+  theme, and the ratio MkDocs / scrutiny.
 
 It prints a table of medians and the raw figures as JSON. It is a script, not a test.
 """
@@ -39,7 +42,7 @@ import json, sys, time
 from scrutiny.project import Project
 from scrutiny.validate import validate_project
 start = time.perf_counter()
-result = validate_project(Project.at(sys.argv[1]))
+result = validate_project(Project.at(sys.argv[1]), use_cache=False)
 seconds = time.perf_counter() - start
 rows = sum(len(r) for r in result.rows.values())
 print(json.dumps({"rows": rows, "seconds": seconds, "problems": len(result.problems)}))
@@ -121,6 +124,48 @@ def hugo_site(project: Path, site: Path) -> Path:
         (tmp / "content" / "minutes" / path.name).write_text(text, encoding="utf-8")
     tmp.rename(site)
     return site
+
+
+# -- MkDocs -----------------------------------------------------------------------------------
+
+MKDOCS_CONFIG = """site_name: Minutes
+docs_dir: docs
+use_directory_urls: true
+theme:
+  name: null
+  custom_dir: theme
+"""
+MKDOCS_MAIN = """<!doctype html><html lang="en"><head><meta charset="utf-8">
+<title>{{ page.title }}</title></head><body><main><h1>{{ page.title }}</h1>
+{{ page.content }}</main></body></html>
+"""
+
+
+def mkdocs_site(project: Path, site: Path) -> Path:
+    """A minimal MkDocs site (no navigation in the pages, like the Hugo layout) whose pages
+    are the project's minutes, Markdown unchanged."""
+    if site.exists():
+        return site
+    tmp = site.with_name(site.name + ".tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    (tmp / "docs" / "minutes").mkdir(parents=True)
+    (tmp / "theme").mkdir()
+    (tmp / "mkdocs.yml").write_text(MKDOCS_CONFIG, encoding="utf-8")
+    (tmp / "theme" / "main.html").write_text(MKDOCS_MAIN, encoding="utf-8")
+    (tmp / "docs" / "index.md").write_text("# Minutes\n", encoding="utf-8")
+    for path in sorted((project / "content" / "minutes").glob("*.md")):
+        shutil.copyfile(path, tmp / "docs" / "minutes" / path.name)
+    tmp.rename(site)
+    return site
+
+
+def mkdocs_version() -> str | None:
+    found = subprocess.run(
+        [PYTHON, "-m", "mkdocs", "--version"], capture_output=True, text=True, check=False
+    )
+    if found.returncode:
+        return None
+    return found.stdout.split(" from ")[0].removeprefix("python -m ")
 
 
 def hugo_version() -> str | None:
@@ -211,6 +256,15 @@ class Runner:
         self.record("hugo build (cold)", result, pages=pages, pages_per_s=pages / result["wall"])
         shutil.rmtree(out.parent, ignore_errors=True)
 
+    def mkdocs_round(self) -> None:
+        site = mkdocs_site(self.project, self.work / f"mkdocs-{self.size}")
+        out = self.fresh("mkdocs")
+        config = site / "mkdocs.yml"
+        result = measure([PYTHON, "-m", "mkdocs", "build", "-q", "-f", str(config), "-d", str(out)])
+        pages = sum(1 for _ in out.rglob("*.html"))
+        self.record("mkdocs build (cold)", result, pages=pages, pages_per_s=pages / result["wall"])
+        shutil.rmtree(out.parent, ignore_errors=True)
+
 
 def median(entries: list[dict], key: str) -> float:
     return statistics.median(e[key] for e in entries)
@@ -220,7 +274,8 @@ def table(runner: Runner, machine: dict) -> str:
     r = runner.results
     lines = [
         f"scrutiny benchmark, size {runner.size}: {machine['nproc']} CPUs ({machine['cpu']}), "
-        f"{machine['hugo'] or 'Hugo not installed'}, medians of {machine['repeat']} runs",
+        f"{machine['hugo'] or 'Hugo not installed'}, "
+        f"{machine['mkdocs'] or 'MkDocs not installed'}, medians of {machine['repeat']} runs",
         "",
         "| measurement | wall (s) | pages/s | peak RSS (MB) |",
         "| --- | ---: | ---: | ---: |",
@@ -249,6 +304,12 @@ def table(runner: Runner, machine: dict) -> str:
             f"{median(r['build (cold)'], 'pages'):,.0f} pages and its other outputs; "
             f"Hugo {median(r['hugo build (cold)'], 'pages'):,.0f} minutes pages)"
         )
+    if "mkdocs build (cold)" in r and "build (cold)" in r:
+        ratio = median(r["mkdocs build (cold)"], "wall") / median(r["build (cold)"], "wall")
+        lines.append(
+            f"cold build, MkDocs / scrutiny: {ratio:.2f}x (MkDocs "
+            f"{median(r['mkdocs build (cold)'], 'pages'):,.0f} minutes pages)"
+        )
     return "\n".join(lines)
 
 
@@ -265,6 +326,7 @@ def machine_info(repeat: int) -> dict:
         "nproc": os.cpu_count(),
         "cpu": cpu,
         "hugo": hugo_version(),
+        "mkdocs": mkdocs_version(),
         "python": platform.python_version(),
         "repeat": repeat,
         "loadavg_at_start": os.getloadavg(),
@@ -278,15 +340,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, default=Path("/tmp/scrutiny-bench"))
     parser.add_argument("--json", type=Path, help="also write the results to this file")
     parser.add_argument("--no-hugo", action="store_true", help="skip Hugo even if installed")
+    parser.add_argument("--no-mkdocs", action="store_true", help="skip MkDocs even if installed")
     args = parser.parse_args(argv)
     args.work.mkdir(parents=True, exist_ok=True)
     machine = machine_info(args.repeat)
     runner = Runner(args.work.resolve(), args.size)
     runner.generate()
-    use_hugo = machine["hugo"] is not None and not args.no_hugo
+    steps = [runner.scrutiny_round]
+    if machine["hugo"] is not None and not args.no_hugo:
+        steps.append(runner.hugo_round)
+    if machine["mkdocs"] is not None and not args.no_mkdocs:
+        steps.append(runner.mkdocs_round)
     for n in range(args.repeat):
         print(f"round {n + 1} of {args.repeat}", flush=True)
-        steps = [runner.scrutiny_round] + ([runner.hugo_round] if use_hugo else [])
         for step in steps if n % 2 == 0 else steps[::-1]:  # alternate the order
             step()
         runner.rows_round()

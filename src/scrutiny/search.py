@@ -22,7 +22,8 @@ from collections import defaultdict
 from importlib import metadata
 from pathlib import Path
 
-from pagefind.index import IndexConfig, PagefindIndex
+from pagefind.index import IndexConfig
+from pagefind.service import PagefindService
 
 from scrutiny.cache import digest
 from scrutiny.model import Model
@@ -40,10 +41,18 @@ def meeting_bundles(model: Model) -> list[str]:
 
 
 def write(inputs: Inputs, site: Path) -> None:
-    pages = 0
+    counts, stale = {}, {}
     for bundle, files in _bundles(inputs.model, site).items():
-        pages += _write_bundle(site, bundle, files, inputs.search_cache)
-    if pages == 0:
+        key = _bundle_key(site, bundle, files)
+        kept = inputs.search_cache / bundle / key if inputs.search_cache else None
+        count = _from_cache(kept, site / bundle) if kept else None
+        if count is None:
+            stale[bundle] = (files, kept)
+        else:
+            counts[bundle] = count
+    if stale:
+        counts |= _index_stale(site, stale)
+    if sum(counts.values()) == 0:
         raise ProjectError(
             [
                 Problem(
@@ -77,32 +86,35 @@ def _bundles(model: Model, site: Path) -> dict[str, list[str]]:
     return bundles
 
 
-def _write_bundle(site: Path, bundle: str, files: list[str], cache: Path | None) -> int:
-    """Index one bundle's pages into site/bundle, or copy it from the cache; its page count."""
-    key = _bundle_key(site, bundle, files)
-    kept = cache / bundle / key if cache else None
-    count = _from_cache(kept, site / bundle) if kept else None
-    if count is not None:
-        return count
+def _index_stale(site: Path, stale: dict[str, tuple[list[str], Path | None]]) -> dict[str, int]:
+    """Index each stale bundle from a folder of links to its pages, then keep it."""
     pages = site / ".search-pages"  # inside the site being built, so never left behind
     try:
-        for relative in files:
-            target = pages / relative
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.link(site / relative, target)
-        count = asyncio.run(_index(pages, site / bundle))
+        for bundle, (files, _) in stale.items():
+            for relative in files:
+                target = pages / bundle / relative
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.link(site / relative, target)
+        counts = asyncio.run(_index(pages, site, list(stale)))
     finally:
         shutil.rmtree(pages, ignore_errors=True)
-    if kept:
-        _keep(site / bundle, kept, count)
-    return count
+    for bundle, (_, kept) in stale.items():
+        if kept:
+            _keep(site / bundle, kept, counts[bundle])
+    return counts
 
 
-async def _index(pages: Path, output: Path) -> int:
-    config = IndexConfig(output_path=str(output))
-    async with PagefindIndex(config=config) as index:
-        result = await index.add_directory(str(pages))
-        return int(result["page_count"])
+async def _index(pages: Path, site: Path, bundles: list[str]) -> dict[str, int]:
+    """One Pagefind process for all the bundles, one after another (each uses every core)."""
+    counts = {}
+    async with PagefindService() as service:
+        for bundle in bundles:
+            index = await service.create_index(IndexConfig())
+            result = await index.add_directory(str(pages / bundle))
+            await index.write_files(str(site / bundle))
+            await index.delete_index()
+            counts[bundle] = int(result["page_count"])
+    return counts
 
 
 def _bundle_key(site: Path, bundle: str, files: list[str]) -> str:

@@ -128,8 +128,7 @@ def load_inputs(project: Project, cache: BuildCache | None = None) -> Inputs:
         reports,
         pages,
         build_date(),
-        chart_cache=cache.directory("charts"),
-        search_cache=cache.directory("search"),
+        cache=cache.root if cache.enabled else None,
         package=validated.package,
         rows=validated.rows,
     )

@@ -9,8 +9,10 @@ stale entry can never be used (a changed input simply misses):
   whose hash is unchanged is hard-linked from the previous output instead of being re-rendered.
 * `markdown.pickle`: rendered (sanitised) HTML of each Markdown body, by a hash of the body.
 
-Chart SVGs are cached beside these by charts.py (`charts/`), keyed by a hash of the spec, and
-search index bundles by search.py (`search/`), keyed by a hash of the pages they index.
+Beside these, kept by content hash: chart SVGs (`charts/`, by a hash of the spec), search
+index bundles (`search/`, by a hash of the pages they index), the JSON downloads
+(`opendata/`, by a hash of the CSV and its schema) and the typed rows of tables proved valid
+(`tables/`, see validate/remembered.py).
 `scrutiny build --no-cache` neither reads nor writes any of this.
 """
 
@@ -24,7 +26,7 @@ import inspect
 import os
 import pickle
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from functools import cache
 from importlib import metadata
 from pathlib import Path, PurePath
@@ -153,9 +155,28 @@ class BuildCache:
             pickle.dump({"code": code_digest(), "data": data}, handle, protocol=5)
         tmp.replace(path)
 
-    def directory(self, name: str) -> Path | None:
-        """A folder of the cache for files kept by content hash (chart SVGs, search bundles)."""
-        return self.root / name if self.enabled else None
+
+def remembered_bytes(folder: Path | None, name: str, key: str, make: Callable[[], bytes]) -> bytes:
+    """make(), kept in folder as `name.key` (key: a hash of everything it is made from); a
+    new version replaces the older ones. Without a folder (--no-cache), just make()."""
+    if folder is None:
+        return make()
+    kept = folder / f"{name}.{key}"
+    try:
+        return kept.read_bytes()
+    except OSError:
+        pass
+    data = make()
+    partial = folder / f".{name}.{key}.{os.getpid()}"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for old in folder.glob(f"{name}.*"):
+            old.unlink(missing_ok=True)
+        partial.write_bytes(data)
+        partial.replace(kept)
+    except OSError:
+        partial.unlink(missing_ok=True)
+    return data
 
 
 class Uncacheable(Exception):

@@ -66,6 +66,8 @@ class Project:
 
     def relative(self, path: Path) -> str:
         """The path as a council officer sees it in their repository."""
+        if path.is_absolute() and ".." not in path.parts and path.is_relative_to(self.root):
+            return path.relative_to(self.root).as_posix()  # the common case, without a stat
         try:
             return path.resolve().relative_to(self.root).as_posix()
         except ValueError:

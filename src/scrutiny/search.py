@@ -44,7 +44,8 @@ def write(inputs: Inputs, site: Path) -> None:
     counts, stale = {}, {}
     for bundle, files in _bundles(inputs.model, site).items():
         key = _bundle_key(site, bundle, files)
-        kept = inputs.search_cache / bundle / key if inputs.search_cache else None
+        cache = inputs.cache_folder("search")
+        kept = cache / bundle / key if cache else None
         count = _from_cache(kept, site / bundle) if kept else None
         if count is None:
             stale[bundle] = (files, kept)

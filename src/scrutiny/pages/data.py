@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import partial
 
+from scrutiny.cache import Fingerprinter, code_digest, digest, remembered_bytes
 from scrutiny.opendata import (
     ZIP_NAME,
     dcat_catalog,
@@ -77,8 +79,13 @@ def pages(inputs: Inputs) -> Iterator[Page | File]:
     downloads = {"datapackage.json": package_json}
     for f in facts:
         name = f.table.name
-        records = [without_line(r) for r in inputs.rows.get(name, [])]
-        json_bytes = records_json(f.table, records)
+        rows = inputs.rows.get(name, [])
+        json_bytes = remembered_bytes(
+            inputs.cache_folder("opendata"),
+            f"{name}.json",
+            digest(f"{code_digest()}|{Fingerprinter()(f.table.schema)}|".encode() + f.csv),
+            partial(records_json, f.table, rows),
+        )
         downloads[f"{name}.csv"] = f.csv
         yield File(f"data/{name}.csv", f.csv)
         yield File(f"data/{name}.json", json_bytes)
@@ -89,7 +96,7 @@ def pages(inputs: Inputs) -> Iterator[Page | File]:
             {
                 "facts": f,
                 "fields": field_docs(f.table),
-                "preview": records[:PREVIEW_ROWS],
+                "preview": [without_line(r) for r in rows[:PREVIEW_ROWS]],
                 "json_size": len(json_bytes),
                 "jsonld": schema_org_dataset(config, f),
             },

@@ -71,7 +71,7 @@ def pages(inputs: Inputs) -> Iterator[Page | File]:
         ind = v.indicator
         chart = None
         if len(v.observations) > 1:
-            chart = indicator_chart(ind, v.observations, v.summary, inputs.chart_cache)
+            chart = indicator_chart(ind, v.observations, v.summary, inputs.cache_folder("charts"))
         yield Page(
             f"indicators/{ind.indicator_id}/index.html",
             "indicator.html",

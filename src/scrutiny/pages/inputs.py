@@ -31,10 +31,13 @@ class Inputs:
     reports: dict[str, Doc]
     pages: tuple[Doc, ...]
     today: dt.date
-    chart_cache: Path | None = None
-    search_cache: Path | None = None
+    cache: Path | None = None  # the build cache folder; None with --no-cache
     package: DataPackage | None = None
     rows: Rows | None = None
+
+    def cache_folder(self, name: str) -> Path | None:
+        """A folder of the build cache for files kept by content hash (charts, search)."""
+        return self.cache / name if self.cache else None
 
     def upcoming(self) -> list[Meeting]:
         return [

@@ -146,3 +146,42 @@ def test_parallel_and_serial_builds_are_identical(tmp_path: Path) -> None:
 def test_cache_is_git_ignored() -> None:
     ignored = (Path(__file__).parents[1] / ".gitignore").read_text(encoding="utf-8").split()
     assert ".cache/" in ignored
+
+
+def bundle_keys(project: Path) -> dict[str, str]:
+    """The cache key of every search bundle kept after the last build (search/BUNDLE/KEY/)."""
+    kept = project / ".cache" / "scrutiny" / "search"
+    return {
+        count.parent.parent.relative_to(kept).as_posix(): count.parent.name
+        for count in kept.glob("**/page-count")
+    }
+
+
+def test_only_the_search_bundle_of_the_changed_year_is_indexed_again(project: Path) -> None:
+    before = bundle_keys(project)
+    assert set(before) == {"pagefind", "pagefind-meetings/2017", "pagefind-meetings/2099"}
+    reused = project / "_site" / "pagefind-meetings" / "2099" / "pagefind-entry.json"
+    edit_minutes(project)  # a 2017 meeting
+    build(project)
+    after = bundle_keys(project)
+    changed = {name for name in before if before[name] != after[name]}
+    assert changed == {"pagefind-meetings/2017"}
+    kept = (
+        project / ".cache/scrutiny/search/pagefind-meetings/2099" / after["pagefind-meetings/2099"]
+    )
+    assert reused.stat().st_ino == (kept / "bundle" / "pagefind-entry.json").stat().st_ino
+
+
+def test_files_made_from_the_tables_alone_survive_a_minutes_edit(project: Path) -> None:
+    """Calendars and a twin whose meeting has no minutes are linked from the last output; the
+    edited meeting's twin (it holds the minutes) is made again."""
+    site = project / "_site"
+    kept = ["meetings.ics", "committees/testshire-cyp/meetings.ics", "people/ann-able.json"]
+    inodes = {name: (site / name).stat().st_ino for name in kept}
+    twin = site / "meetings" / "testshire-cyp-2017-01-10.json"
+    twin_inode = twin.stat().st_ino
+    edit_minutes(project)
+    build(project)
+    assert {name: (site / name).stat().st_ino for name in inodes} == inodes
+    assert twin.stat().st_ino != twin_inode
+    assert "A late addition" in twin.read_text(encoding="utf-8")

@@ -1,0 +1,86 @@
+"""The validation cache: typed rows of tables proved valid are remembered by content hash,
+used only for the very same file and schema, and never change what validation finds."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import MINIMAL, copy_project
+
+from scrutiny.project import Project
+from scrutiny.validate import tables as table_checks
+from scrutiny.validate import validate_project
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Project:
+    return Project.at(copy_project(MINIMAL, tmp_path / "project"))
+
+
+def kept(project: Project) -> list[Path]:
+    return sorted((project.cache / "tables").glob("*.pickle"))
+
+
+def cast_tables(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the tables the typed pass reads this time."""
+    seen: list[str] = []
+    original = table_checks._check_table
+
+    def spy(table, text, shown):
+        seen.append(table.name)
+        return original(table, text, shown)
+
+    monkeypatch.setattr(table_checks, "_check_table", spy)
+    return seen
+
+
+def test_unchanged_tables_are_not_cast_again(project: Project, monkeypatch) -> None:
+    cold = validate_project(project)
+    assert cold.valid and len(kept(project)) == len(cold.rows)
+    seen = cast_tables(monkeypatch)
+    warm = validate_project(project)
+    assert seen == []
+    assert warm.rows == cold.rows == validate_project(project, use_cache=False).rows
+
+
+def test_a_changed_table_is_read_again_and_its_problem_reported(project: Project, monkeypatch):
+    validate_project(project)
+    path = project.datasets / "observations.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    fields = lines[2].split(",")
+    fields[3] = "twelve"
+    lines[2] = ",".join(fields)
+    path.write_text("".join(lines), encoding="utf-8")
+    seen = cast_tables(monkeypatch)
+    result = validate_project(project)
+    assert seen == ["observations"]
+    assert [(p.path, p.line, p.field) for p in result.problems] == [
+        ("datasets/observations.csv", 3, "value")
+    ]
+
+
+def test_a_changed_schema_is_not_served_from_the_cache(project: Project, monkeypatch) -> None:
+    validate_project(project)
+    schema = project.datasets / "schemas" / "councils.schema.yaml"
+    schema.write_text(
+        schema.read_text(encoding="utf-8").replace("description:", "description: Changed.", 1),
+        encoding="utf-8",
+    )
+    seen = cast_tables(monkeypatch)
+    validate_project(project)
+    assert seen == ["councils"]
+
+
+def test_a_damaged_cache_file_is_ignored(project: Project, monkeypatch) -> None:
+    cold = validate_project(project)
+    for path in kept(project):
+        path.write_bytes(b"not a pickle")
+    seen = cast_tables(monkeypatch)
+    assert validate_project(project).rows == cold.rows
+    assert len(seen) == len(cold.rows)
+
+
+def test_without_the_cache_nothing_is_kept(project: Project) -> None:
+    assert validate_project(project, use_cache=False).valid
+    assert not project.cache.exists()

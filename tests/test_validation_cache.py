@@ -9,7 +9,7 @@ import pytest
 from conftest import MINIMAL, copy_project
 
 from scrutiny.project import Project
-from scrutiny.validate import tables as table_checks
+from scrutiny.validate import run as validation_run
 from scrutiny.validate import validate_project
 
 
@@ -25,13 +25,13 @@ def kept(project: Project) -> list[Path]:
 def cast_tables(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The names of the tables the typed pass reads this time."""
     seen: list[str] = []
-    original = table_checks._check_table
+    original = validation_run.check_table
 
     def spy(table, text, shown):
         seen.append(table.name)
         return original(table, text, shown)
 
-    monkeypatch.setattr(table_checks, "_check_table", spy)
+    monkeypatch.setattr(validation_run, "check_table", spy)
     return seen
 
 

@@ -111,6 +111,8 @@ def load_inputs(project: Project, cache: BuildCache | None = None) -> Inputs:
     validated = validate_project(project, use_cache=cache.enabled)
     if validated.problems:
         raise InvalidData(validated.problems)
+    with bulk_allocation():
+        model = Model(validated.rows)  # takes the rows out of `validated`: never held twice
     markdown = MarkdownCache(cache.load("markdown"))
     folders = (project.minutes, project.reports, project.pages)
     paths = [path for folder in folders for path in markdown_files(folder)]
@@ -119,8 +121,6 @@ def load_inputs(project: Project, cache: BuildCache | None = None) -> Inputs:
     reports = load_folder(project, project.reports, markdown)
     pages = tuple(load_folder(project, project.pages, markdown).values())
     cache.save("markdown", markdown.used)
-    with bulk_allocation():
-        model = Model(validated.rows)
     return Inputs(
         validated.config,
         model,
@@ -130,7 +130,6 @@ def load_inputs(project: Project, cache: BuildCache | None = None) -> Inputs:
         build_date(),
         cache=cache.root if cache.enabled else None,
         package=validated.package,
-        rows=validated.rows,
     )
 
 
@@ -242,7 +241,6 @@ def _shared(inputs: Inputs, inputs_key: str, tables_key: str) -> list[tuple[obje
     stand_ins = [
         (inputs, f"all-inputs:{inputs_key}"),
         (inputs.model, f"tables:{tables_key}"),
-        (inputs.rows, f"tables:{tables_key}"),
         (inputs.package, f"tables:{tables_key}"),
     ]
     return [(obj, key) for obj, key in stand_ins if obj is not None]

@@ -198,33 +198,55 @@ def _item_sort_key(item: AgendaItem) -> tuple:
     return (item.item_no.startswith("m"), int(digits) if digits else 0, item.item_no)
 
 
+RECORDS: dict[str, type] = {
+    "councils": Council,
+    "committees": Committee,
+    "people": Person,
+    "meetings": Meeting,
+    "agenda_items": AgendaItem,
+    "attendance": Attendance,
+    "declarations": Declaration,
+    "decisions": Decision,
+    "reports": Report,
+    "indicators": Indicator,
+    "observations": Observation,
+    "recommendations": Recommendation,
+    "recommendation_updates": RecommendationUpdate,
+    "workplan": WorkplanEntry,
+}
+
+
 class Model:
-    """Every table as typed records, and the relations between them."""
+    """Every table as typed records, and the relations between them.
+
+    The typed rows are consumed: each table's rows are taken out of `rows` as soon as its
+    records are made, so a large project is never held twice (a million observations as
+    dictionaries and as records)."""
 
     def __init__(self, rows: Rows) -> None:
-        t = lambda cls, name: _records(cls, rows.get(name, []))  # noqa: E731
-        self.councils = {c.council_id: c for c in t(Council, "councils")}
-        self.committees = {c.committee_id: c for c in t(Committee, "committees")}
-        self.people = {p.person_id: p for p in t(Person, "people")}
+        self.tables: dict[str, tuple[Any, ...]] = {}  # records in file order, by table name
+        for name, cls in RECORDS.items():
+            self.tables[name] = _records(cls, rows.pop(name, []))
+        t = self.tables
+        self.councils = {c.council_id: c for c in t["councils"]}
+        self.committees = {c.committee_id: c for c in t["committees"]}
+        self.people = {p.person_id: p for p in t["people"]}
         self.meetings = {
             m.meeting_id: m
             for m in sorted(
-                t(Meeting, "meetings"),
-                key=lambda m: (m.date, m.start_time or dt.time(), m.meeting_id),
+                t["meetings"], key=lambda m: (m.date, m.start_time or dt.time(), m.meeting_id)
             )
         }
-        self.agenda_items = t(AgendaItem, "agenda_items")
-        self.attendance = t(Attendance, "attendance")
-        self.declarations = t(Declaration, "declarations")
-        self.decisions = t(Decision, "decisions")
-        self.reports = t(Report, "reports")
-        self.indicators = {i.indicator_id: i for i in t(Indicator, "indicators")}
-        self.observations = t(Observation, "observations")
-        self.recommendations = {
-            r.recommendation_id: r for r in t(Recommendation, "recommendations")
-        }
-        self.recommendation_updates = t(RecommendationUpdate, "recommendation_updates")
-        self.workplan = t(WorkplanEntry, "workplan")
+        self.agenda_items = t["agenda_items"]
+        self.attendance = t["attendance"]
+        self.declarations = t["declarations"]
+        self.decisions = t["decisions"]
+        self.reports = t["reports"]
+        self.indicators = {i.indicator_id: i for i in t["indicators"]}
+        self.observations = t["observations"]
+        self.recommendations = {r.recommendation_id: r for r in t["recommendations"]}
+        self.recommendation_updates = t["recommendation_updates"]
+        self.workplan = t["workplan"]
         self._index()
 
     def _index(self) -> None:

@@ -10,14 +10,15 @@ import datetime as dt
 import hashlib
 import io
 import zipfile
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Any
 
 from scrutiny.config import SiteConfig
 from scrutiny.jsonout import record_lines
 from scrutiny.package import DataPackage, Table
 from scrutiny.typed import to_json
-from scrutiny.validate.tables import Rows
 
 ZIP_NAME = "scrutiny-data.zip"
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
@@ -39,17 +40,20 @@ class TableFacts:
         return hashlib.sha256(self.csv).hexdigest()
 
 
-def table_facts(package: DataPackage, rows: Rows) -> list[TableFacts]:
+def table_facts(package: DataPackage, tables: Mapping[str, Sequence[Any]]) -> list[TableFacts]:
+    """What the catalogue says of each table, from the model's records of it."""
     facts = []
     for table in package.tables:
-        records = rows.get(table.name, [])
+        records = tables.get(table.name, ())
         dates = [
-            r[f.name]
-            for r in records
+            value
             for f in table.fields
-            if f.type == "date" and r.get(f.name) is not None
+            if f.type == "date"
+            for value in map(attrgetter(f.name), records)
+            if value is not None
         ]
-        sources = sorted({str(r["source"]).split(":")[0] for r in records if r.get("source")})
+        cited = (getattr(r, "source", None) for r in records)
+        sources = sorted({str(source).split(":")[0] for source in cited if source})
         facts.append(
             TableFacts(
                 table,
@@ -63,9 +67,13 @@ def table_facts(package: DataPackage, rows: Rows) -> list[TableFacts]:
     return facts
 
 
-def records_json(table: Table, records: list[dict[str, Any]]) -> bytes:
-    names = table.field_names
-    return record_lines({n: to_json(r[n]) for n in names} for r in records)
+def records_json(table: Table, records: Sequence[Any]) -> bytes:
+    return record_lines(record_dict(table, r) for r in records)
+
+
+def record_dict(table: Table, record: Any) -> dict[str, Any]:
+    """A model record as the JSON download has it: the table's fields, in order, as JSON."""
+    return {n: to_json(getattr(record, n)) for n in table.field_names}
 
 
 def licence_descriptor(config: SiteConfig) -> dict[str, str]:
@@ -227,8 +235,3 @@ def schema_org_dataset(config: SiteConfig, facts: TableFacts) -> dict:
     if facts.start and facts.end:
         data["temporalCoverage"] = f"{facts.start.isoformat()}/{facts.end.isoformat()}"
     return data
-
-
-def without_line(record: dict[str, Any]) -> dict[str, Any]:
-    """A typed row without the loader's bookkeeping (the CSV line it came from)."""
-    return {k: v for k, v in record.items() if k != "_line"}

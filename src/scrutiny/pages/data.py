@@ -12,10 +12,10 @@ from scrutiny.opendata import (
     ZIP_NAME,
     dcat_catalog,
     descriptor,
+    record_dict,
     records_json,
     schema_org_dataset,
     table_facts,
-    without_line,
     zip_bytes,
 )
 from scrutiny.package import DataPackage, Field, Table
@@ -71,20 +71,20 @@ def _json_bytes(data: object) -> bytes:
 
 def pages(inputs: Inputs) -> Iterator[Page | File]:
     package: DataPackage | None = inputs.package
-    if package is None or inputs.rows is None:
+    if package is None:
         return
     config = inputs.config
-    facts = table_facts(package, inputs.rows)
+    facts = table_facts(package, inputs.model.tables)
     package_json = _json_bytes(descriptor(config, package, facts))
     downloads = {"datapackage.json": package_json}
     for f in facts:
         name = f.table.name
-        rows = inputs.rows.get(name, [])
+        records = inputs.model.tables.get(name, ())
         json_bytes = remembered_bytes(
             inputs.cache_folder("opendata"),
             f"{name}.json",
             digest(f"{code_digest()}|{Fingerprinter()(f.table.schema)}|".encode() + f.csv),
-            partial(records_json, f.table, rows),
+            partial(records_json, f.table, records),
         )
         downloads[f"{name}.csv"] = f.csv
         yield File(f"data/{name}.csv", f.csv)
@@ -96,7 +96,7 @@ def pages(inputs: Inputs) -> Iterator[Page | File]:
             {
                 "facts": f,
                 "fields": field_docs(f.table),
-                "preview": [without_line(r) for r in rows[:PREVIEW_ROWS]],
+                "preview": [record_dict(f.table, r) for r in records[:PREVIEW_ROWS]],
                 "json_size": len(json_bytes),
                 "jsonld": schema_org_dataset(config, f),
             },

@@ -9,7 +9,6 @@ from pathlib import Path
 from scrutiny.config import SiteConfig
 from scrutiny.model import Meeting, Model
 from scrutiny.package import DataPackage
-from scrutiny.validate.tables import Rows
 
 
 @dataclass(frozen=True)
@@ -33,7 +32,6 @@ class Inputs:
     today: dt.date
     cache: Path | None = None  # the build cache folder; None with --no-cache
     package: DataPackage | None = None
-    rows: Rows | None = None
 
     def cache_folder(self, name: str) -> Path | None:
         """A folder of the build cache for files kept by content hash (charts, search)."""

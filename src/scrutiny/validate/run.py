@@ -12,8 +12,13 @@ from scrutiny.project import Project
 from scrutiny.validate.paths import outside_links
 from scrutiny.validate.remembered import RememberedTables
 from scrutiny.validate.rules import check_rules
-from scrutiny.validate.structure import CsvText, read_csv
-from scrutiny.validate.tables import Rows, check_tables, frictionless_problems
+from scrutiny.validate.structure import read_csv
+from scrutiny.validate.tables import (
+    Rows,
+    check_foreign_keys,
+    check_table,
+    frictionless_problems,
+)
 from scrutiny.validate.templates import template_problems
 
 
@@ -42,48 +47,52 @@ def _validate(project: Project, remembered: RememberedTables) -> Validated:
         raise ProjectError(unreadable)
     package = load_package(project)
     shown = {t.name: project.relative(t.path) for t in package.tables}
-    texts: dict[str, CsvText] = {}
-    known: Rows = {}
-    problems: list[Problem] = []
-    for table in package.tables:
-        cached = remembered.rows(table)
-        if cached is not None:
-            known[table.name] = cached
-            continue
-        text, found = read_csv(table, shown[table.name])
-        problems += found
-        if text is not None:
-            texts[table.name] = text
-    rows, typed_problems = check_tables(package, texts, shown, known)
-    _remember_valid(package, texts, rows, typed_problems, shown, remembered)
+    rows, lines, problems, typed_problems = _read_tables(package, shown, remembered)
+    typed_problems += check_foreign_keys(package, rows, shown)
     if typed_problems and not problems:
-        texts |= _reread(package, known, shown)
-        typed_problems = _prefer_frictionless(_reference(package, texts, shown), typed_problems)
+        lines |= _reread(package, rows.keys() - lines.keys(), shown)
+        typed_problems = _prefer_frictionless(_reference(package, lines, shown), typed_problems)
     problems += typed_problems
     if not problems:
         problems += check_rules(project, package, rows, shown)
     return Validated(config, package, rows, tuple(sorted(set(problems), key=_order)))
 
 
-def _reread(package: DataPackage, known: Rows, shown: dict[str, str]) -> dict[str, CsvText]:
-    """The text of the remembered tables, for frictionless's report to point at lines."""
-    texts = {t.name: read_csv(t, shown[t.name])[0] for t in package.tables if t.name in known}
-    return {name: text for name, text in texts.items() if text is not None}
-
-
-def _remember_valid(package, texts, rows: Rows, problems, shown, remembered) -> None:
-    """Keep the typed rows of each newly read table that has no problem of its own."""
-    troubled = {p.path for p in problems}
+def _read_tables(package: DataPackage, shown: dict[str, str], remembered: RememberedTables):
+    """Each table read and typed in turn (or remembered), keeping only its typed rows and
+    where each row starts, so a large file's cells are never all held at once."""
+    rows: Rows = {}
+    lines: dict[str, list[int]] = {}
+    problems: list[Problem] = []  # the file cannot be read as a table
+    typed_problems: list[Problem] = []  # a value, a key or a join is wrong
     for table in package.tables:
-        if table.name in texts and shown[table.name] not in troubled:
+        cached = remembered.rows(table)
+        if cached is not None:
+            rows[table.name] = cached
+            continue
+        text, found = read_csv(table, shown[table.name])
+        problems += found
+        if text is None:
+            continue
+        rows[table.name], table_problems = check_table(table, text, shown[table.name])
+        lines[table.name] = text.lines
+        typed_problems += table_problems
+        if not table_problems:
             remembered.keep(table, rows[table.name])
+    return rows, lines, problems, typed_problems
 
 
-def _reference(package: DataPackage, texts: dict[str, CsvText], shown) -> list[Problem]:
+def _reread(package: DataPackage, names: set[str], shown: dict[str, str]) -> dict[str, list]:
+    """Where the rows of the remembered tables start, for frictionless's report."""
+    texts = {t.name: read_csv(t, shown[t.name])[0] for t in package.tables if t.name in names}
+    return {name: text.lines for name, text in texts.items() if text is not None}
+
+
+def _reference(package: DataPackage, lines: dict[str, list[int]], shown) -> list[Problem]:
     """frictionless's report; if frictionless itself fails on odd input, the fast pass's
     report stands alone (it has already found every problem)."""
     try:
-        return frictionless_problems(package, texts, shown)
+        return frictionless_problems(package, lines, shown)
     except Exception:
         return []
 

@@ -2,7 +2,7 @@
 
 Two passes that agree on the rules:
 
-* a fast typed pass (`check_tables`) that proves the common case, valid data, in one sweep of
+* a fast typed pass (`check_table`) that proves the common case, valid data, in one sweep of
   Python (several times quicker than frictionless on large tables);
 * frictionless-py over the whole package, run only when the fast pass finds a problem, so the
   report a council officer reads comes from the reference implementation of the standard.
@@ -38,23 +38,9 @@ def type_hint(field: Field) -> str:
     return TYPE_HINTS.get(field.type, "")
 
 
-def check_tables(
-    package: DataPackage, texts: dict[str, CsvText], shown: dict[str, str], known: Rows
-) -> tuple[Rows, list[Problem]]:
-    """Cast every cell and check constraints and keys; return typed rows and problems.
-    Tables in `known` were proved valid before: only their foreign keys are checked."""
-    rows: Rows = dict(known)
-    problems: list[Problem] = []
-    for table in package.tables:
-        if table.name in texts:
-            typed, found = _check_table(table, texts[table.name], shown[table.name])
-            rows[table.name] = typed
-            problems += found
-    problems += _check_foreign_keys(package, rows, texts, shown)
-    return rows, problems
-
-
-def _check_table(table: Table, text: CsvText, shown: str):
+def check_table(table: Table, text: CsvText, shown: str) -> tuple[list[dict[str, Any]], list]:
+    """Cast every cell and check constraints and the primary key: typed rows and problems.
+    Foreign keys join tables, so check_foreign_keys checks them once all are read."""
     typed = _typed_by_column(table, text, shown)
     if typed is not None:
         return typed, []
@@ -243,7 +229,7 @@ def _duplicate(table: Table, key: tuple, first_line: int, shown: str, line: int)
     )
 
 
-def _check_foreign_keys(package: DataPackage, rows: Rows, texts, shown) -> list[Problem]:
+def check_foreign_keys(package: DataPackage, rows: Rows, shown: dict[str, str]) -> list[Problem]:
     problems = []
     for table in package.tables:
         for fk in table.foreign_keys:
@@ -288,7 +274,7 @@ def dangling(
 
 
 def frictionless_problems(
-    package: DataPackage, texts: dict[str, CsvText], shown: dict[str, str]
+    package: DataPackage, lines: dict[str, list[int]], shown: dict[str, str]
 ) -> list[Problem]:
     """The same checks by frictionless-py, mapped to our file:line: field: message form."""
     from frictionless import Package  # slow to import; only needed when data is invalid
@@ -300,9 +286,9 @@ def frictionless_problems(
     problems = []
     for task in report.tasks:
         table = package.table(task.name)
-        lines = texts[table.name].lines if table.name in texts else []
+        starts = lines.get(table.name, [])
         for error in task.errors:
-            problems.append(_from_frictionless(error, table, shown[table.name], lines))
+            problems.append(_from_frictionless(error, table, shown[table.name], starts))
     return problems
 
 

@@ -13,6 +13,7 @@ import hashlib
 import json
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import cache
 from html import escape
 from pathlib import Path
@@ -151,11 +152,21 @@ def accessible_svg(svg: str, element_id: str, title: str, desc: str) -> str:
     return tag + header + svg[opening.end() :]
 
 
-def indicator_chart(
-    indicator: Indicator, observations: Sequence[Observation], desc: str, cache_dir: Path | None
-) -> str:
-    svg = render_svg(chart_spec(indicator, observations), cache_dir)
-    return accessible_svg(svg, f"chart-{indicator.indicator_id}", f"Chart: {indicator.name}", desc)
+@dataclass(frozen=True)
+class IndicatorChart:
+    """An indicator's chart, drawn only when a template shows it (`{{ chart | safe }}` calls
+    __html__): so in the worker process that renders the page, and not at all when the
+    page is reused from the last build."""
+
+    indicator: Indicator
+    observations: tuple[Observation, ...]
+    desc: str
+    cache_dir: Path | None
+
+    def __html__(self) -> str:
+        svg = render_svg(chart_spec(self.indicator, self.observations), self.cache_dir)
+        ind = self.indicator
+        return accessible_svg(svg, f"chart-{ind.indicator_id}", f"Chart: {ind.name}", self.desc)
 
 
 def sparkline(values: Sequence[float], label: str, width: int = 80, height: int = 24) -> str:

@@ -8,7 +8,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from scrutiny.charts import indicator_chart, sparkline
+from scrutiny.charts import IndicatorChart, sparkline
 from scrutiny.model import Indicator, Model, Observation
 from scrutiny.pages.inputs import Inputs
 from scrutiny.render import File, Page
@@ -71,7 +71,7 @@ def pages(inputs: Inputs) -> Iterator[Page | File]:
         ind = v.indicator
         chart = None
         if len(v.observations) > 1:
-            chart = indicator_chart(ind, v.observations, v.summary, inputs.cache_folder("charts"))
+            chart = IndicatorChart(ind, v.observations, v.summary, inputs.cache_folder("charts"))
         yield Page(
             f"indicators/{ind.indicator_id}/index.html",
             "indicator.html",

@@ -75,9 +75,9 @@ def _typed_column(field: Field, column: tuple[str, ...], shown: str) -> Sequence
         if problem:
             return None
         typed[cell] = value
-    if field.type == "string" and "" not in typed:
-        return column
-    return list(map(typed.__getitem__, column))
+    if field.type == "string" and "" not in typed and len(typed) == len(column):
+        return column  # every value different: nothing to share
+    return list(map(typed.__getitem__, column))  # one object per distinct value, shared
 
 
 def _check_table_by_row(table: Table, text: CsvText, shown: str):

@@ -7,26 +7,16 @@ or context changed are rendered again; the output is byte-identical to a cold bu
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import multiprocessing
-import os
 import shutil
-from dataclasses import dataclass
 from pathlib import Path
 
 from scrutiny import parallel
-from scrutiny.cache import (
-    BuildCache,
-    Fingerprinter,
-    Stamps,
-    code_digest,
-    digest,
-    input_files,
-    output_stamp,
-)
+from scrutiny.cache import BuildCache, Fingerprinter, Stamps, code_digest, digest, output_stamp
 from scrutiny.content import DocumentError, markdown_files, read_document
 from scrutiny.documents import load_folder
+from scrutiny.freshness import BuildResult, build_date, last_build
 from scrutiny.markup import render_markdown
 from scrutiny.memory import bulk_allocation
 from scrutiny.model import Model
@@ -39,23 +29,6 @@ from scrutiny.project import PACKAGE_DIR, Project
 from scrutiny.render import File, Generated, Page, check_templates, make_environment
 from scrutiny.validate import validate_project
 from scrutiny.write import atomic_directory
-
-
-@dataclass(frozen=True)
-class BuildResult:
-    out: Path
-    pages: int
-    files: int
-    rendered: int = 0  # pages rendered this time (the rest were reused unchanged)
-    unchanged: bool = False  # nothing changed since the last build: nothing was done
-
-
-def build_date() -> dt.date:
-    """The date the site is built 'as at': SOURCE_DATE_EPOCH if set, so builds reproduce."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
-    return dt.date.today()
 
 
 class MarkdownCache:
@@ -136,11 +109,10 @@ def load_inputs(project: Project, cache: BuildCache | None = None) -> Inputs:
 def build(project: Project, out: Path | None = None, use_cache: bool = True) -> BuildResult:
     out = (out or project.default_output).resolve()
     cache = BuildCache(project, enabled=use_cache)
-    last = cache.load("build") or {}
-    stamps = Stamps(last.get("stamps"))
-    inputs_key = _inputs_key(project, out, stamps)
-    if _unchanged(last, inputs_key, out):
-        return BuildResult(out, last["pages"], last["files"], 0, unchanged=True)
+    last = last_build(project, out, cache)
+    if done := last.result(out):
+        return done
+    inputs_key, stamps = last.inputs_key, last.stamps
     inputs = load_inputs(project, cache)
     outputs = collect(inputs)
     env = make_environment(project.templates, inputs.config)
@@ -158,7 +130,7 @@ def build(project: Project, out: Path | None = None, use_cache: bool = True) -> 
         use_cache=use_cache,
         previous=out if reuse else None,
         previous_keys=previous.get("keys", {}) if reuse else {},
-        previous_stamp=last.get("output", {}) if reuse else {},
+        previous_stamp=last.record.get("output", {}) if reuse else {},
         shared=_shared(inputs, inputs_key, _tables_key(inputs.package, stamps)),
     )
     progress = Progress()
@@ -184,27 +156,6 @@ def build(project: Project, out: Path | None = None, use_cache: bool = True) -> 
             },
         )
     return BuildResult(out, len(pages), len(outputs) - len(pages), outcome.rendered)
-
-
-def _inputs_key(project: Project, out: Path, stamps: Stamps) -> str:
-    """One hash of everything a build reads: the project's files, scrutiny's own code and
-    templates, the build date and the output folder."""
-    h = hashlib.blake2b(digest_size=16)
-    h.update(f"{code_digest()}|{build_date()}|{out}|".encode())
-    root = len(str(project.root)) + 1
-    for path in input_files(project, out):
-        h.update(f"{str(path)[root:]}:{stamps.digest(path)}|".encode())
-    return h.hexdigest()
-
-
-def _unchanged(last: dict, inputs_key: str, out: Path) -> bool:
-    """The last build had the same inputs and its output is still exactly as it left it."""
-    return (
-        last.get("key") == inputs_key
-        and last.get("out") == str(out)
-        and out.is_dir()
-        and output_stamp(out) == last.get("output")
-    )
 
 
 def _global_key(env, project: Project, inputs_key: str) -> str:

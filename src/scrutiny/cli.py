@@ -11,10 +11,12 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from scrutiny import __version__, officer
-from scrutiny.build import build
+from scrutiny.freshness import BuildResult, up_to_date
 from scrutiny.problems import InvalidData, ProjectError, format_problems
 from scrutiny.project import Project
-from scrutiny.validate import validate_project
+
+# The pipeline (validation, pages, templates, charts, search) is imported only by the commands
+# that run it, so `scrutiny build` with nothing to do answers without loading it.
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
@@ -81,7 +83,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _validate(project, args.format, use_cache=not args.no_cache)
         if args.command == "new":
             return officer.run(project, args)
-        result = build(project, args.out, use_cache=not getattr(args, "no_cache", False))
+        result = _build(project, args.out, use_cache=not getattr(args, "no_cache", False))
         print(f"Built {result.pages} pages and {result.files} files into {result.out}")
         if args.command == "serve":
             _serve(result.out, args.port)
@@ -95,7 +97,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INVALID
 
 
+def _build(project: Project, out: Path | None, use_cache: bool) -> BuildResult:
+    if done := up_to_date(project, out, use_cache):
+        return done
+    from scrutiny.build import build
+
+    return build(project, out, use_cache=use_cache)
+
+
 def _validate(project: Project, fmt: str, use_cache: bool) -> int:
+    from scrutiny.validate import validate_project
+
     try:
         result = validate_project(project, use_cache=use_cache)
     except ProjectError as error:

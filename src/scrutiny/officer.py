@@ -25,7 +25,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from scrutiny.build import build_date
+from scrutiny.freshness import build_date
 from scrutiny.package import Table
 from scrutiny.problems import Problem, format_problems
 from scrutiny.project import Project

@@ -1,0 +1,78 @@
+"""Is the last build still up to date? Answered before the rest of scrutiny is even imported,
+so a build with nothing to do returns at once.
+
+The answer is yes when one hash of everything a build reads (the project's files, by content;
+scrutiny's code, templates and libraries; the build date; the output folder) is the one the
+last build recorded, and the output is exactly as that build left it (size and mtime of every
+file).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from scrutiny.cache import BuildCache, Stamps, code_digest, input_files, output_stamp
+from scrutiny.project import Project
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    out: Path
+    pages: int
+    files: int
+    rendered: int = 0  # pages rendered this time (the rest were reused unchanged)
+    unchanged: bool = False  # nothing changed since the last build: nothing was done
+
+
+@dataclass
+class LastBuild:
+    """What the last build recorded, and this build's inputs key to compare with it."""
+
+    record: dict[str, Any]
+    stamps: Stamps
+    inputs_key: str
+
+    def result(self, out: Path) -> BuildResult | None:
+        """The last build's result if it is still up to date for `out`, else None."""
+        if (
+            self.record.get("key") == self.inputs_key
+            and self.record.get("out") == str(out)
+            and out.is_dir()
+            and output_stamp(out) == self.record.get("output")
+        ):
+            return BuildResult(out, self.record["pages"], self.record["files"], unchanged=True)
+        return None
+
+
+def build_date() -> dt.date:
+    """The date the site is built 'as at': SOURCE_DATE_EPOCH if set, so builds reproduce."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
+    return dt.date.today()
+
+
+def last_build(project: Project, out: Path, cache: BuildCache) -> LastBuild:
+    record = cache.load("build") or {}
+    stamps = Stamps(record.get("stamps"))
+    return LastBuild(record, stamps, inputs_key(project, out, stamps))
+
+
+def up_to_date(project: Project, out: Path | None, use_cache: bool) -> BuildResult | None:
+    out = (out or project.default_output).resolve()
+    return last_build(project, out, BuildCache(project, enabled=use_cache)).result(out)
+
+
+def inputs_key(project: Project, out: Path, stamps: Stamps) -> str:
+    """One hash of everything a build reads."""
+    h = hashlib.blake2b(digest_size=16)
+    h.update(f"{code_digest()}|{build_date()}|{out}|".encode())
+    root = len(str(project.root)) + 1
+    for path in input_files(project, out):
+        h.update(f"{str(path)[root:]}:{stamps.digest(path)}|".encode())
+    return h.hexdigest()

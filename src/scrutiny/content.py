@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -130,6 +131,11 @@ def split_front_matter(text: str, shown: str) -> tuple[dict[str, Any], str]:
 
 
 def markdown_files(folder: Path) -> list[Path]:
+    """The folder's Markdown files, by name (compared as text: sorting Paths is slow)."""
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.iterdir() if p.suffix == ".md" and p.is_file())
+    with os.scandir(folder) as entries:
+        names = sorted(
+            e.name for e in entries if os.path.splitext(e.name)[1] == ".md" and e.is_file()
+        )
+    return [folder / name for name in names]

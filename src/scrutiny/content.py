@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 
 import yaml
@@ -135,7 +135,5 @@ def markdown_files(folder: Path) -> list[Path]:
     if not folder.is_dir():
         return []
     with os.scandir(folder) as entries:
-        names = sorted(
-            e.name for e in entries if os.path.splitext(e.name)[1] == ".md" and e.is_file()
-        )
+        names = sorted(e.name for e in entries if PurePath(e.name).suffix == ".md" and e.is_file())
     return [folder / name for name in names]

@@ -41,11 +41,11 @@ def meeting_bundles(model: Model) -> list[str]:
 
 
 def write(inputs: Inputs, site: Path) -> None:
-    counts, stale = {}, {}
+    counts: dict[str, int] = {}  # pages indexed, by bundle
+    stale: dict[str, tuple[list[str], Path | None]] = {}  # bundle: its pages, where to keep it
+    cache = inputs.cache_folder("search")
     for bundle, files in _bundles(inputs.model, site).items():
-        key = _bundle_key(site, bundle, files)
-        cache = inputs.cache_folder("search")
-        kept = cache / bundle / key if cache else None
+        kept = cache / bundle / _bundle_key(site, bundle, files) if cache else None
         count = _from_cache(kept, site / bundle) if kept else None
         if count is None:
             stale[bundle] = (files, kept)

@@ -16,7 +16,7 @@ from scrutiny import parallel
 from scrutiny.cache import BuildCache, Fingerprinter, Stamps, code_digest, digest, output_stamp
 from scrutiny.content import DocumentError, markdown_files, read_document
 from scrutiny.documents import load_folder
-from scrutiny.freshness import BuildResult, build_date, last_build
+from scrutiny.freshness import BuildResult, LastBuild, build_date, last_build
 from scrutiny.markup import render_markdown
 from scrutiny.memory import bulk_allocation
 from scrutiny.model import Model
@@ -106,10 +106,17 @@ def load_inputs(project: Project, cache: BuildCache | None = None) -> Inputs:
     )
 
 
-def build(project: Project, out: Path | None = None, use_cache: bool = True) -> BuildResult:
+def build(
+    project: Project,
+    out: Path | None = None,
+    use_cache: bool = True,
+    last: LastBuild | None = None,
+) -> BuildResult:
+    """Build the site into `out`; `last` is the freshness check already made for it, if any
+    (so the project's files are not hashed twice)."""
     out = (out or project.default_output).resolve()
     cache = BuildCache(project, enabled=use_cache)
-    last = last_build(project, out, cache)
+    last = last or last_build(project, out, cache)
     if done := last.result(out):
         return done
     inputs_key, stamps = last.inputs_key, last.stamps

@@ -30,9 +30,12 @@ from collections.abc import Callable, Iterable, Mapping
 from functools import cache
 from importlib import metadata
 from pathlib import Path, PurePath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from scrutiny.project import PACKAGE_DIR, Project
+
+if TYPE_CHECKING:
+    from scrutiny.package import Table
 
 FORMAT = 1  # bump when the layout of a cache file changes
 LIBRARIES = (
@@ -154,6 +157,13 @@ class BuildCache:
         with tmp.open("wb") as handle:
             pickle.dump({"code": code_digest(), "data": data}, handle, protocol=5)
         tmp.replace(path)
+
+
+def table_key(table: Table, data: bytes) -> str:
+    """A hash of everything a table's typed rows are made from: its name, schema and bytes,
+    and scrutiny's code."""
+    schema = Fingerprinter()(table.schema)
+    return digest(f"{code_digest()}|{table.name}|{schema}|".encode() + data)
 
 
 def remembered_bytes(folder: Path | None, name: str, key: str, make: Callable[[], bytes]) -> bytes:

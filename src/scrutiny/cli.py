@@ -11,7 +11,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from scrutiny import __version__, officer
-from scrutiny.freshness import BuildResult, up_to_date
+from scrutiny.cache import BuildCache
+from scrutiny.freshness import BuildResult, last_build
 from scrutiny.problems import InvalidData, ProjectError, format_problems
 from scrutiny.project import Project
 
@@ -98,11 +99,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _build(project: Project, out: Path | None, use_cache: bool) -> BuildResult:
-    if done := up_to_date(project, out, use_cache):
+    out = (out or project.default_output).resolve()
+    last = last_build(project, out, BuildCache(project, enabled=use_cache))
+    if done := last.result(out):
         return done
     from scrutiny.build import build
 
-    return build(project, out, use_cache=use_cache)
+    return build(project, out, use_cache=use_cache, last=last)
 
 
 def _validate(project: Project, fmt: str, use_cache: bool) -> int:

@@ -63,11 +63,6 @@ def last_build(project: Project, out: Path, cache: BuildCache) -> LastBuild:
     return LastBuild(record, stamps, inputs_key(project, out, stamps))
 
 
-def up_to_date(project: Project, out: Path | None, use_cache: bool) -> BuildResult | None:
-    out = (out or project.default_output).resolve()
-    return last_build(project, out, BuildCache(project, enabled=use_cache)).result(out)
-
-
 def inputs_key(project: Project, out: Path, stamps: Stamps) -> str:
     """One hash of everything a build reads."""
     h = hashlib.blake2b(digest_size=16)

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import partial
 
-from scrutiny.cache import Fingerprinter, code_digest, digest, remembered_bytes
+from scrutiny.cache import remembered_bytes, table_key
 from scrutiny.opendata import (
     ZIP_NAME,
     dcat_catalog,
@@ -83,7 +83,7 @@ def pages(inputs: Inputs) -> Iterator[Page | File]:
         json_bytes = remembered_bytes(
             inputs.cache_folder("opendata"),
             f"{name}.json",
-            digest(f"{code_digest()}|{Fingerprinter()(f.table.schema)}|".encode() + f.csv),
+            table_key(f.table, f.csv),
             partial(records_json, f.table, records),
         )
         downloads[f"{name}.csv"] = f.csv

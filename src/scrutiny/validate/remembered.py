@@ -10,7 +10,7 @@ import pickle
 from pathlib import Path
 from typing import Any
 
-from scrutiny.cache import Fingerprinter, code_digest, digest
+from scrutiny.cache import digest, table_key
 from scrutiny.package import Table
 from scrutiny.project import Project
 
@@ -30,8 +30,7 @@ class RememberedTables:
             data = table.path.read_bytes()
         except OSError:
             return None  # read_csv words the problem
-        schema = Fingerprinter()(table.schema)
-        self.keys[table.name] = digest(f"{code_digest()}|{table.name}|{schema}|".encode() + data)
+        self.keys[table.name] = table_key(table, data)
         try:
             with self._file(table).open("rb") as handle:
                 stored = pickle.load(handle)

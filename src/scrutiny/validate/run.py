@@ -58,7 +58,9 @@ def _validate(project: Project, remembered: RememberedTables) -> Validated:
     return Validated(config, package, rows, tuple(sorted(set(problems), key=_order)))
 
 
-def _read_tables(package: DataPackage, shown: dict[str, str], remembered: RememberedTables):
+def _read_tables(
+    package: DataPackage, shown: dict[str, str], remembered: RememberedTables
+) -> tuple[Rows, dict[str, list[int]], list[Problem], list[Problem]]:
     """Each table read and typed in turn (or remembered), keeping only its typed rows and
     where each row starts, so a large file's cells are never all held at once."""
     rows: Rows = {}

@@ -51,7 +51,7 @@ print(json.dumps({"rows": rows, "seconds": seconds, "problems": len(result.probl
 FRICTIONLESS_ROWS = """
 import json, sys, time
 from frictionless import Package
-from scrutiny.package import load_package
+from scrutiny.schema.package import load_package
 from scrutiny.project import Project
 package = load_package(Project.at(sys.argv[1]))
 start = time.perf_counter()

@@ -19,7 +19,7 @@ import yaml
 from conftest import FIXTURES, copy_project, overlay_project, run_scrutiny
 
 from scrutiny.cli import main
-from scrutiny.write import OLD_PREFIX, TMP_PREFIX
+from scrutiny.output.atomic import OLD_PREFIX, TMP_PREFIX
 
 CORPUS = Path(__file__).parent / "corpus"
 CASES = sorted(p for p in CORPUS.iterdir() if p.is_dir())

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from scrutiny.package import load_package
 from scrutiny.project import Project
+from scrutiny.schema.package import load_package
 from scrutiny.validate.structure import _parse_by_row, _parse_simple, read_csv
 from scrutiny.validate.tables import _check_table_by_row, _typed_by_column
 

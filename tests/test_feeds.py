@@ -140,7 +140,7 @@ def test_a_feed_carries_only_the_newest_entries(monkeypatch: pytest.MonkeyPatch)
     from zoneinfo import ZoneInfo
 
     from scrutiny.build import load_inputs
-    from scrutiny.localtime import meeting_instant
+    from scrutiny.model.localtime import meeting_instant
     from scrutiny.pages import feeds as feed_module
     from scrutiny.project import Project
 

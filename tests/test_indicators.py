@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
-from scrutiny.model import Indicator, Observation
-from scrutiny.summaries import summary, target_status
+from scrutiny.model.records import Indicator, Observation
+from scrutiny.model.summaries import summary, target_status
 
 SVG = "{http://www.w3.org/2000/svg}"
 

@@ -26,9 +26,9 @@ import yaml
 from conftest import FIXTURES, copy_project
 
 from scrutiny.build import build
-from scrutiny.package import load_package
 from scrutiny.project import Project
-from scrutiny.render import json_script, make_environment
+from scrutiny.render.environment import json_script, make_environment
+from scrutiny.schema.package import load_package
 
 # What template syntax would print if it were ever evaluated: it must never appear.
 EVALUATED = "tmpl-evaluated"

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from conftest import BUILD_EPOCH, MINIMAL, copy_project, run_scrutiny
 
-from scrutiny.write import OLD_PREFIX, TMP_PREFIX
+from scrutiny.output.atomic import OLD_PREFIX, TMP_PREFIX
 
 TITLES = ("Interrupted Council Scrutiny", "Resumed Council Scrutiny")
 FROM_START = (0.05, 0.2, 0.35, 0.5, 0.65, 0.8, 0.9, 0.97)  # fractions of a whole build

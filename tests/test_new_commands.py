@@ -10,8 +10,8 @@ import pytest
 import yaml
 from conftest import run_scrutiny
 
-from scrutiny.content import split_front_matter
-from scrutiny.officer import new_observation
+from scrutiny.commands.new import new_observation
+from scrutiny.documents import split_front_matter
 from scrutiny.project import Project
 
 

@@ -14,8 +14,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from scrutiny.cli import main
+from scrutiny.output.atomic import safe_join
 from scrutiny.validate.tables import ID_PATTERN
-from scrutiny.write import safe_join
 
 ESCAPES = [
     "../outside.html",

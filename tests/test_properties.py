@@ -21,10 +21,10 @@ from hypothesis import strategies as st
 from test_injection import audit_html
 
 from scrutiny.build import build
-from scrutiny.content import CONTROL
-from scrutiny.markup import render_markdown
+from scrutiny.documents import CONTROL
 from scrutiny.problems import InvalidData, ProjectError
 from scrutiny.project import Project
+from scrutiny.render.markdown import render_markdown
 from scrutiny.validate import validate_project
 
 FAST = settings(

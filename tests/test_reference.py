@@ -9,9 +9,9 @@ from pathlib import Path
 
 from conftest import ROOT
 
-from scrutiny.package import load_package
 from scrutiny.project import Project
 from scrutiny.reference import DEFAULT_OUT, render
+from scrutiny.schema.package import load_package
 
 REFERENCE = ROOT / DEFAULT_OUT
 REGENERATE = "run `.venv/bin/python -m scrutiny.reference` and commit docs/reference/tables.md"

@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from scrutiny.markup import render_markdown
-from scrutiny.render import clock, long_date, root_prefix
-from scrutiny.units import number, with_unit
-from scrutiny.write import atomic_directory, safe_join
+from scrutiny.output.atomic import atomic_directory, safe_join
+from scrutiny.render.environment import clock, long_date
+from scrutiny.render.markdown import render_markdown
+from scrutiny.render.units import number, with_unit
+from scrutiny.urls import root_prefix
 
 
 def test_markdown_tables_headings_and_sanitising() -> None:

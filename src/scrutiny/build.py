@@ -12,23 +12,30 @@ import multiprocessing
 import shutil
 from pathlib import Path
 
-from scrutiny import parallel
-from scrutiny.cache import BuildCache, Fingerprinter, Stamps, code_digest, digest, output_stamp
-from scrutiny.content import DocumentError, markdown_files, read_document
-from scrutiny.documents import load_folder
-from scrutiny.freshness import BuildResult, LastBuild, build_date, last_build
-from scrutiny.markup import render_markdown
+from scrutiny.documents import DocumentError, load_folder, markdown_files, read_document
+from scrutiny.incremental import pool as parallel
+from scrutiny.incremental.cache import (
+    BuildCache,
+    Fingerprinter,
+    Stamps,
+    code_digest,
+    digest,
+    output_stamp,
+)
+from scrutiny.incremental.freshness import BuildResult, LastBuild, build_date, last_build
 from scrutiny.memory import bulk_allocation
-from scrutiny.model import Model
-from scrutiny.package import DataPackage
+from scrutiny.model.records import Model
+from scrutiny.output.atomic import atomic_directory
+from scrutiny.outputs import File, Generated, Page
 from scrutiny.pages import POSTPROCESS, collect
 from scrutiny.pages.inputs import Inputs
 from scrutiny.problems import InvalidData
 from scrutiny.progress import Progress
 from scrutiny.project import PACKAGE_DIR, Project
-from scrutiny.render import File, Generated, Page, check_templates, make_environment
+from scrutiny.render.environment import check_templates, make_environment
+from scrutiny.render.markdown import render_markdown
+from scrutiny.schema.package import DataPackage
 from scrutiny.validate import validate_project
-from scrutiny.write import atomic_directory
 
 
 class MarkdownCache:

@@ -9,7 +9,7 @@ from typing import Any
 
 import yaml
 
-from scrutiny import yamlerror
+from scrutiny import textfiles as yamlerror
 from scrutiny.problems import Problem, ProjectError
 
 OGL = {

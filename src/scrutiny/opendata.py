@@ -16,9 +16,9 @@ from operator import attrgetter
 from typing import Any
 
 from scrutiny.config import SiteConfig
-from scrutiny.jsonout import record_lines
-from scrutiny.package import DataPackage, Table
-from scrutiny.typed import to_json
+from scrutiny.output.jsonfile import record_lines
+from scrutiny.schema.package import DataPackage, Table
+from scrutiny.schema.types import to_json
 
 ZIP_NAME = "scrutiny-data.zip"
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)

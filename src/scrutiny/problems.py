@@ -52,6 +52,10 @@ class ProjectError(Exception):
         super().__init__("\n".join(p.as_text() for p in self.problems))
 
 
+class UsageError(Exception):
+    """A command was asked for something it cannot do (exit code 2): the message says why."""
+
+
 class InvalidData(Exception):
     """Raised when the data is invalid (exit code 1)."""
 

@@ -12,9 +12,9 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from scrutiny.package import DataPackage, Field, Table, load_package
 from scrutiny.problems import ProjectError, format_problems
 from scrutiny.project import Project
+from scrutiny.schema.package import DataPackage, Field, Table, load_package
 from scrutiny.validate.tables import ID_PATTERN, type_hint
 
 DEFAULT_OUT = Path("docs") / "reference" / "tables.md"

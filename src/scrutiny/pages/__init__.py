@@ -8,12 +8,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from scrutiny import search as search_index
-from scrutiny import sitemap
+from scrutiny.output import search_index, sitemap
+from scrutiny.outputs import File, Generated, Page
 from scrutiny.pages import (
     calendars,
     committees,
-    content,
+    content_pages,
     data,
     feeds,
     home,
@@ -26,7 +26,6 @@ from scrutiny.pages import (
     twins,
 )
 from scrutiny.pages.inputs import Inputs
-from scrutiny.render import File, Generated, Page
 
 Family = Callable[[Inputs], Iterable[Page | File | Generated]]
 
@@ -35,7 +34,7 @@ FAMILIES: tuple[Family, ...] = (
     meetings.pages,
     committees.pages,
     people.pages,
-    content.pages,
+    content_pages.pages,
     indicators.pages,
     recommendations.pages,
     data.pages,

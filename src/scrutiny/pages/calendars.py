@@ -16,12 +16,12 @@ from zoneinfo import ZoneInfo
 from icalendar import Calendar, Event
 
 from scrutiny.config import SiteConfig
-from scrutiny.links import host, site_link
-from scrutiny.localtime import meeting_start
-from scrutiny.model import Meeting, Model
+from scrutiny.model.localtime import meeting_start
+from scrutiny.model.records import Meeting, Model
+from scrutiny.outputs import Generated
 from scrutiny.pages.feeds import clean, meeting_summary
 from scrutiny.pages.inputs import Inputs
-from scrutiny.render import Generated
+from scrutiny.urls import host, site_link
 
 STATUS = {"held": "CONFIRMED", "scheduled": "CONFIRMED", "cancelled": "CANCELLED"}
 PRODID = "-//scrutiny//scrutiny committee meetings//EN"

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 
-from scrutiny.model import Committee, Model
+from scrutiny.model.records import Committee, Model
+from scrutiny.outputs import Page
 from scrutiny.pages.inputs import Inputs
 from scrutiny.pages.meetings import MEMBER_ROLES
-from scrutiny.render import Page
 
 
 def members(model: Model, committee: Committee) -> list[tuple[str, str]]:

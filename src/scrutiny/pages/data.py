@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import partial
 
-from scrutiny.cache import remembered_bytes, table_key
+from scrutiny.incremental.cache import remembered_bytes, table_key
 from scrutiny.opendata import (
     ZIP_NAME,
     dcat_catalog,
@@ -18,9 +18,9 @@ from scrutiny.opendata import (
     table_facts,
     zip_bytes,
 )
-from scrutiny.package import DataPackage, Field, Table
+from scrutiny.outputs import File, Page
 from scrutiny.pages.inputs import Inputs
-from scrutiny.render import File, Page
+from scrutiny.schema.package import DataPackage, Field, Table
 
 PREVIEW_ROWS = 10
 

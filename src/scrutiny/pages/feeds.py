@@ -23,12 +23,13 @@ from zoneinfo import ZoneInfo
 from feedgen.feed import FeedGenerator
 
 from scrutiny.config import SiteConfig
-from scrutiny.links import site_link
-from scrutiny.localtime import meeting_instant
-from scrutiny.model import Decision, Meeting, Model
+from scrutiny.model.localtime import meeting_instant
+from scrutiny.model.records import Decision, Meeting, Model
+from scrutiny.outputs import File
 from scrutiny.pages.inputs import Inputs
 from scrutiny.pages.meetings import meeting_title
-from scrutiny.render import File, clock, long_date
+from scrutiny.render.environment import clock, long_date
+from scrutiny.urls import site_link
 
 ATOM = "application/atom+xml"
 FEED_ENTRIES = 100

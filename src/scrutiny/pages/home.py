@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from scrutiny.outputs import Page
 from scrutiny.pages import indicators, recommendations
 from scrutiny.pages.inputs import Inputs
-from scrutiny.render import Page
 
 
 def pages(inputs: Inputs) -> Iterator[Page]:

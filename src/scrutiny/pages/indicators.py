@@ -8,12 +8,12 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from scrutiny.charts import IndicatorChart, sparkline
-from scrutiny.model import Indicator, Model, Observation
+from scrutiny.model.records import Indicator, Model, Observation
+from scrutiny.model.summaries import TargetStatus, series, summary, target_status
+from scrutiny.outputs import File, Page
 from scrutiny.pages.inputs import Inputs
-from scrutiny.render import File, Page
-from scrutiny.summaries import TargetStatus, series, summary, target_status
-from scrutiny.typed import to_json
+from scrutiny.render.charts import IndicatorChart, sparkline
+from scrutiny.schema.types import to_json
 
 OBSERVATION_FIELDS = (
     "indicator_id",

@@ -7,28 +7,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from scrutiny.config import SiteConfig
-from scrutiny.model import Meeting, Model
-from scrutiny.package import DataPackage
-
-
-@dataclass(frozen=True)
-class Doc:
-    """A Markdown document already rendered to safe HTML."""
-
-    slug: str
-    title: str
-    html: str
-    meta: dict
-    source_path: str
+from scrutiny.documents import Document
+from scrutiny.model.records import Meeting, Model
+from scrutiny.schema.package import DataPackage
 
 
 @dataclass(frozen=True)
 class Inputs:
     config: SiteConfig
     model: Model
-    minutes: dict[str, Doc]
-    reports: dict[str, Doc]
-    pages: tuple[Doc, ...]
+    minutes: dict[str, Document]
+    reports: dict[str, Document]
+    pages: tuple[Document, ...]
     today: dt.date
     cache: Path | None = None  # the build cache folder; None with --no-cache
     package: DataPackage | None = None

@@ -6,9 +6,9 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from scrutiny.model import Attendance, Meeting, Model
+from scrutiny.model.records import Attendance, Meeting, Model
+from scrutiny.outputs import Page
 from scrutiny.pages.inputs import Inputs
-from scrutiny.render import Page
 
 MEMBER_ROLES = ("chair", "vice-chair", "member", "co-opted")
 OFFICER_ROLES = ("officer", "cabinet-member", "guest")

@@ -18,13 +18,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from scrutiny.config import SiteConfig
-from scrutiny.jsonout import record_lines
-from scrutiny.links import site_link
-from scrutiny.localtime import meeting_start
-from scrutiny.model import Meeting, Model
+from scrutiny.model.localtime import meeting_start
+from scrutiny.model.records import Meeting, Model
+from scrutiny.output.jsonfile import record_lines
+from scrutiny.outputs import Generated
 from scrutiny.pages.inputs import Inputs
 from scrutiny.pages.meetings import meeting_title
-from scrutiny.render import Generated
+from scrutiny.urls import site_link
 
 # Stable OCD ids: uuid5 of the meeting id in this namespace (uuid5(NAMESPACE_URL, "scrutiny")).
 NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "scrutiny")

@@ -6,10 +6,10 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from scrutiny.model import Attendance, Committee, Model, Person
+from scrutiny.model.records import Attendance, Committee, Model, Person
+from scrutiny.outputs import Page
 from scrutiny.pages.inputs import Inputs
 from scrutiny.pages.meetings import MEMBER_ROLES
-from scrutiny.render import Page
 
 
 @dataclass(frozen=True)

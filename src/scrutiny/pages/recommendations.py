@@ -10,9 +10,9 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from scrutiny.model import Model, Recommendation, RecommendationUpdate
+from scrutiny.model.records import Model, Recommendation, RecommendationUpdate
+from scrutiny.outputs import Page
 from scrutiny.pages.inputs import Inputs
-from scrutiny.render import Page
 
 RAG_ORDER = ("red", "amber", "green", "complete", "not-rated")
 RAG_LABELS = {

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from scrutiny.output.search_index import meeting_bundles
+from scrutiny.outputs import Page
 from scrutiny.pages.inputs import Inputs
-from scrutiny.render import Page
-from scrutiny.search import meeting_bundles
 
 BROWSE = (
     ("meetings/", "Meetings", "every meeting, by year, with agenda, minutes and decisions"),

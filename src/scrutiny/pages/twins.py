@@ -8,11 +8,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import fields
 from typing import Any
 
-from scrutiny.jsonout import document
-from scrutiny.model import Model
+from scrutiny.model.records import Model
+from scrutiny.output.jsonfile import document
+from scrutiny.outputs import Generated
 from scrutiny.pages.inputs import Inputs
-from scrutiny.render import Generated
-from scrutiny.typed import to_json
+from scrutiny.schema.types import to_json
 
 
 def record(obj: Any) -> dict[str, Any]:

@@ -10,10 +10,10 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 
-from scrutiny.content import DocumentError, markdown_files, read_document
-from scrutiny.package import DataPackage
+from scrutiny.documents import DocumentError, markdown_files, read_document
 from scrutiny.problems import Problem
 from scrutiny.project import Project
+from scrutiny.schema.package import DataPackage
 from scrutiny.validate.tables import ID_PATTERN, Rows
 
 MEMBER_ROLES = {"chair", "vice-chair", "member", "co-opted"}

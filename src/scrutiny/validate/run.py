@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from scrutiny.config import SiteConfig, load_config
+from scrutiny.incremental.remembered import RememberedTables
 from scrutiny.memory import bulk_allocation
-from scrutiny.package import DataPackage, load_package
 from scrutiny.problems import Problem, ProjectError
 from scrutiny.project import Project
+from scrutiny.schema.package import DataPackage, load_package
 from scrutiny.validate.paths import outside_links
-from scrutiny.validate.remembered import RememberedTables
 from scrutiny.validate.rules import check_rules
 from scrutiny.validate.structure import read_csv
 from scrutiny.validate.tables import (

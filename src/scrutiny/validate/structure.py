@@ -13,9 +13,9 @@ import io
 import unicodedata
 from dataclasses import dataclass
 
-from scrutiny.content import CONTROL
-from scrutiny.package import Table
+from scrutiny.documents import CONTROL
 from scrutiny.problems import Problem
+from scrutiny.schema.package import Table
 
 SAVE_AS_UTF8 = "Save the file as 'CSV UTF-8 (comma delimited)' in your spreadsheet program."
 # The longest value a cell may hold. Python's csv module stops at 131,072 characters with a

@@ -17,9 +17,9 @@ from collections.abc import Iterable, Sequence
 from itertools import repeat
 from typing import Any
 
-from scrutiny.package import DataPackage, Field, Table
 from scrutiny.problems import Problem
-from scrutiny.typed import caster
+from scrutiny.schema.package import DataPackage, Field, Table
+from scrutiny.schema.types import caster
 from scrutiny.validate.structure import CsvText
 
 Rows = dict[str, list[dict[str, Any]]]

@@ -13,7 +13,7 @@ from jinja2 import Environment, TemplateNotFound, TemplateSyntaxError, nodes
 from scrutiny.config import SiteConfig
 from scrutiny.problems import Problem
 from scrutiny.project import Project
-from scrutiny.render import make_environment
+from scrutiny.render.environment import make_environment
 
 _HINT_MISSING = (
     "Check the name in the {% extends %}, {% include %} or {% import %} line, or delete your "

@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 from scrutiny.project import PACKAGE_DIR, Project
 
 if TYPE_CHECKING:
-    from scrutiny.package import Table
+    from scrutiny.schema.package import Table
 
 FORMAT = 1  # bump when the layout of a cache file changes
 LIBRARIES = (

@@ -15,10 +15,10 @@ from typing import Any
 
 import yaml
 
-from scrutiny import yamlerror
+from scrutiny import textfiles as yamlerror
 from scrutiny.problems import Problem, ProjectError
 from scrutiny.project import Project
-from scrutiny.schema_rules import field_names, schema_problems
+from scrutiny.schema.checks import field_names, schema_problems
 
 # Table names become download file names (data/<name>.csv), so they are slugs.
 RESOURCE_NAME = re.compile(r"[a-z0-9][a-z0-9_-]*")

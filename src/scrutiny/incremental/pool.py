@@ -20,10 +20,11 @@ from typing import Any
 
 from jinja2 import Environment
 
-from scrutiny.cache import Fingerprinter, Uncacheable, digest
+from scrutiny.incremental.cache import Fingerprinter, Uncacheable, digest
+from scrutiny.output.atomic import safe_join
+from scrutiny.outputs import File, Generated, Page
 from scrutiny.problems import ProjectError
-from scrutiny.render import File, Generated, Page, render_page
-from scrutiny.write import safe_join
+from scrutiny.render.environment import render_page
 
 CHUNK = 64  # outputs per task: small enough to balance, large enough to be cheap
 SERIAL_BELOW = 256  # smaller sites render in-process (forking costs more than it saves)

@@ -10,9 +10,9 @@ import pickle
 from pathlib import Path
 from typing import Any
 
-from scrutiny.cache import digest, table_key
-from scrutiny.package import Table
+from scrutiny.incremental.cache import digest, table_key
 from scrutiny.project import Project
+from scrutiny.schema.package import Table
 
 Records = list[dict[str, Any]]
 

@@ -25,14 +25,15 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from scrutiny.freshness import build_date
-from scrutiny.package import Table
+from scrutiny.commands import EXIT_INVALID, EXIT_OK, EXIT_USAGE, project_of
+from scrutiny.incremental.freshness import build_date
 from scrutiny.problems import Problem, format_problems
 from scrutiny.project import Project
+from scrutiny.schema.package import Table
 from scrutiny.validate import validate_project
 from scrutiny.validate.run import Validated
 
-EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
+EXIT_REFUSED = EXIT_INVALID
 DATE_FORM = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 TIME_FORM = re.compile(r"^(\d{2}):(\d{2})(?::(\d{2}))?$")
 
@@ -156,8 +157,9 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     observation.add_argument("project", nargs="?", default=".", help="project folder (default: .)")
 
 
-def run(project: Project, args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> int:
     """Carry out `scrutiny new ...`; print what happened, or why nothing did."""
+    project = project_of(args)
     try:
         if args.kind == "meeting":
             change = new_meeting(

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from scrutiny.cache import BuildCache, Stamps, code_digest, input_files, output_stamp
+from scrutiny.incremental.cache import BuildCache, Stamps, code_digest, input_files, output_stamp
 from scrutiny.project import Project
 
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from scrutiny.model import Indicator, Observation
-from scrutiny.units import with_unit
+from scrutiny.model.records import Indicator, Observation
+from scrutiny.render.units import with_unit
 
 BENCHMARKS = {
     "statistical-neighbours": "the statistical neighbours' average",

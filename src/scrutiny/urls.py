@@ -10,7 +10,6 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from scrutiny.config import SiteConfig
-from scrutiny.render import root_prefix
 
 
 def site_link(config: SiteConfig, target: str, here: str) -> str:
@@ -27,3 +26,9 @@ def host(config: SiteConfig) -> str:
     if config.base_url:
         return urlsplit(config.base_url).hostname or "scrutiny"
     return "scrutiny"
+
+
+def root_prefix(path: str) -> str:
+    """Relative path from a page back to the site root, so links work at any sub-path."""
+    depth = path.count("/")
+    return "../" * depth if depth else "./"

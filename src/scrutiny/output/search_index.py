@@ -25,8 +25,8 @@ from pathlib import Path
 from pagefind.index import IndexConfig
 from pagefind.service import PagefindService
 
-from scrutiny.cache import digest
-from scrutiny.model import Model
+from scrutiny.incremental.cache import digest
+from scrutiny.model.records import Model
 from scrutiny.pages.inputs import Inputs
 from scrutiny.problems import Problem, ProjectError
 

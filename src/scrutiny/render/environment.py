@@ -5,8 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import traceback
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -22,46 +20,10 @@ from jinja2 import (
 from markupsafe import Markup
 
 from scrutiny.config import SiteConfig
+from scrutiny.outputs import Page
 from scrutiny.problems import Problem, ProjectError
-from scrutiny.units import number, with_unit
-
-
-@dataclass(frozen=True)
-class Page:
-    """One HTML page: where it goes, which template draws it, and what it shows."""
-
-    path: str
-    template: str
-    title: str
-    context: Mapping[str, Any] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class File:
-    """Any other output file (JSON, CSV, feeds), already as bytes."""
-
-    path: str
-    data: bytes
-
-
-@dataclass(frozen=True)
-class Generated:
-    """An output file whose bytes are costly to make (a calendar of every meeting): made as
-    make(*args) in a worker process, in parallel with the pages, and reused from the last
-    build when make and args are unchanged."""
-
-    path: str
-    make: Callable[..., bytes]
-    args: tuple[Any, ...]
-
-    def data(self) -> bytes:
-        return self.make(*self.args)
-
-
-def root_prefix(path: str) -> str:
-    """Relative path from a page back to the site root, so links work at any sub-path."""
-    depth = path.count("/")
-    return "../" * depth if depth else "./"
+from scrutiny.render.units import number, with_unit
+from scrutiny.urls import root_prefix
 
 
 def long_date(value: dt.date | None) -> str:

@@ -14,6 +14,7 @@ import functools
 import hashlib
 import os
 import sys
+import time
 import types
 from collections.abc import Iterable, Mapping
 from functools import cache
@@ -84,12 +85,18 @@ def input_files(project: Project, out: Path) -> list[Path]:
     return found
 
 
+RACY_NS = 2_000_000_000  # a file changed this recently may change again within one mtime tick
+
+
 class Stamps:
-    """File digests that are only recomputed when a file's size or mtime changed."""
+    """File digests that are only recomputed when a file's size or mtime changed, or when
+    the file changed so recently that an edit of the same size could keep its mtime (as
+    git does for "racily clean" files)."""
 
     def __init__(self, known: Mapping[str, tuple[int, int, str]] | None = None) -> None:
         self.known = dict(known or {})
         self.seen: dict[str, tuple[int, int, str]] = {}
+        self.racy_after = time.time_ns() - RACY_NS
 
     def digest(self, path: Path) -> str:
         key = str(path)
@@ -97,7 +104,11 @@ class Stamps:
             return self.seen[key][2]
         stat = path.stat()
         entry = self.known.get(key)
-        if entry is None or entry[:2] != (stat.st_size, stat.st_mtime_ns):
+        if (
+            entry is None
+            or entry[:2] != (stat.st_size, stat.st_mtime_ns)
+            or stat.st_mtime_ns > self.racy_after
+        ):
             entry = (stat.st_size, stat.st_mtime_ns, digest(path.read_bytes()))
         self.seen[key] = entry
         return entry[2]

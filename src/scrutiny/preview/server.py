@@ -9,6 +9,7 @@ over the page while the data is invalid.
 
 from __future__ import annotations
 
+import contextlib
 import http.server
 import json
 import threading
@@ -109,7 +110,8 @@ def make_handler(site: Path, state: BuildState, reload: bool) -> type:
             self.send_header("Content-Length", str(len(body)))
             self.send_header("Cache-Control", "no-store")
             self.end_headers()
-            self.wfile.write(body)
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                self.wfile.write(body)  # the page may have reloaded meanwhile
 
     return Handler
 

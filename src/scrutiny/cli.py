@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 
 from scrutiny import __version__
-from scrutiny.commands import EXIT_INVALID, EXIT_USAGE, init, new, serve, validate
+from scrutiny.commands import EXIT_INVALID, EXIT_USAGE, check, init, new, serve, validate
 from scrutiny.commands import build as build_command
 from scrutiny.problems import InvalidData, ProjectError, UsageError, format_problems
 
@@ -17,6 +17,7 @@ COMMANDS = {
     "serve": serve,
     "new": new,
     "init": init,
+    "check": check,
 }
 
 

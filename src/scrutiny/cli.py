@@ -7,7 +7,16 @@ import sys
 from collections.abc import Sequence
 
 from scrutiny import __version__
-from scrutiny.commands import EXIT_INVALID, EXIT_USAGE, check, init, new, serve, validate
+from scrutiny.commands import (
+    EXIT_INVALID,
+    EXIT_USAGE,
+    check,
+    init,
+    new,
+    serve,
+    upgrade,
+    validate,
+)
 from scrutiny.commands import build as build_command
 from scrutiny.problems import InvalidData, ProjectError, UsageError, format_problems
 
@@ -18,6 +27,7 @@ COMMANDS = {
     "new": new,
     "init": init,
     "check": check,
+    "upgrade": upgrade,
 }
 
 

@@ -34,14 +34,14 @@ class Problem:
             text += f"\n    how to fix: {self.hint}"
         return text
 
-    def as_github(self) -> str:
+    def as_github(self, level: str = "error") -> str:
         props = [f"file={_escape_property(self.path)}"]
         if self.line is not None:
             props.append(f"line={self.line}")
         if self.field:
             props.append(f"title={_escape_property(self.field)}")
         message = self.message if not self.hint else f"{self.message} How to fix: {self.hint}"
-        return f"::error {','.join(props)}::{_escape_data(message)}"
+        return f"::{level} {','.join(props)}::{_escape_data(message)}"
 
 
 class ProjectError(Exception):

@@ -50,7 +50,7 @@ def standard_notes(project: Project, package: DataPackage) -> list[Problem]:
                     None,
                     f"this schema has been changed here since it came from version "
                     f"{record.version} of the scrutiny data standard",
-                    "That is fine if it was meant: `scrutiny upgrade` keeps your change and says "
+                    "Nothing to fix if the change was meant: `scrutiny upgrade` keeps it and says "
                     "what the standard changed.",
                     RULE,
                 )

@@ -90,3 +90,15 @@ def minimal_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = run_scrutiny("build", copy_project(MINIMAL, base / "project"), "--out", out)
     assert result.returncode == 0, result.stderr
     return out
+
+
+@pytest.fixture(scope="session")
+def new_council_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A site just made by `scrutiny init` (empty tables, draft pages), built once: every empty
+    list and page a new council publishes on its first day."""
+    base = tmp_path_factory.mktemp("new-council")
+    made = run_scrutiny("init", base / "council", "--council-name", "Testshire County Council")
+    assert made.returncode == 0, made.stderr
+    result = run_scrutiny("build", base / "council", "--out", base / "_site")
+    assert result.returncode == 0, result.stderr
+    return base / "_site"

@@ -1,6 +1,6 @@
 """`scrutiny check`: passes a good built site, and fails on each kind of damage, naming the page.
 
-The site is a new council's, made by `scrutiny init` and built once for the module. Each
+The site is a new council's, made by `scrutiny init` and built once (conftest.py). Each
 failure starts from a copy of it, breaks one thing the way a template override or a hand-edited
 file could, and runs the real command line.
 """
@@ -16,19 +16,9 @@ from conftest import run_scrutiny
 PAGE = "about/index.html"
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    base = tmp_path_factory.mktemp("check")
-    made = run_scrutiny("init", base / "council", "--council-name", "Testshire County Council")
-    assert made.returncode == 0, made.stderr
-    result = run_scrutiny("build", base / "council", "--out", base / "_site")
-    assert result.returncode == 0, result.stderr
-    return base / "_site"
-
-
 @pytest.fixture
-def site(built: Path, tmp_path: Path) -> Path:
-    return Path(shutil.copytree(built, tmp_path / "_site"))
+def site(new_council_site: Path, tmp_path: Path) -> Path:
+    return Path(shutil.copytree(new_council_site, tmp_path / "_site"))
 
 
 def break_page(site: Path, old: str, new: str, page: str = PAGE) -> None:
@@ -44,8 +34,8 @@ def failing(site: Path) -> str:
     return result.stdout
 
 
-def test_a_good_site_passes(built: Path) -> None:
-    result = run_scrutiny("check", built)
+def test_a_good_site_passes(new_council_site: Path) -> None:
+    result = run_scrutiny("check", new_council_site)
     assert result.returncode == 0, result.stdout
     assert "no problems found" in result.stdout
 
@@ -102,10 +92,10 @@ def test_not_a_built_site_is_a_usage_error(tmp_path: Path) -> None:
     assert "is not a built site" in result.stderr and "scrutiny build" in result.stderr
 
 
-def test_browser_checks_without_chromium_fail_saying_how_to_install(built: Path) -> None:
+def test_browser_checks_without_chromium_fail_saying_how_to_install(new_council_site: Path) -> None:
     """Never a silent skip: no Chromium means exit 2 and the install command."""
     result = run_scrutiny(
-        "check", "--browser", built, env={"SCRUTINY_CHROMIUM": "/nonexistent/chromium"}
+        "check", "--browser", new_council_site, env={"SCRUTINY_CHROMIUM": "/nonexistent/chromium"}
     )
     assert result.returncode == 2, result.stdout
     assert "Chromium is not installed" in result.stderr

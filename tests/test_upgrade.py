@@ -141,6 +141,27 @@ def test_a_column_that_still_holds_values_is_never_dropped(site: Path) -> None:
     assert (site / MEETINGS).read_bytes() == csv_before
 
 
+def test_a_site_from_before_the_standard_was_versioned(site: Path) -> None:
+    """No datasets/standard.yaml: every schema that differs counts as the site's own change."""
+    (site / RECORD).unlink()
+    schema = remove_column(site, "note")
+    schema["fields"][2]["description"] = "The day the committee met."
+    (site / SCHEMA).write_text(yaml.safe_dump(schema, sort_keys=False), encoding="utf-8")
+    noted = run_scrutiny("validate", site)
+    assert "does not record which version of the scrutiny data standard" in noted.stderr
+    first = run_scrutiny("upgrade", site)
+    assert "kept your changes" in first.stdout and "changed column(s) date" in first.stdout
+    assert "added the column 'note'" in first.stdout
+    assert "(was no recorded version)" in first.stdout
+    assert "The day the committee met." in (site / SCHEMA).read_text()
+    still = run_scrutiny("validate", site)
+    assert still.returncode == 0
+    assert "meetings.schema.yaml: this schema has been changed here" in still.stderr
+    again = run_scrutiny("upgrade", site)
+    assert "kept your changes" in again.stdout
+    assert "The day the committee met." in (site / SCHEMA).read_text()
+
+
 def test_dry_run_changes_nothing(site: Path) -> None:
     made_with_older_standard(site, remove_column(site, "note"))
     before = {p: p.read_bytes() for p in (site / "datasets").rglob("*") if p.is_file()}

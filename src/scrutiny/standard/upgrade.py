@@ -90,7 +90,7 @@ def _upgrade_table(project: Project, table: Table, recorded: str | None, plan: P
         csv_bytes = _rewrite_csv(table, _names(site), _names(target))
     except _Skip as skip:
         plan.kept.append(f"{project.relative(table.path)}: left as it was: {skip}")
-        return recorded or current
+        return recorded or new_print
     if pristine:
         plan.writes[table.schema_path] = standard.schema_paths()[table.name].read_bytes()
         plan.said.append(f"{shown}: updated to the standard's version {standard.VERSION}.")
@@ -107,7 +107,8 @@ def _upgrade_table(project: Project, table: Table, recorded: str | None, plan: P
             f"{project.relative(table.path)}: columns now {', '.join(_names(target))}; "
             "every row kept."
         )
-    return new_print if pristine else recorded or current
+    # A kept local change is recorded against the new standard, so it still shows as changed.
+    return new_print
 
 
 def apply(plan: Plan) -> None:

@@ -16,8 +16,8 @@ from zoneinfo import ZoneInfo
 from icalendar import Calendar, Event
 
 from scrutiny.config import SiteConfig
+from scrutiny.model import Meeting, Model
 from scrutiny.model.localtime import meeting_start
-from scrutiny.model.records import Meeting, Model
 from scrutiny.outputs import Generated
 from scrutiny.pages.feeds import clean, meeting_summary
 from scrutiny.pages.inputs import Inputs

@@ -23,8 +23,8 @@ from zoneinfo import ZoneInfo
 from feedgen.feed import FeedGenerator
 
 from scrutiny.config import SiteConfig
+from scrutiny.model import Decision, Meeting, Model
 from scrutiny.model.localtime import meeting_instant
-from scrutiny.model.records import Decision, Meeting, Model
 from scrutiny.outputs import File
 from scrutiny.pages.inputs import Inputs
 from scrutiny.pages.meetings import meeting_title

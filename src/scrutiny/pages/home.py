@@ -31,7 +31,7 @@ def pages(inputs: Inputs) -> Iterator[Page]:
             "model": model,
             "indicator_counts": indicators.status_counts(views),
             "missed": [v for v in views if v.status.status == "not met"][:5],
-            "rag_counts": recommendations.counts(tracked),
-            "rag_labels": recommendations.RAG_LABELS,
+            "rag_counts": recommendations.counts(model, tracked),
+            "rag_labels": recommendations.ratings(model).labels,
         },
     )

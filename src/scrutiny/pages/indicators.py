@@ -8,7 +8,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from scrutiny.model.records import Indicator, Model, Observation
+from scrutiny.model import Indicator, Model, Observation
 from scrutiny.model.summaries import TargetStatus, series, summary, target_status
 from scrutiny.outputs import File, Page
 from scrutiny.pages.inputs import Inputs

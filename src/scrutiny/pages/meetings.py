@@ -6,13 +6,9 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from scrutiny.model.records import Attendance, Meeting, Model
+from scrutiny.model import Attendance, Meeting, Model
 from scrutiny.outputs import Page
 from scrutiny.pages.inputs import Inputs
-
-MEMBER_ROLES = ("chair", "vice-chair", "member", "co-opted")
-OFFICER_ROLES = ("officer", "cabinet-member", "guest")
-ROLE_ORDER = {role: i for i, role in enumerate((*MEMBER_ROLES, "substitute", *OFFICER_ROLES))}
 
 
 @dataclass(frozen=True)
@@ -29,17 +25,18 @@ class AttendanceGroups:
 
 
 def group_attendance(model: Model, meeting_id: str) -> AttendanceGroups:
+    roles = model.roles
     rows = sorted(
         model.attendance_at(meeting_id),
-        key=lambda a: (ROLE_ORDER[a.role], model.people[a.person_id].name),
+        key=lambda a: (roles.order(a.role), model.people[a.person_id].name),
     )
     present = [a for a in rows if a.status == "present"]
     return AttendanceGroups(
-        present=[a for a in present if a.role in MEMBER_ROLES],
+        present=[a for a in present if a.role in roles.group("members")],
         substitutes=[a for a in present if a.role == "substitute"],
         apologies=[a for a in rows if a.status == "apologies"],
         absent=[a for a in rows if a.status == "absent"],
-        officers=[a for a in present if a.role in OFFICER_ROLES],
+        officers=[a for a in present if a.role in roles.group("officers")],
     )
 
 

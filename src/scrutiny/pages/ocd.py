@@ -18,8 +18,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from scrutiny.config import SiteConfig
+from scrutiny.model import Meeting, Model
 from scrutiny.model.localtime import meeting_start
-from scrutiny.model.records import Meeting, Model
 from scrutiny.output.jsonfile import record_lines
 from scrutiny.outputs import Generated
 from scrutiny.pages.inputs import Inputs

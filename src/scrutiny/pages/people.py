@@ -6,10 +6,9 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from scrutiny.model.records import Attendance, Committee, Model, Person
+from scrutiny.model import Attendance, Committee, Model, Person
 from scrutiny.outputs import Page
 from scrutiny.pages.inputs import Inputs
-from scrutiny.pages.meetings import MEMBER_ROLES
 
 
 @dataclass(frozen=True)
@@ -38,9 +37,10 @@ class AttendanceRecord:
 
 def attendance_records(model: Model, person: Person) -> list[AttendanceRecord]:
     replaced = model.substituted
+    members = model.roles.group("members")
     rows: dict[str, list[Attendance]] = defaultdict(list)
     for a in model.attendance_by_person.get(person.person_id, ()):
-        if a.role in MEMBER_ROLES:
+        if a.role in members:
             rows[model.meetings[a.meeting_id].committee_id].append(a)
     records = []
     for committee_id, member_rows in sorted(rows.items()):

@@ -10,24 +10,10 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from scrutiny.model.records import Model, Recommendation, RecommendationUpdate
+from scrutiny.model import Model, Recommendation, RecommendationUpdate
 from scrutiny.outputs import Page
 from scrutiny.pages.inputs import Inputs
-
-RAG_ORDER = ("red", "amber", "green", "complete", "not-rated")
-RAG_LABELS = {
-    "red": "Red",
-    "amber": "Amber",
-    "green": "Green",
-    "complete": "Complete",
-    "not-rated": "Not rated",
-}
-ORIGIN_LABELS = {
-    "inspection": "Inspection",
-    "scrutiny-inquiry": "Scrutiny inquiry",
-    "peer-review": "Peer review",
-    "other": "Other",
-}
+from scrutiny.schema.vocabulary import Vocabulary
 
 
 @dataclass(frozen=True)
@@ -55,22 +41,28 @@ def _ref_key(ref: str) -> tuple:
     return (int(digits) if digits else 0, ref)
 
 
-def counts(items: list[Tracked]) -> list[tuple[str, int]]:
+def ratings(model: Model) -> Vocabulary:
+    """The RAG ratings in the schema's order (red first), with their labels."""
+    return model.vocabulary("recommendation_updates", "rag")
+
+
+def counts(model: Model, items: list[Tracked]) -> list[tuple[str, int]]:
     found = Counter(t.rag for t in items)
-    return [(rag, found[rag]) for rag in RAG_ORDER]
+    return [(rag, found[rag]) for rag in ratings(model).values]
 
 
 def pages(inputs: Inputs) -> Iterator[Page]:
     model = inputs.model
     everything = tracked(model)
-    common = {"labels": RAG_LABELS, "origins": ORIGIN_LABELS, "model": model}
+    origins = model.vocabulary("recommendations", "origin").labels
+    common = {"labels": ratings(model).labels, "origins": origins, "model": model}
     views = _views(model, everything)
     for r in everything:
         rec = r.recommendation
         yield Page(
             f"recommendations/{rec.recommendation_id}/index.html",
             "recommendation.html",
-            f"Recommendation {rec.ref}: {rec.origin_title or ORIGIN_LABELS[rec.origin]}",
+            f"Recommendation {rec.ref}: {rec.origin_title or origins[rec.origin]}",
             {
                 "t": r,
                 "updates": model.updates_by_recommendation.get(rec.recommendation_id, ()),
@@ -79,7 +71,7 @@ def pages(inputs: Inputs) -> Iterator[Page]:
                 **common,
             },
         )
-    by_council = [(v.subject, counts(v.items)) for v in views if v.group == "Council"]
+    by_council = [(v.subject, counts(model, v.items)) for v in views if v.group == "Council"]
     filters = _filters(views)
     for v in views:
         yield Page(
@@ -89,8 +81,8 @@ def pages(inputs: Inputs) -> Iterator[Page]:
             {
                 "items": v.items,
                 "heading": v.heading,
-                "counts": counts(v.items),
-                "all_counts": counts(everything),
+                "counts": counts(model, v.items),
+                "all_counts": counts(model, everything),
                 "by_council": by_council,
                 "filters": filters,
                 "current": v.path,
@@ -136,15 +128,16 @@ def _views(model: Model, everything: list[Tracked]) -> list[View]:
                 c.name,
             )
         )
-    for rag in RAG_ORDER:
+    rags = ratings(model)
+    for rag in rags.values:
         items = [t for t in everything if t.rag == rag]
         views.append(
             View(
                 f"recommendations/status/{rag}/index.html",
-                f"Recommendations rated {RAG_LABELS[rag].lower()}",
+                f"Recommendations rated {rags.label(rag).lower()}",
                 items,
                 "Status",
-                RAG_LABELS[rag],
+                rags.label(rag),
             )
         )
     return [v for v in views if v.items]

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import fields
 from typing import Any
 
-from scrutiny.model.records import Model
+from scrutiny.model import Model
 from scrutiny.output.jsonfile import document
 from scrutiny.outputs import Generated
 from scrutiny.pages.inputs import Inputs

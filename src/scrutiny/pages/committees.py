@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 
+from scrutiny import urls
 from scrutiny.model import Committee, Model
 from scrutiny.outputs import Page
 from scrutiny.pages.inputs import Inputs
@@ -34,7 +35,7 @@ def pages(inputs: Inputs) -> Iterator[Page]:
         for entry in model.workplan_by_committee.get(committee.committee_id, ()):
             plans[entry.plan_version].append(entry)
         yield Page(
-            f"committees/{committee.committee_id}/index.html",
+            urls.page_file("committee", committee.committee_id),
             "committee.html",
             committee.name,
             {
@@ -49,9 +50,11 @@ def pages(inputs: Inputs) -> Iterator[Page]:
                 "meetings": model.meetings,
                 "today": inputs.today,
             },
+            twin=urls.twin("committee", committee.committee_id),
+            searchable=True,
         )
     yield Page(
-        "committees/index.html",
+        urls.page_file("committee"),
         "committees_index.html",
         "Committees",
         {

@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from scrutiny import urls
 from scrutiny.model import Attendance, Meeting, Model
 from scrutiny.outputs import Page
 from scrutiny.pages.inputs import Inputs
@@ -52,7 +53,7 @@ def pages(inputs: Inputs) -> Iterator[Page]:
         by_year[meeting.date.year].append(meeting)
         yield meeting_page(inputs, meeting)
     yield Page(
-        "meetings/index.html",
+        urls.page_file("meeting"),
         "meetings_index.html",
         "Meetings",
         {"years": sorted(by_year.items(), reverse=True), "model": model},
@@ -71,7 +72,7 @@ def meeting_page(inputs: Inputs, meeting: Meeting) -> Page:
     siblings = list(model.meetings_by_committee[committee.committee_id])
     index = siblings.index(meeting)
     return Page(
-        f"meetings/{meeting.meeting_id}/index.html",
+        urls.page_file("meeting", meeting.meeting_id),
         "meeting.html",
         meeting_title(model, meeting),
         {
@@ -89,4 +90,6 @@ def meeting_page(inputs: Inputs, meeting: Meeting) -> Page:
             "previous": siblings[index - 1] if index > 0 else None,
             "next": siblings[index + 1] if index + 1 < len(siblings) else None,
         },
+        twin=urls.twin("meeting", meeting.meeting_id),
+        searchable=True,
     )

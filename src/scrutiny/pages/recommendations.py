@@ -10,6 +10,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from scrutiny import urls
 from scrutiny.model import Model, Recommendation, RecommendationUpdate
 from scrutiny.outputs import Page
 from scrutiny.pages.inputs import Inputs
@@ -60,7 +61,7 @@ def pages(inputs: Inputs) -> Iterator[Page]:
     for r in everything:
         rec = r.recommendation
         yield Page(
-            f"recommendations/{rec.recommendation_id}/index.html",
+            urls.page_file("recommendation", rec.recommendation_id),
             "recommendation.html",
             f"Recommendation {rec.ref}: {rec.origin_title or origins[rec.origin]}",
             {
@@ -70,6 +71,8 @@ def pages(inputs: Inputs) -> Iterator[Page]:
                 "committee": model.committees[rec.committee_id],
                 **common,
             },
+            twin=urls.twin("recommendation", rec.recommendation_id),
+            searchable=True,
         )
     by_council = [(v.subject, counts(model, v.items)) for v in views if v.group == "Council"]
     filters = _filters(views)
@@ -86,6 +89,7 @@ def pages(inputs: Inputs) -> Iterator[Page]:
                 "by_council": by_council,
                 "filters": filters,
                 "current": v.path,
+                "all_view": views[0].path,
                 **common,
             },
         )
@@ -104,12 +108,12 @@ class View:
 
 
 def _views(model: Model, everything: list[Tracked]) -> list[View]:
-    views = [View("recommendations/index.html", "Recommendation tracker", everything)]
+    views = [View(urls.page_file("recommendation"), "Recommendation tracker", everything)]
     for c in model.councils.values():
         items = [t for t in everything if t.recommendation.council_id == c.council_id]
         views.append(
             View(
-                f"recommendations/council/{c.council_id}/index.html",
+                urls.page_file("recommendations.council", c.council_id),
                 f"Recommendations to {c.name}",
                 items,
                 "Council",
@@ -121,7 +125,7 @@ def _views(model: Model, everything: list[Tracked]) -> list[View]:
         items = [t for t in everything if t.recommendation.committee_id == c.committee_id]
         views.append(
             View(
-                f"recommendations/committee/{c.committee_id}/index.html",
+                urls.page_file("recommendations.committee", c.committee_id),
                 f"Recommendations tracked by the {c.name}",
                 items,
                 "Committee",
@@ -133,7 +137,7 @@ def _views(model: Model, everything: list[Tracked]) -> list[View]:
         items = [t for t in everything if t.rag == rag]
         views.append(
             View(
-                f"recommendations/status/{rag}/index.html",
+                urls.page_file("recommendations.status", rag),
                 f"Recommendations rated {rags.label(rag).lower()}",
                 items,
                 "Status",

@@ -1,7 +1,7 @@
-"""Every transcribed figure, resolution and attendee can be checked against its source line.
+"""Every transcribed figure, resolution, attendee and work-plan topic can be checked against its source.
 
-For each observation, decision and attendance row of the example data, the cited line (or
-line range) of the seed document in sources/ contains the value or name as written.
+For each observation, decision, attendance and work-plan row of the example data, the cited line (or
+line range) of the seed document in sources/ contains the value, name or topic as written.
 """
 
 from __future__ import annotations
@@ -107,6 +107,30 @@ def test_attendee_name_is_on_the_cited_lines(row: dict[str, str]) -> None:
     assert normalise(row["name_as_written"]) in normalise(cited_text(row["source"]))
 
 
+def in_order_across_a_break(topic: str, cited: str) -> bool:
+    """The topic is on the lines, or it is split in two at a page break, each part verbatim."""
+    if topic in cited:
+        return True
+    words = topic.split(" ")
+    for cut in range(1, len(words)):
+        head, tail = " ".join(words[:cut]), " ".join(words[cut:])
+        at = cited.find(head)
+        if at >= 0 and tail in cited[at + len(head) :]:
+            return True
+    return False
+
+
+@pytest.mark.parametrize(
+    "row",
+    transcribed("workplan"),
+    ids=lambda r: f"{r['committee_id']}/{r['plan_version']}/{r['seq']}",
+)
+def test_workplan_topic_is_on_the_cited_lines(row: dict[str, str]) -> None:
+    assert in_order_across_a_break(
+        normalise(row["topic"]), normalise(cited_text(row["source"]))
+    ), f"{row['topic']!r} not at {row['source']}"
+
+
 def test_the_checks_fail_on_a_wrong_value_or_line() -> None:
     row = transcribed("observations")[0]
     cited = cited_text(row["source"])
@@ -117,4 +141,8 @@ def test_the_checks_fail_on_a_wrong_value_or_line() -> None:
     decision = transcribed("decisions")[0]
     assert normalise(decision["text"] + " and more") not in normalise(
         cited_text(decision["source"])
+    )
+    entry = transcribed("workplan")[0]
+    assert not in_order_across_a_break(
+        normalise(entry["topic"] + " and more"), normalise(cited_text(entry["source"]))
     )

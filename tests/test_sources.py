@@ -1,4 +1,4 @@
-"""Every transcribed figure, resolution, attendee and work-plan topic can be checked against its source.
+"""Every transcribed figure, resolution, attendee and work-plan topic can be checked at its source.
 
 For each observation, decision, attendance and work-plan row of the example data, the cited line (or
 line range) of the seed document in sources/ contains the value, name or topic as written.
@@ -46,11 +46,29 @@ def normalise(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-UNITS = (
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen"
-    " fifteen sixteen seventeen eighteen nineteen"
-).split()
-TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
+UNITS = [
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+]
+TENS = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
 
 
 def number_forms(value: str) -> set[str]:
@@ -157,9 +175,9 @@ def in_order_across_a_break(topic: str, cited: str) -> bool:
     ids=lambda r: f"{r['committee_id']}/{r['plan_version']}/{r['seq']}",
 )
 def test_workplan_topic_is_on_the_cited_lines(row: dict[str, str]) -> None:
-    assert in_order_across_a_break(
-        normalise(row["topic"]), normalise(cited_text(row["source"]))
-    ), f"{row['topic']!r} not at {row['source']}"
+    assert in_order_across_a_break(normalise(row["topic"]), normalise(cited_text(row["source"]))), (
+        f"{row['topic']!r} not at {row['source']}"
+    )
 
 
 def test_the_checks_fail_on_a_wrong_value_or_line() -> None:

@@ -26,6 +26,7 @@ ROUTES: dict[str, str] = {
     "search": "search/",
     "static": "static/{key}",
     "pagefind": "pagefind/{key}",
+    "search.meetings": "pagefind-meetings/{key}/",  # a search bundle: one year of meetings
     "meeting": "meetings/{key}/",
     "meeting.json": "meetings/{key}.json",
     "committee": "committees/{key}/",

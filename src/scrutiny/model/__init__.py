@@ -27,8 +27,8 @@ from scrutiny.model.records import (
     make_records,
 )
 from scrutiny.schema.package import DataPackage
+from scrutiny.schema.types import Rows
 from scrutiny.schema.vocabulary import Vocabulary
-from scrutiny.validate.tables import Rows
 
 R = TypeVar("R")
 

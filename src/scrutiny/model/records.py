@@ -31,14 +31,6 @@ class Record:
         )
 
 
-class Council(Record):
-    __slots__ = ()
-
-
-class Committee(Record):
-    __slots__ = ()
-
-
 class Person(Record):
     __slots__ = ()
 
@@ -65,44 +57,16 @@ class AgendaItem(Record):
         return (self.item_no.startswith("m"), int(digits) if digits else 0, self.item_no)
 
 
-class Attendance(Record):
-    __slots__ = ()
-
-
-class Decision(Record):
-    __slots__ = ()
-
-
-class Indicator(Record):
-    __slots__ = ()
-
-
-class Observation(Record):
-    __slots__ = ()
-
-
-class Recommendation(Record):
-    __slots__ = ()
-
-
-class RecommendationUpdate(Record):
-    __slots__ = ()
-
-
-# The tables the code refers to by name, and the class that carries their behaviour.
+# The tables whose records have behaviour of their own, and the class that carries it.
 BEHAVIOUR: dict[str, type[Record]] = {
-    "councils": Council,
-    "committees": Committee,
     "people": Person,
     "meetings": Meeting,
     "agenda_items": AgendaItem,
-    "attendance": Attendance,
-    "decisions": Decision,
-    "indicators": Indicator,
-    "observations": Observation,
-    "recommendations": Recommendation,
-    "recommendation_updates": RecommendationUpdate,
 }
+
+# Names for records the code refers to but adds nothing to: annotations read better with them.
+Council = Committee = Attendance = Decision = Record
+Indicator = Observation = Recommendation = RecommendationUpdate = Record
 
 
 def record_class(table: Table) -> type[Record]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from scrutiny import urls
-from scrutiny.output.search_index import meeting_bundles
+from scrutiny.model import Model
 from scrutiny.outputs import Page
 from scrutiny.pages.inputs import Inputs
 
@@ -33,6 +33,12 @@ BROWSE = (
         "the tracker, with each recommendation's RAG status",
     ),
 )
+
+
+def meeting_bundles(model: Model) -> list[str]:
+    """The search bundles the search page merges into the main one, one per year of meetings."""
+    years = sorted({m.date.year for m in model.meetings.values()})
+    return [urls.path("search.meetings", str(year)) for year in years]
 
 
 def pages(inputs: Inputs) -> Iterator[Page]:

@@ -178,6 +178,9 @@ def test_the_example_site_is_an_ordinary_site_on_the_current_standard() -> None:
         site_schema = ROOT / "datasets" / "schemas" / path.name
         assert site_schema.read_bytes() == path.read_bytes(), f"{name} differs from the standard"
     ours = yaml.safe_load((ROOT / "datasets" / "datapackage.yaml").read_text(encoding="utf-8"))
-    assert ours["resources"] == standard.datapackage()["resources"]
+    structure = ("name", "title", "path", "schema", "foreignKeys")  # the prose is the site's own
+    assert [{k: r.get(k) for k in structure} for r in ours["resources"]] == [
+        {k: r.get(k) for k in structure} for r in standard.datapackage()["resources"]
+    ]
     result = run_scrutiny("upgrade", "--dry-run", ROOT)
     assert result.stdout.startswith("The schemas already follow version"), result.stdout

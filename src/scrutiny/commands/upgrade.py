@@ -11,6 +11,7 @@ import argparse
 
 from scrutiny import standard
 from scrutiny.commands import EXIT_OK, add_project_argument, project_of
+from scrutiny.commands.new import atomic_write
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
@@ -27,7 +28,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from scrutiny.standard.upgrade import apply, plan_upgrade
+    from scrutiny.standard.upgrade import plan_upgrade
 
     project = project_of(args)
     plan = plan_upgrade(project)
@@ -35,7 +36,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"The schemas already follow version {standard.VERSION} of the standard.")
         return EXIT_OK
     if not args.dry_run:
-        apply(plan)
+        for path, data in plan.writes.items():
+            atomic_write(path, data)  # each file whole or not at all
     lead = "Would change" if args.dry_run else "Changed"
     if plan.said:
         print(f"{lead}:")

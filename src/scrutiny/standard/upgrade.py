@@ -10,7 +10,8 @@ For each table of the standard that the site has:
   and no value is dropped. A column the new schema would drop while the CSV still has values in
   it keeps the table as it was, and says so.
 
-The plan is made first and written only when asked, so `--dry-run` shows the same report.
+The plan is made here and written by the command (commands/upgrade.py), so `--dry-run` shows
+the same report.
 """
 
 from __future__ import annotations
@@ -109,14 +110,6 @@ def _upgrade_table(project: Project, table: Table, recorded: str | None, plan: P
         )
     # A kept local change is recorded against the new standard, so it still shows as changed.
     return new_print
-
-
-def apply(plan: Plan) -> None:
-    """Write every planned file, each one atomically."""
-    from scrutiny.commands.new import atomic_write
-
-    for path, data in plan.writes.items():
-        atomic_write(path, data)
 
 
 def _names(schema: dict[str, Any]) -> list[str]:

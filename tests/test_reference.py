@@ -10,8 +10,8 @@ from pathlib import Path
 
 from conftest import ROOT
 
-from scrutiny.project import Project
 from scrutiny.config import SiteConfig, settings
+from scrutiny.project import Project
 from scrutiny.reference import DEFAULT_OUT, SETTINGS_OUT, render, render_settings
 from scrutiny.schema.package import load_package
 

@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, copy_project
+from conftest import FIXTURES, ROOT, copy_project
 
 from scrutiny.cli import main
 from scrutiny.problems import ANNOTATIONS, GROUP_OVER, Problem, format_problems
@@ -100,3 +100,5 @@ def test_twenty_thousand_dangling_meeting_ids_through_the_command_line(
     assert len(text) < 50, "\n".join(text)
     assert text[0] == f"datasets/agenda_items.csv: meeting_id: {DANGLING} (20,000 times)"
     assert text[-1] == "20,000 problems found."
+    guide = (ROOT / "docs" / "fixing-validation-errors.md").read_text(encoding="utf-8")
+    assert "```text\n" + "\n".join(text) + "\n```" in guide, "the guide quotes this report"

@@ -24,7 +24,7 @@ from scrutiny.incremental.cache import (
 )
 from scrutiny.incremental.freshness import BuildResult, LastBuild, build_date, last_build
 from scrutiny.memory import bulk_allocation
-from scrutiny.model.records import Model
+from scrutiny.model import Model
 from scrutiny.output.atomic import atomic_directory
 from scrutiny.outputs import File, Generated, Page
 from scrutiny.pages import POSTPROCESS, collect
@@ -92,7 +92,9 @@ def load_inputs(project: Project, cache: BuildCache | None = None) -> Inputs:
     if validated.problems:
         raise InvalidData(validated.problems)
     with bulk_allocation():
-        model = Model(validated.rows)  # takes the rows out of `validated`: never held twice
+        model = Model(
+            validated.package, validated.rows
+        )  # takes the rows out of `validated`: never held twice
     markdown = MarkdownCache(cache.load("markdown"))
     folders = (project.minutes, project.reports, project.pages)
     paths = [path for folder in folders for path in markdown_files(folder)]

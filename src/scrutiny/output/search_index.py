@@ -26,7 +26,7 @@ from pagefind.index import IndexConfig
 from pagefind.service import PagefindService
 
 from scrutiny.incremental.cache import digest
-from scrutiny.model.records import Model
+from scrutiny.model import Model
 from scrutiny.pages.inputs import Inputs
 from scrutiny.problems import Problem, ProjectError
 

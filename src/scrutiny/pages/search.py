@@ -9,19 +9,32 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from scrutiny import urls
 from scrutiny.output.search_index import meeting_bundles
 from scrutiny.outputs import Page
 from scrutiny.pages.inputs import Inputs
 
 BROWSE = (
-    ("meetings/", "Meetings", "every meeting, by year, with agenda, minutes and decisions"),
-    ("committees/", "Committees", "each committee's members, meetings and work programme"),
-    ("people/", "People", "councillors, co-opted members and officers, and their attendance"),
-    ("indicators/", "Performance indicators", "each indicator with its chart and data"),
-    ("recommendations/", "Recommendations", "the tracker, with each recommendation's RAG status"),
+    (
+        urls.path("meeting"),
+        "Meetings",
+        "every meeting, by year, with agenda, minutes and decisions",
+    ),
+    (urls.path("committee"), "Committees", "each committee's members, meetings and work programme"),
+    (
+        urls.path("person"),
+        "People",
+        "councillors, co-opted members and officers, and their attendance",
+    ),
+    (urls.path("indicator"), "Performance indicators", "each indicator with its chart and data"),
+    (
+        urls.path("recommendation"),
+        "Recommendations",
+        "the tracker, with each recommendation's RAG status",
+    ),
 )
 
 
 def pages(inputs: Inputs) -> Iterator[Page]:
     context = {"browse": BROWSE, "merge": meeting_bundles(inputs.model)}
-    yield Page("search/index.html", "search.html", "Search", context)
+    yield Page(urls.page_file("search"), "search.html", "Search", context)

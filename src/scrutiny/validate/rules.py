@@ -14,9 +14,9 @@ from scrutiny.documents import DocumentError, markdown_files, read_document
 from scrutiny.problems import Problem
 from scrutiny.project import Project
 from scrutiny.schema.package import DataPackage
+from scrutiny.schema.vocabulary import Vocabulary
 from scrutiny.validate.tables import ID_PATTERN, Rows
 
-MEMBER_ROLES = {"chair", "vice-chair", "member", "co-opted"}
 SLUG = re.compile(ID_PATTERN)
 
 
@@ -54,9 +54,10 @@ def one_chair_per_meeting(ctx: Context) -> Iterator[Problem]:
 
 def substitutes_replace_members(ctx: Context) -> Iterator[Problem]:
     committee_of = {m["meeting_id"]: m["committee_id"] for m in ctx.table("meetings")}
+    member_roles = Vocabulary.of(ctx.package.table("attendance"), "role").group("members")
     members = defaultdict(set)
     for r in ctx.table("attendance"):
-        if r["role"] in MEMBER_ROLES:
+        if r["role"] in member_roles:
             members[committee_of.get(r["meeting_id"])].add(r["person_id"])
     replaced_by = {
         (r["meeting_id"], r["person_id"]): r["substitute_for"]

@@ -8,7 +8,7 @@ import dataclasses
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, copy_project, run_scrutiny
+from conftest import minimal_project, run_scrutiny
 
 from scrutiny.config import OGL, ListOf, Record, SiteConfig, load_config, settings
 from scrutiny.problems import ProjectError
@@ -146,7 +146,7 @@ def test_broken_yaml_gives_the_line(tmp_path: Path) -> None:
 
 def test_unknown_time_zone_stops_the_build_with_exit_2(tmp_path: Path) -> None:
     """It used to pass validation and end the build with a ZoneInfoNotFoundError traceback."""
-    project = copy_project(FIXTURES / "minimal", tmp_path / "project")
+    project = minimal_project(tmp_path / "project")
     with (project / "site.yaml").open("a", encoding="utf-8") as handle:
         handle.write("timezone: Mars/Olympus\n")
     for command in (["validate", project], ["build", project, "--out", tmp_path / "site"]):

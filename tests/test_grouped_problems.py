@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, ROOT, copy_project
+from conftest import ROOT, minimal_project
 
 from scrutiny.cli import main
 from scrutiny.problems import ANNOTATIONS, GROUP_OVER, Problem, format_problems
@@ -84,7 +84,7 @@ def test_few_problems_are_all_annotated() -> None:
 def test_twenty_thousand_dangling_meeting_ids_through_the_command_line(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    project = copy_project(FIXTURES / "minimal", tmp_path / "project")
+    project = minimal_project(tmp_path / "project")
     agenda = project / "datasets" / "agenda_items.csv"
     rows = [f"ghost-meeting,{n},,Item {n},,public,,,fixture" for n in range(1, ROWS + 1)]
     with agenda.open("a", encoding="utf-8") as handle:

@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import csv
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from conftest import ROOT, copy_project
 
-from scrutiny import urls
+from scrutiny import config, reference, urls
 from scrutiny.build import load_inputs
 from scrutiny.outputs import Page
+from scrutiny.problems import ProjectError
 from scrutiny.project import Project
 from scrutiny.render.environment import make_environment, render_page
 from scrutiny.validate import rules, validate_project
@@ -47,6 +49,7 @@ def test_the_guide_has_every_example() -> None:
         "pages/councils.py",
         "templates/council.html",
         "rule",
+        "setting",
     }
 
 
@@ -90,3 +93,27 @@ def test_the_rule_example_is_the_real_rule_and_finds_its_row(tmp_path: Path) -> 
     assert [(p.path, p.line, p.field, p.rule) for p in problems] == [
         ("datasets/recommendation_updates.csv", number, "as_at", "updates-after-recommendation")
     ]
+
+
+def test_the_setting_example_is_read_checked_and_documented(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    declared: dict = {}
+    source = "class WithNotice(SiteConfig):\n" + examples()["setting"]
+    exec(
+        compile(source, "config.py", "exec"),
+        vars(config) | {"SiteConfig": config.SiteConfig},
+        declared,
+    )
+    extended = dataclass(frozen=True, kw_only=True)(declared["WithNotice"])
+    monkeypatch.setattr(config, "SiteConfig", extended)
+    monkeypatch.setattr(reference, "SiteConfig", extended)
+    site = tmp_path / "site.yaml"
+    required = "title: T\npublisher: P\ncontact_email: a@b.org\n"
+    site.write_text(required + "notice: 'Beta: a new service'\n", encoding="utf-8")
+    assert config.load_config(site).notice == "Beta: a new service"
+    site.write_text(required + "notice: [1, 2]\n", encoding="utf-8")
+    with pytest.raises(ProjectError) as error:
+        config.load_config(site)
+    assert [p.field for p in error.value.problems] == ["notice"]
+    assert "such as a beta banner" in reference.render_settings()

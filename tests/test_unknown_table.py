@@ -1,6 +1,6 @@
 """A table is declared once, as CSV + Table Schema + datapackage.yaml entry: a table the code
-has never heard of reaches the model, every download, the catalogue, its dataset page and the
-field reference, with no Python written for it."""
+has never heard of (the developer's guide's example) reaches the model, every download, the
+catalogue, its dataset page and the field reference, with no Python written for it."""
 
 from __future__ import annotations
 
@@ -10,66 +10,18 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, copy_project, run_scrutiny
+from test_development_guide import add_table_as_the_guide_says, examples
 
 from scrutiny.project import Project
 from scrutiny.reference import render
 from scrutiny.schema.package import load_package
-
-GRANTS_CSV = """\
-grant_id,council_id,awarded_on,amount,purpose,source
-g-1,lancashire,2018-04-01,1500.50,Youth club refurbishment,https://example.org/grants#1
-g-2,buckinghamshire,2018-05-12,250,"Reading scheme, summer",https://example.org/grants#2
-"""
-
-GRANTS_SCHEMA = """\
-fields:
-- name: grant_id
-  type: string
-  description: The grant's id.
-  constraints: {required: true, pattern: '^[a-z0-9][a-z0-9-]*$'}
-- name: council_id
-  type: string
-  description: The council that awarded it (joins councils.council_id).
-  constraints: {required: true}
-- name: awarded_on
-  type: date
-  description: When it was awarded.
-- name: amount
-  type: number
-  description: Amount in pounds.
-- name: purpose
-  type: string
-  description: What it pays for.
-- name: source
-  type: string
-  description: Where the row comes from.
-  constraints: {required: true}
-primaryKey: [grant_id]
-missingValues: ['']
-"""
-
-GRANTS_RESOURCE = """\
-  - name: grants
-    path: grants.csv
-    schema: schemas/grants.schema.yaml
-    title: Small grants
-    description: One row per small grant a council awarded.
-    foreignKeys:
-      - fields: council_id
-        reference: {resource: councils, fields: council_id}
-"""
 
 
 @pytest.fixture(scope="module")
 def grants_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     base = tmp_path_factory.mktemp("unknown-table")
     project = copy_project(ROOT, base / "project")
-    datasets = project / "datasets"
-    (datasets / "grants.csv").write_text(GRANTS_CSV, encoding="utf-8")
-    (datasets / "schemas" / "grants.schema.yaml").write_text(GRANTS_SCHEMA, encoding="utf-8")
-    package = datasets / "datapackage.yaml"
-    text = package.read_text(encoding="utf-8")
-    package.write_text(text.replace("resources:\n", "resources:\n" + GRANTS_RESOURCE, 1))
+    add_table_as_the_guide_says(project)
     out = base / "_site"
     result = run_scrutiny("build", project, "--out", out)
     assert result.returncode == 0, result.stderr
@@ -78,7 +30,7 @@ def grants_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 
 def test_downloads_have_every_row(grants_site: tuple[Path, Path]) -> None:
     _, out = grants_site
-    assert (out / "data" / "grants.csv").read_text(encoding="utf-8") == GRANTS_CSV
+    assert (out / "data" / "grants.csv").read_text(encoding="utf-8") == examples()["grants.csv"]
     rows = json.loads((out / "data" / "grants.json").read_text(encoding="utf-8"))
     assert [r["grant_id"] for r in rows] == ["g-1", "g-2"]
     assert rows[0]["amount"] == 1500.5 and rows[0]["awarded_on"] == "2018-04-01"

@@ -114,6 +114,23 @@ def percentages_in_range(ctx: Context) -> Iterator[Problem]:
             )
 
 
+def updates_after_recommendation(ctx: Context) -> Iterator[Problem]:
+    """A RAG update cannot be dated before the recommendation it rates was made."""
+    made_on = {r["recommendation_id"]: r["made_on"] for r in ctx.table("recommendations")}
+    for r in ctx.table("recommendation_updates"):
+        made = made_on.get(r["recommendation_id"])
+        if made and r["as_at"] < made:
+            yield Problem(
+                ctx.shown["recommendation_updates"],
+                line=r["_line"],
+                field="as_at",
+                message=f"this update is dated {r['as_at']}, before the recommendation "
+                f"was made ({made})",
+                hint="Check the date of the update, and made_on in recommendations.csv.",
+                rule="updates-after-recommendation",
+            )
+
+
 def minutes_match_meetings(ctx: Context) -> Iterator[Problem]:
     yield from _documents_match(
         ctx, ctx.project.minutes, "meetings", "meeting_id", "minutes-for-known-meeting"
@@ -200,6 +217,7 @@ RULES: tuple[Rule, ...] = (
     one_chair_per_meeting,
     substitutes_replace_members,
     percentages_in_range,
+    updates_after_recommendation,
     minutes_match_meetings,
     reports_match_rows,
     pages_are_readable,

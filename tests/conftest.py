@@ -25,6 +25,7 @@ def run_scrutiny(
     return subprocess.run(
         [sys.executable, "-m", "scrutiny", *map(str, args)],
         cwd=cwd,
+        stdin=subprocess.DEVNULL,  # never waits for an answer, even under a terminal
         capture_output=True,
         text=True,
         env=environment,

@@ -41,7 +41,13 @@ def run(*args: str | Path, cwd: Path, check: bool = True) -> subprocess.Complete
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
     env["SOURCE_DATE_EPOCH"] = BUILD_EPOCH
     result = subprocess.run(
-        [str(a) for a in args], cwd=cwd, capture_output=True, text=True, env=env, timeout=900
+        [str(a) for a in args],
+        cwd=cwd,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=900,
     )
     if check:
         assert result.returncode == 0, f"{args}\n{result.stdout}\n{result.stderr}"

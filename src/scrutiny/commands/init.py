@@ -34,7 +34,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
         help="start a new site for a council",
         description="Create a new scrutiny site in DIR: settings, empty tables with the standard "
         "schemas, draft About and accessibility pages, and a GitHub workflow that publishes it. "
-        "Asks for anything not given when run in a terminal.",
+        "Run in a terminal without --council-name, it asks for each detail.",
     )
     parser.add_argument("directory", metavar="DIR", help="the new site's folder (new or empty)")
     parser.add_argument("--council-name", help="e.g. 'Testshire County Council'")
@@ -55,7 +55,8 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     target = Path(args.directory)
     _refuse_if_not_empty(target, args.directory)
-    ask = _asker() if sys.stdin.isatty() else None
+    # Asked for in a terminal only when the name is not given: with options, it never waits.
+    ask = _asker() if sys.stdin.isatty() and not args.council_name else None
     council = _council(args, ask)
     requirement = _one_line(args.requirement or install_requirement(), "--from")
     files = new_site(council, requirement)

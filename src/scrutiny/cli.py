@@ -7,11 +7,17 @@ import sys
 from collections.abc import Sequence
 
 from scrutiny import __version__
-from scrutiny.commands import EXIT_INVALID, EXIT_USAGE, new, serve, validate
+from scrutiny.commands import EXIT_INVALID, EXIT_USAGE, members, new, serve, validate
 from scrutiny.commands import build as build_command
 from scrutiny.problems import InvalidData, ProjectError, UsageError, format_problems
 
-COMMANDS = {"validate": validate, "build": build_command, "serve": serve, "new": new}
+COMMANDS = {
+    "validate": validate,
+    "build": build_command,
+    "serve": serve,
+    "new": new,
+    "members": members,
+}
 
 
 def _parser() -> argparse.ArgumentParser:

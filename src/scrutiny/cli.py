@@ -7,7 +7,16 @@ import sys
 from collections.abc import Sequence
 
 from scrutiny import __version__
-from scrutiny.commands import EXIT_INVALID, EXIT_USAGE, members, new, serve, validate
+from scrutiny.commands import (
+    EXIT_INVALID,
+    EXIT_USAGE,
+    import_workbook,
+    members,
+    new,
+    serve,
+    validate,
+    workbook,
+)
 from scrutiny.commands import build as build_command
 from scrutiny.problems import InvalidData, ProjectError, UsageError, format_problems
 
@@ -17,6 +26,8 @@ COMMANDS = {
     "serve": serve,
     "new": new,
     "members": members,
+    "workbook": workbook,
+    "import": import_workbook,
 }
 
 

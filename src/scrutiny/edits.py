@@ -85,22 +85,13 @@ class Edit:
         leaving every other byte of the file as it was."""
         text, newline = self._text(table.path)
         lines = text.splitlines(keepends=True)
-        reader = csv.reader(iter(lines))
-        header = next(reader)
-        start = reader.line_num + 1
-        found = None
-        for record in reader:
-            if start == line:
-                found = record
-                break
-            start = reader.line_num + 1
+        found = next(((s, e, v) for s, e, v in records(lines) if s == line), None)
         if found is None:
             raise ValueError(f"no record starts on line {line} of {table.path}")
-        end = reader.line_num  # the record's last line
-        values = {**dict(zip(header, found, strict=False)), **changes}
+        _, end, values = found
         buffer = io.StringIO()
         csv.writer(buffer, lineterminator=newline).writerow(
-            [values.get(name, "") for name in header]
+            [{**values, **changes}.get(name, "") for name in values]
         )
         replaced = buffer.getvalue()
         if not lines[end - 1].endswith(("\n", "\r")):
@@ -135,6 +126,23 @@ class Edit:
         data = path.read_bytes()
         newline = "\r\n" if b"\r\n" in data.split(b"\n", 1)[0] + b"\n" else "\n"
         return data.decode("utf-8"), newline
+
+
+def records(lines: list[str]) -> Iterator[tuple[int, int, dict[str, str]]]:
+    """(first line, last line, values by column) of each record of a CSV file's lines."""
+    reader = csv.reader(iter(lines))
+    header = [name.removeprefix("\ufeff") for name in next(reader, [])]
+    start = reader.line_num + 1
+    for record in reader:
+        if record:
+            yield start, reader.line_num, dict(zip(header, record, strict=False))
+        start = reader.line_num + 1
+
+
+def table_records(table: Table) -> list[tuple[int, dict[str, str]]]:
+    """Each record of a table's CSV file as written (text), with the line it starts on."""
+    text = table.path.read_bytes().decode("utf-8-sig")
+    return [(start, values) for start, _, values in records(text.splitlines(keepends=True))]
 
 
 @contextmanager

@@ -36,8 +36,8 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"{args.workbook} does not exist")
     try:
         known = Known(project, valid_project(project))
-        filled = read_workbook(args.workbook, known.checked.package)
-        known.one("meetings", "meeting_id", filled.meeting_id, "About sheet, cell B2")
+        meetings = {m["meeting_id"] for m in known.rows("meetings")}
+        filled = read_workbook(args.workbook, known.checked.package, meetings)
         plan = plan_import(known, filled, name)
         if not plan.changes and not plan.problems:
             print(f"Nothing to change: the data already holds everything in {name}.")

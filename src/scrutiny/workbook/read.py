@@ -11,6 +11,7 @@ from typing import Any
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
+from scrutiny.entry.checks import did_you_mean
 from scrutiny.schema.package import DataPackage
 from scrutiny.workbook.layout import ABOUT, MEETING_CELL, SHEETS, Sheet
 
@@ -31,7 +32,9 @@ class CellProblem:
         if self.row is not None:
             where.append(f"row {self.row}")
         if self.column:
-            where.append(f"column {self.letter} ({self.column})" if self.letter else self.column)
+            where.append(
+                f"column {self.letter} ({self.column})" if self.letter else f"column {self.column}"
+            )
         text = f"{workbook}: {', '.join(where)}: {self.message}"
         return text + (f"\n    how to fix: {self.hint}" if self.hint else "")
 
@@ -56,7 +59,9 @@ class Unreadable(Exception):
         super().__init__("\n".join(p.message for p in problems))
 
 
-def read_workbook(path: Path, package: DataPackage) -> Filled:
+def read_workbook(path: Path, package: DataPackage, meetings: set[str]) -> Filled:
+    """The workbook's rows; every problem with its structure (the meeting, the sheets, the
+    headings) raised together as Unreadable."""
     try:
         book = load_workbook(path, data_only=True)
     except (OSError, zipfile.BadZipFile, KeyError, ValueError) as error:
@@ -73,7 +78,7 @@ def read_workbook(path: Path, package: DataPackage) -> Filled:
             ]
         ) from None
     problems: list[CellProblem] = []
-    meeting_id = _meeting_id(book, problems)
+    meeting_id = _meeting_id(book, problems, meetings)
     rows: list[SheetRow] = []
     for sheet in SHEETS:
         if sheet.title not in book.sheetnames:
@@ -94,7 +99,7 @@ def read_workbook(path: Path, package: DataPackage) -> Filled:
     return Filled(meeting_id, tuple(rows))
 
 
-def _meeting_id(book: Any, problems: list[CellProblem]) -> str:
+def _meeting_id(book: Any, problems: list[CellProblem], meetings: set[str]) -> str:
     value = book[ABOUT][MEETING_CELL].value if ABOUT in book.sheetnames else None
     if not value or not str(value).strip():
         problems.append(
@@ -108,7 +113,19 @@ def _meeting_id(book: Any, problems: list[CellProblem]) -> str:
             )
         )
         return ""
-    return str(value).strip()
+    meeting_id = str(value).strip()
+    if meeting_id not in meetings:
+        problems.append(
+            CellProblem(
+                ABOUT,
+                2,
+                "meeting_id",
+                "B",
+                f"there is no meeting '{meeting_id}' in the data",
+                did_you_mean(meeting_id, meetings, "meeting_id", "datasets/meetings.csv"),
+            )
+        )
+    return meeting_id
 
 
 def _sheet_rows(ws: Any, sheet: Sheet, package: DataPackage, problems: list) -> list[SheetRow]:

@@ -34,8 +34,11 @@ def new_attendance(
     meeting_row = known.one("meetings", "meeting_id", meeting, "--meeting")
     source = one_line(source, "--source") or meeting_row["source"]
     rows = attendance_rows(known, meeting_row, marks, source)
+    held = meeting_row["status"] == "scheduled"  # attendance was taken: the meeting was held
     with transaction(project) as edit:
         lines = edit.append_rows(known.table("attendance"), rows)
+        if held:
+            edit.update_row(known.table("meetings"), meeting_row["_line"], {"status": "held"})
     shown = known.shown("attendance")
     listed = [
         f"  {r['person_id']}: {r['role']}, {r['status']}"
@@ -47,6 +50,7 @@ def new_attendance(
             f"Added {len(rows)} attendance rows for {meeting} on lines {lines[0]}-{lines[-1]} "
             f"of {shown}:",
             *listed,
+            *([f"Marked {meeting} as held in {known.shown('meetings')}."] if held else []),
             VALID,
         ]
     )

@@ -32,7 +32,7 @@ def run(args: argparse.Namespace) -> int:
         if refused.hint:
             print(f"    how to fix: {refused.hint}", file=sys.stderr)
         return refused.code
-    found = membership(known.checked.rows, args.committee)
+    found = membership(known.checked.package, known.checked.rows, args.committee)
     if found.meeting_id is None:
         print(
             f"No members are recorded for {args.committee} yet: none of its meetings has "

@@ -65,7 +65,11 @@ def attendance_rows(
     people = {p["person_id"]: p for p in known.rows("people")}
     recorded = {r["person_id"]: r for r in known.rows("attendance") if r["meeting_id"] == meeting}
     members = membership(
-        known.checked.rows, meeting_row["committee_id"], meeting_row["date"], meeting
+        known.checked.package,
+        known.checked.rows,
+        meeting_row["committee_id"],
+        meeting_row["date"],
+        meeting,
     )
     member_ids = {m.person_id for m in members.members}
     _check_marks(known, marks, member_ids, set(people))

@@ -1,10 +1,10 @@
 """Who sits on a committee, derived from attendance rather than kept in a table of its own.
 
-A committee's members are the people recorded in a member's capacity (chair, vice-chair,
-member, co-opted) at its most recent meeting with attendance: members who sent apologies, were
-absent or were replaced by a substitute have rows too, so that meeting lists the whole
-membership, and the role each held there (a chair stays chair). Substitutes, officers and
-guests are not members.
+A committee's members are the people recorded in a member's capacity (the attendance schema's
+`members` group of roles: chair, vice-chair, member, co-opted) at its most recent meeting with
+attendance: members who sent apologies, were absent or were replaced by a substitute have rows
+too, so that meeting lists the whole membership, and the role each held there (a chair stays
+chair). Substitutes, officers and guests are not members.
 
 Why derived: every meeting's attendance already records the membership (validation already
 reads it this way to check that a substitute replaced a member), so no second table has to be
@@ -20,7 +20,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from scrutiny.validate.rules import MEMBER_ROLES
+from scrutiny.schema.package import DataPackage
+from scrutiny.schema.vocabulary import Vocabulary
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,7 @@ class Membership:
 
 
 def membership(
+    package: DataPackage,
     rows: dict[str, list[dict[str, Any]]],
     committee_id: str,
     before: dt.date | None = None,
@@ -58,10 +60,11 @@ def membership(
     if not meetings:
         return Membership(committee_id, None, ())
     meeting_id = meetings[-1][1]
+    member_roles = Vocabulary.of(package.table("attendance"), "role").group("members")
     people = {p["person_id"]: p for p in rows.get("people", [])}
     members = tuple(
         Member(r["person_id"], people[r["person_id"]]["name"], r["role"])
         for r in rows.get("attendance", [])
-        if r["meeting_id"] == meeting_id and r["role"] in MEMBER_ROLES
+        if r["meeting_id"] == meeting_id and r["role"] in member_roles
     )
     return Membership(committee_id, meeting_id, members)

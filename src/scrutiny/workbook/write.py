@@ -92,7 +92,11 @@ def _prefill(known: Known, sheet: Sheet, meeting: dict[str, Any]) -> list[dict[s
     if rows or sheet.table != "attendance":
         return rows
     members = membership(
-        known.checked.rows, meeting["committee_id"], meeting["date"], meeting["meeting_id"]
+        known.checked.package,
+        known.checked.rows,
+        meeting["committee_id"],
+        meeting["date"],
+        meeting["meeting_id"],
     )
     people = {p["person_id"]: p for p in known.rows("people")}
     return [

@@ -16,12 +16,15 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("output.atomic", "output.jsonfile"),  # writing files, used from every layer above
     ("schema",),
     ("config",),
-    ("urls", "render.units"),
+    ("urls", "ids", "render.units"),
     ("model",),
     ("render",),
     ("documents",),
     ("incremental",),
     ("validate",),
+    ("edits",),  # changing the project's files as one validated step
+    ("entry",),  # guided entry: the rows `scrutiny new` adds
+    ("workbook",),  # the meeting workbook: made, read, merged into the tables
     ("opendata", "reference"),
     ("pages",),
     ("output",),  # steps run over the written site: search index, sitemap

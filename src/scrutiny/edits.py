@@ -16,8 +16,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
-from scrutiny.commands import EXIT_INVALID
-from scrutiny.problems import Problem
+from scrutiny.problems import EXIT_INVALID, Problem
 from scrutiny.project import Project
 from scrutiny.schema.package import Table
 from scrutiny.validate import validate_project

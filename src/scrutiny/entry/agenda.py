@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from scrutiny.commands import EXIT_USAGE
 from scrutiny.edits import Refused, transaction, valid_project
 from scrutiny.entry import VALID, Change
 from scrutiny.entry.checks import Known, one_line, parse_time
+from scrutiny.problems import EXIT_USAGE
 
 
 def next_item_number(known: Known, meeting_id: str) -> int:

@@ -7,11 +7,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from scrutiny.commands import EXIT_USAGE
 from scrutiny.edits import Refused, transaction, valid_project
 from scrutiny.entry import VALID, Change
 from scrutiny.entry.checks import Known, one_line
 from scrutiny.entry.members import Member, membership
+from scrutiny.problems import EXIT_USAGE
 from scrutiny.project import Project
 
 

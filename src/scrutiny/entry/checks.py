@@ -9,8 +9,8 @@ from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from scrutiny.commands import EXIT_USAGE
 from scrutiny.edits import Refused
+from scrutiny.problems import EXIT_USAGE
 from scrutiny.project import Project
 from scrutiny.schema.package import Table
 from scrutiny.validate.run import Validated

@@ -6,12 +6,12 @@ import datetime as dt
 from pathlib import Path
 
 from scrutiny import ids
-from scrutiny.commands import EXIT_USAGE
 from scrutiny.documents import DocumentError, split_front_matter
 from scrutiny.edits import Refused, transaction, valid_project
 from scrutiny.entry import VALID, Change
 from scrutiny.entry.checks import Known, one_line, parse_date, parse_time, yaml_scalar
 from scrutiny.incremental.freshness import build_date
+from scrutiny.problems import EXIT_USAGE
 from scrutiny.project import Project
 
 MINUTES_TEMPLATE = """\

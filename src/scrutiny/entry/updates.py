@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from scrutiny.commands import EXIT_USAGE
 from scrutiny.edits import Refused, transaction, valid_project
 from scrutiny.entry import VALID, Change
 from scrutiny.entry.checks import Known, one_line, parse_date
+from scrutiny.problems import EXIT_USAGE
 from scrutiny.project import Project
 
 

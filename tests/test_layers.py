@@ -19,12 +19,15 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("standard",),  # the data standard a site's schemas come from, and upgrading to it
     ("skeleton",),  # what `scrutiny init` writes
     ("config",),
-    ("urls", "render.units"),
+    ("urls", "ids", "render.units"),
     ("model",),
     ("render",),
     ("documents",),
     ("incremental",),
     ("validate",),
+    ("edits",),  # changing the project's files as one validated step
+    ("entry",),  # guided entry: the rows `scrutiny new` adds
+    ("workbook",),  # the meeting workbook: made, read, merged into the tables
     ("opendata", "reference"),
     ("pages",),
     ("output",),  # steps run over the written site: search index, sitemap

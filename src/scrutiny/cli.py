@@ -11,11 +11,14 @@ from scrutiny.commands import (
     EXIT_INVALID,
     EXIT_USAGE,
     check,
+    import_workbook,
     init,
+    members,
     new,
     serve,
     upgrade,
     validate,
+    workbook,
 )
 from scrutiny.commands import build as build_command
 from scrutiny.problems import InvalidData, ProjectError, UsageError, format_problems
@@ -25,6 +28,9 @@ COMMANDS = {
     "build": build_command,
     "serve": serve,
     "new": new,
+    "members": members,
+    "workbook": workbook,
+    "import": import_workbook,
     "init": init,
     "check": check,
     "upgrade": upgrade,

@@ -22,6 +22,10 @@ LINES_LISTED = 10  # and this many of their line numbers
 ANNOTATIONS = 50  # GitHub annotations at most, the summary of the rest included
 
 
+# The command line's exit codes: 1 the data is invalid, 2 the request or the project is.
+EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+
+
 @dataclass(frozen=True, order=True)
 class Problem:
     path: str

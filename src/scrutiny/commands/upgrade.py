@@ -11,7 +11,7 @@ import argparse
 
 from scrutiny import standard
 from scrutiny.commands import EXIT_OK, add_project_argument, project_of
-from scrutiny.commands.new import atomic_write
+from scrutiny.edits import atomic_write
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:

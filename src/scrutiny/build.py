@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 from scrutiny.documents import load_folder, markdown_files
@@ -21,10 +22,11 @@ from scrutiny.incremental.maker import Maker, Site
 from scrutiny.incremental.store import Store
 from scrutiny.incremental.tracking import Roots
 from scrutiny.memory import bulk_allocation
-from scrutiny.model.records import Model
+from scrutiny.model import Model
+from scrutiny.output import search_index, sitemap
 from scrutiny.output.atomic import atomic_directory
 from scrutiny.outputs import File, Generated, Page
-from scrutiny.pages import POSTPROCESS, collect
+from scrutiny.pages import collect
 from scrutiny.pages.inputs import Inputs
 from scrutiny.problems import InvalidData
 from scrutiny.progress import Progress
@@ -32,6 +34,10 @@ from scrutiny.project import PACKAGE_DIR, Project
 from scrutiny.render.environment import check_templates, make_environment
 from scrutiny.schema.package import DataPackage
 from scrutiny.validate import validate_project
+
+
+# Steps that run on the written site before it is swapped in.
+POSTPROCESS: tuple[Callable[[Inputs, Path], None], ...] = (sitemap.write, search_index.write)
 
 
 def build(
@@ -84,7 +90,7 @@ def load_inputs(project: Project, store: Store | None = None) -> Inputs:
     if validated.problems:
         raise InvalidData(validated.problems)
     with bulk_allocation():
-        model = Model(validated.rows)  # takes the rows out of `validated`: never held twice
+        model = Model(validated.package, validated.rows)  # takes the rows: never held twice
     markdown = MarkdownCache(store.load("markdown"))
     folders = (project.minutes, project.reports, project.pages)
     markdown.prerender([path for folder in folders for path in markdown_files(folder)])

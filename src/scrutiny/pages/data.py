@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import partial
 
+from scrutiny import urls
 from scrutiny.incremental.cache import remembered_bytes, table_key
 from scrutiny.opendata import (
     ZIP_NAME,
@@ -87,10 +88,10 @@ def pages(inputs: Inputs) -> Iterator[Page | File]:
             partial(records_json, f.table, records),
         )
         downloads[f"{name}.csv"] = f.csv
-        yield File(f"data/{name}.csv", f.csv)
-        yield File(f"data/{name}.json", json_bytes)
+        yield File(urls.download(name, "csv"), f.csv)
+        yield File(urls.download(name, "json"), json_bytes)
         yield Page(
-            f"data/{name}/index.html",
+            urls.page_file("dataset", name),
             "dataset.html",
             f"{f.table.title} data",
             {
@@ -101,12 +102,12 @@ def pages(inputs: Inputs) -> Iterator[Page | File]:
                 "jsonld": schema_org_dataset(config, f),
             },
         )
-    yield File("data/datapackage.json", package_json)
+    yield File(urls.path("datapackage"), package_json)
     zipped = zip_bytes(downloads)
-    yield File(f"data/{ZIP_NAME}", zipped)
-    yield File("data/catalog.jsonld", _json_bytes(dcat_catalog(config, package, facts)))
+    yield File(urls.path("data.zip"), zipped)
+    yield File(urls.path("catalogue"), _json_bytes(dcat_catalog(config, package, facts)))
     yield Page(
-        "data/index.html",
+        urls.page_file("dataset"),
         "data_index.html",
         "Open data",
         {

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from scrutiny.incremental.keys import digest
 from scrutiny.incremental.store import kept_bytes
-from scrutiny.model.records import Indicator, Observation
+from scrutiny.model import Indicator, Observation
 from scrutiny.render.units import UNIT_NAMES
 
 # label, colour (contrast on white), dash pattern, point shape

@@ -23,7 +23,7 @@ from scrutiny.config import SiteConfig
 from scrutiny.outputs import Page
 from scrutiny.problems import Problem, ProjectError
 from scrutiny.render.units import number, with_unit
-from scrutiny.urls import root_prefix
+from scrutiny.urls import root_prefix, url_for
 
 
 def long_date(value: dt.date | None) -> str:
@@ -77,6 +77,7 @@ def make_environment(site_templates: Path, config: SiteConfig) -> Environment:
         json_script=json_script,
     )
     env.globals["site"] = config
+    env.globals["url_for"] = url_for
     return env
 
 

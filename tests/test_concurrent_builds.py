@@ -9,7 +9,7 @@ import sys
 import time
 from pathlib import Path
 
-from conftest import BUILD_EPOCH, MINIMAL, copy_project, run_scrutiny
+from conftest import BUILD_EPOCH, minimal_project, run_scrutiny
 from test_incremental import assert_same_site, edit_minutes, edit_observation
 
 from scrutiny.incremental.store import Store, read_sealed, write_sealed
@@ -34,7 +34,7 @@ def cold(project: Path, out: Path) -> Path:
 
 
 def test_two_builds_at_once_then_a_damaged_cache(tmp_path: Path) -> None:
-    project = copy_project(MINIMAL, tmp_path / "project")
+    project = minimal_project(tmp_path / "project")
     assert run_scrutiny("build", project).returncode == 0
     first = start_build(project)
     edit_minutes(project)  # an edit while the first build runs
@@ -81,7 +81,7 @@ def damage(cache: Path) -> None:
 
 
 def test_a_second_build_waits_for_the_first_and_says_so(tmp_path: Path) -> None:
-    project = copy_project(MINIMAL, tmp_path / "project")
+    project = minimal_project(tmp_path / "project")
     store = Store(Project.at(project))
     with store.lock((project / "_site").resolve()):
         waiting = start_build(project)

@@ -15,7 +15,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from conftest import BUILD_EPOCH, MINIMAL, copy_project
+from conftest import BUILD_EPOCH, minimal_project
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
@@ -39,7 +39,7 @@ class Edits(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
         self.work = Path(tempfile.mkdtemp(prefix="scrutiny-stateful-"))
-        self.root = copy_project(MINIMAL, self.work / "project")
+        self.root = minimal_project(self.work / "project")
         self.project = Project.at(self.root)
         self.counter = 0
 

@@ -14,10 +14,10 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import BUILD_EPOCH, MINIMAL, copy_project
+from conftest import BUILD_EPOCH, minimal_project
 from playwright.sync_api import expect, sync_playwright
 
-from .browser_harness import CHROMIUM, CHROMIUM_ARGS
+from scrutiny.check.tools import CHROMIUM_ARGS, chromium
 
 pytestmark = pytest.mark.browser
 
@@ -61,15 +61,18 @@ def edit(path: Path, old: str, new: str) -> None:
 
 
 def test_serve_reloads_and_shows_problems(tmp_path: Path) -> None:
-    if not CHROMIUM.exists():
-        pytest.fail(f"Chromium is not at {CHROMIUM}: `apt-get install chromium`")
-    project = copy_project(MINIMAL, tmp_path / "project")
+    browser_path = chromium()
+    if browser_path is None:
+        pytest.fail("Chromium is not installed: `apt-get install chromium`")
+    project = minimal_project(tmp_path / "project")
     out = tmp_path / "site"
     port = free_port()
     serve = start_serve(project, out, port)
     try:
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            browser = playwright.chromium.launch(
+                executable_path=str(browser_path), args=CHROMIUM_ARGS
+            )
             page = browser.new_page()
             errors: list[str] = []
             page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)

@@ -22,6 +22,7 @@ FAMILIES: dict[str, str] = {
     "indicator": "indicators",
     "recommendation": "recommendations",
     "dataset": "data",
+    "source": "sources",  # a text source document with numbered lines: sources/<stem>/
     "page": "",  # content pages: /<slug>/
 }
 
@@ -48,6 +49,11 @@ def twin(family: str, key: str) -> str:
 def download(table: str, fmt: str) -> str:
     """An open-data download: `data/<table>.csv`, `data/<table>.json`."""
     return f"data/{table}.{fmt}"
+
+
+def source_file(name: str) -> str:
+    """A source document as published, under its own file name: `sources/<name>`."""
+    return f"{FAMILIES['source']}/{name}"
 
 
 def decision(meeting_id: str, decision_id: str) -> str:

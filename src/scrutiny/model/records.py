@@ -7,9 +7,10 @@ Records hold their own fields only; `Model` holds every table and the indexes th
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, make_dataclass
 from typing import Any, TypeVar
 
 from scrutiny.validate.tables import Rows
@@ -181,6 +182,17 @@ class WorkplanEntry:
 R = TypeVar("R")
 
 
+def _record_class(table: str, rows: list[dict[str, Any]]) -> type:
+    """A record class for a table with no hand-written one, from its columns (registered in
+    this module so its records can be pickled for the worker pool)."""
+    name = "".join(part.capitalize() for part in table.replace("-", "_").split("_")) + "Record"
+    columns = [c for c in rows[0] if not c.startswith("_")]
+    cls = make_dataclass(name, columns, frozen=True, slots=True)
+    cls.__module__ = __name__
+    setattr(sys.modules[__name__], name, cls)
+    return cls
+
+
 def _records(cls: type[R], rows: Iterable[dict[str, Any]]) -> tuple[R, ...]:
     names = [f.name for f in fields(cls)]  # type: ignore[arg-type]
     return tuple(cls(**{n: row.get(n) for n in names}) for row in rows)
@@ -227,6 +239,9 @@ class Model:
         self.tables: dict[str, tuple[Any, ...]] = {}  # records in file order, by table name
         for name, cls in RECORDS.items():
             self.tables[name] = _records(cls, rows.pop(name, []))
+        for name in sorted(rows):  # a table added as CSV + schema + package entry
+            table = rows.pop(name)
+            self.tables[name] = _records(_record_class(name, table), table) if table else ()
         t = self.tables
         self.councils = {c.council_id: c for c in t["councils"]}
         self.committees = {c.committee_id: c for c in t["committees"]}

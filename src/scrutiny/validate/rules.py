@@ -10,6 +10,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 
+from scrutiny.citations import HOW, Library, citations
 from scrutiny.documents import DocumentError, markdown_files, read_document
 from scrutiny.problems import Problem
 from scrutiny.project import Project
@@ -195,6 +196,53 @@ def pages_are_readable(ctx: Context) -> Iterator[Problem]:
             )
 
 
+def sources_resolve(ctx: Context) -> Iterator[Problem]:
+    """A `source` that cites a document (`file.txt:55`, `file.pdf#page=3`) must point at a
+    document in sources/ (or in the sources table) and at lines or a page it has. Other
+    values (a URL, a note such as `fixture`) are shown as written."""
+    listed = [(r["document"], r["title"], r["original_url"]) for r in ctx.table("sources")]
+    library = Library.load(ctx.project, listed)
+    for table in ctx.package.tables:
+        if "source" not in table.field_names:
+            continue
+        for row in ctx.table(table.name):
+            for problem in _unresolved(library, row["source"]):
+                yield Problem(ctx.shown[table.name], row["_line"], "source", *problem)
+    for folder in (ctx.project.minutes, ctx.project.reports):
+        for path in markdown_files(folder):
+            yield from _front_matter_sources(ctx, library, path)
+
+
+def _unresolved(library: Library, value: str | None) -> Iterator[tuple[str, str, str]]:
+    for citation in citations(value):
+        message = library.problem(citation)
+        if message:
+            yield message, _source_hint(library, citation.document), "source-resolves"
+
+
+def _source_hint(library: Library, document: str) -> str:
+    if document not in library.documents:
+        return (
+            "Check the file name against the sources/ folder, put the document there, or add "
+            "a row with its original_url to datasets/sources.csv."
+        )
+    return f"Check the line numbers against the document. {HOW}"
+
+
+def _front_matter_sources(ctx: Context, library: Library, path) -> Iterator[Problem]:
+    shown = ctx.project.relative(path)
+    try:
+        value = read_document(path, shown).meta.get("source")
+    except DocumentError:
+        return  # reported by the rules that read documents
+    found = list(_unresolved(library, str(value))) if value else []
+    if found:
+        lines = path.read_text(encoding="utf-8").split("\n")
+        line = next((n for n, text in enumerate(lines, 1) if text.startswith("source:")), None)
+        for problem in found:
+            yield Problem(shown, line, "source", *problem)
+
+
 RULES: tuple[Rule, ...] = (
     one_chair_per_meeting,
     substitutes_replace_members,
@@ -202,6 +250,7 @@ RULES: tuple[Rule, ...] = (
     minutes_match_meetings,
     reports_match_rows,
     pages_are_readable,
+    sources_resolve,
 )
 
 

@@ -12,6 +12,7 @@ import multiprocessing
 import shutil
 from pathlib import Path
 
+from scrutiny.citations import Library
 from scrutiny.documents import DocumentError, load_folder, markdown_files, read_document
 from scrutiny.incremental import pool as parallel
 from scrutiny.incremental.cache import (
@@ -101,6 +102,7 @@ def load_inputs(project: Project, cache: BuildCache | None = None) -> Inputs:
     reports = load_folder(project, project.reports, markdown)
     pages = tuple(load_folder(project, project.pages, markdown).values())
     cache.save("markdown", markdown.used)
+    listed = [(s.document, s.title, s.original_url) for s in model.tables.get("sources", ())]
     return Inputs(
         validated.config,
         model,
@@ -110,6 +112,7 @@ def load_inputs(project: Project, cache: BuildCache | None = None) -> Inputs:
         build_date(),
         cache=cache.root if cache.enabled else None,
         package=validated.package,
+        library=Library.load(project, listed),
     )
 
 
@@ -129,7 +132,7 @@ def build(
     inputs_key, stamps = last.inputs_key, last.stamps
     inputs = load_inputs(project, cache)
     outputs = collect(inputs)
-    env = make_environment(project.templates, inputs.config)
+    env = make_environment(project.templates, inputs.config, inputs.library)
     pages = [o for o in outputs if isinstance(o, Page)]
     check_templates(env, {p.template for p in pages}, project.relative(project.templates))
     files = [o for o in outputs if isinstance(o, File | Generated)]

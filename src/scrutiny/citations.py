@@ -100,10 +100,14 @@ class Document:
     """A source document: in `sources/` (published with the site) and/or at its original URL."""
 
     name: str
-    local: bool
+    path: Path | None  # in sources/, published with the site; None when hosted elsewhere
     line_count: int | None = None  # text documents in sources/
     title: str = ""
     original_url: str = ""
+
+    @property
+    def local(self) -> bool:
+        return self.path is not None
 
     @property
     def kind(self) -> str:
@@ -133,11 +137,11 @@ class Library:
         if folder.is_dir():
             for path in sorted(folder.iterdir()):
                 if path.is_file() and not path.name.startswith("."):
-                    found[path.name] = Document(path.name, True, _line_count(path))
+                    found[path.name] = Document(path.name, path, _line_count(path))
         for name, title, original_url in listed:
-            known = found.get(name) or Document(name, False)
+            known = found.get(name) or Document(name, None)
             found[name] = Document(
-                name, known.local, known.line_count, title or "", original_url or ""
+                name, known.path, known.line_count, title or "", original_url or ""
             )
         return cls(found)
 
@@ -174,6 +178,10 @@ class Library:
         if doc.kind == "text":
             return urls.path("source", doc.key) + anchor
         return urls.source_file(doc.name) + anchor
+
+    def href_of(self, doc: Document) -> str | None:
+        """Where the whole document is read."""
+        return self.href(Citation(doc.name, doc.name))
 
 
 def _line_count(path: Path) -> int | None:

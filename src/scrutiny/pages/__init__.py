@@ -23,6 +23,7 @@ from scrutiny.pages import (
     people,
     recommendations,
     search,
+    sources,
     twins,
 )
 from scrutiny.pages.inputs import Inputs
@@ -38,6 +39,7 @@ FAMILIES: tuple[Family, ...] = (
     indicators.pages,
     recommendations.pages,
     data.pages,
+    sources.pages,
     twins.pages,
     feeds.pages,
     calendars.pages,

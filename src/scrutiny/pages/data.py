@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import partial
 
+from scrutiny.database import DATABASE_NAME, database_bytes
 from scrutiny.incremental.cache import remembered_bytes, table_key
 from scrutiny.opendata import (
     ZIP_NAME,
@@ -20,6 +21,7 @@ from scrutiny.opendata import (
 )
 from scrutiny.outputs import File, Page
 from scrutiny.pages.inputs import Inputs
+from scrutiny.pages.meetings import MEMBER_ROLES
 from scrutiny.schema.package import DataPackage, Field, Table
 
 PREVIEW_ROWS = 10
@@ -75,8 +77,9 @@ def pages(inputs: Inputs) -> Iterator[Page | File]:
         return
     config = inputs.config
     facts = table_facts(package, inputs.model.tables)
-    package_json = _json_bytes(descriptor(config, package, facts))
-    downloads = {"datapackage.json": package_json}
+    database = database_bytes(package, inputs.model.tables, inputs.minutes, MEMBER_ROLES)
+    package_json = _json_bytes(descriptor(config, package, facts, database))
+    downloads = {"datapackage.json": package_json, DATABASE_NAME: database}
     for f in facts:
         name = f.table.name
         records = inputs.model.tables.get(name, ())
@@ -102,9 +105,11 @@ def pages(inputs: Inputs) -> Iterator[Page | File]:
             },
         )
     yield File("data/datapackage.json", package_json)
+    yield File(f"data/{DATABASE_NAME}", database)
     zipped = zip_bytes(downloads)
     yield File(f"data/{ZIP_NAME}", zipped)
-    yield File("data/catalog.jsonld", _json_bytes(dcat_catalog(config, package, facts)))
+    catalog = dcat_catalog(config, package, facts, len(database))
+    yield File("data/catalog.jsonld", _json_bytes(catalog))
     yield Page(
         "data/index.html",
         "data_index.html",
@@ -114,5 +119,7 @@ def pages(inputs: Inputs) -> Iterator[Page | File]:
             "zip_name": ZIP_NAME,
             "zip_size": len(zipped),
             "package_size": len(package_json),
+            "database_name": DATABASE_NAME,
+            "database_size": len(database),
         },
     )

@@ -46,6 +46,11 @@ def twin(family: str, key: str) -> str:
     return f"{FAMILIES[family]}/{key}.json"
 
 
+def feed(family: str, key: str) -> str:
+    """The Atom feed of one item's page, inside its folder: `people/<id>/feed.atom`."""
+    return f"{path(family, key)}feed.atom"
+
+
 def download(table: str, fmt: str) -> str:
     """An open-data download: `data/<table>.csv`, `data/<table>.json`."""
     return f"data/{table}.{fmt}"

@@ -110,6 +110,8 @@ def pages(inputs: Inputs) -> Iterator[Page | File]:
     yield File(f"data/{ZIP_NAME}", zipped)
     catalog = dcat_catalog(config, package, facts, len(database))
     yield File("data/catalog.jsonld", _json_bytes(catalog))
+    # No sizes of the zip and the database on the page: they hold the minutes, and the page
+    # must not change when only Markdown did (it would make the search index stale).
     yield Page(
         "data/index.html",
         "data_index.html",
@@ -117,9 +119,7 @@ def pages(inputs: Inputs) -> Iterator[Page | File]:
         {
             "facts": facts,
             "zip_name": ZIP_NAME,
-            "zip_size": len(zipped),
             "package_size": len(package_json),
             "database_name": DATABASE_NAME,
-            "database_size": len(database),
         },
     )

@@ -19,6 +19,11 @@ class Problem:
     message: str = ""
     hint: str = ""
     rule: str = ""
+    severity: str = "error"  # or "warning": shown, but the data is still valid (exit 0)
+
+    @property
+    def is_warning(self) -> bool:
+        return self.severity == "warning"
 
     def location(self) -> str:
         parts = [self.path]
@@ -29,7 +34,8 @@ class Problem:
         return ":".join(parts)
 
     def as_text(self) -> str:
-        text = f"{self.location()}: {self.message}"
+        warning = "warning: " if self.is_warning else ""
+        text = f"{self.location()}: {warning}{self.message}"
         if self.hint:
             text += f"\n    how to fix: {self.hint}"
         return text
@@ -41,7 +47,7 @@ class Problem:
         if self.field:
             props.append(f"title={_escape_property(self.field)}")
         message = self.message if not self.hint else f"{self.message} How to fix: {self.hint}"
-        return f"::error {','.join(props)}::{_escape_data(message)}"
+        return f"::{self.severity} {','.join(props)}::{_escape_data(message)}"
 
 
 class ProjectError(Exception):
@@ -71,8 +77,12 @@ def format_problems(problems: Iterable[Problem], fmt: str) -> str:
     if fmt == "github":
         return "\n".join(p.as_github() for p in problems)
     lines = [p.as_text() for p in problems]
-    count = len(problems)
-    lines.append(f"{count} problem{'s' if count != 1 else ''} found.")
+    warnings = sum(p.is_warning for p in problems)
+    count = len(problems) - warnings
+    said = [f"{count} problem{'s' if count != 1 else ''}"] if count or not warnings else []
+    if warnings:
+        said.append(f"{warnings} warning{'s' if warnings != 1 else ''}")
+    lines.append(" and ".join(said) + " found.")
     return "\n".join(lines)
 
 

@@ -41,11 +41,11 @@ def run(args: argparse.Namespace) -> int:
         print(format_problems(error.problems, args.format))
         return EXIT_USAGE
     if result.problems:
-        print(format_problems(result.problems, args.format))
+        print(format_problems(result.problems + result.warnings, args.format))
         return EXIT_INVALID
-    if args.format == "json":
-        print("[]")
-    elif args.format == "text":
+    if result.warnings or args.format == "json":
+        print(format_problems(result.warnings, args.format))
+    if args.format == "text":
         rows = sum(len(r) for r in result.rows.values())
         print(f"All {len(result.rows)} tables are valid ({rows} rows).")
     return EXIT_OK

@@ -254,6 +254,38 @@ RULES: tuple[Rule, ...] = (
 )
 
 
+def tables_are_described(ctx: Context) -> Iterator[Problem]:
+    """Each table in datapackage.yaml should say what a row is, where the data comes from and
+    its caveats: the catalogue, the table's page and datapackage.json show it. A warning."""
+    shown = ctx.project.relative(ctx.project.datapackage)
+    lines = ctx.project.datapackage.read_text(encoding="utf-8").split("\n")
+    for index, table in enumerate(ctx.package.tables):
+        if table.description.strip():
+            continue
+        start = re.compile(rf"\s*-\s*name:\s*['\"]?{re.escape(table.name)}['\"]?\s*$")
+        line = next((n for n, text in enumerate(lines, 1) if start.fullmatch(text)), None)
+        yield Problem(
+            shown,
+            line,
+            f"resources[{index}].description",
+            f"the table '{table.name}' has no description",
+            "Add `title:` and `description:` to the resource: one paragraph saying what a row "
+            "is, where the data comes from and its caveats (the open-data pages show it).",
+            "table-described",
+            "warning",
+        )
+
+
+WARNINGS: tuple[Rule, ...] = (tables_are_described,)
+
+
+def check_warnings(
+    project: Project, package: DataPackage, rows: Rows, shown: dict[str, str]
+) -> list[Problem]:
+    ctx = Context(project, package, rows, shown)
+    return [problem for rule in WARNINGS for problem in rule(ctx)]
+
+
 def check_rules(
     project: Project, package: DataPackage, rows: Rows, shown: dict[str, str]
 ) -> list[Problem]:

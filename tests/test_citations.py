@@ -4,12 +4,11 @@ links to the published document's lines (pages), or URLs (JSON twins)."""
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 import yaml
-from conftest import ROOT, copy_project, run_scrutiny
+from conftest import ROOT, copy_project, minimal_project, run_scrutiny
 
 from scrutiny.citations import Citation, parts
 from scrutiny.cli import main
@@ -83,23 +82,11 @@ def test_json_twins_carry_source_urls(example_site: Path) -> None:
     assert decision["source_url"] == f"{base}sources/000_84cb4cf6135e41f0/#L89"
 
 
-SOURCES_RESOURCE = """
-  - name: sources
-    path: sources.csv
-    schema: schemas/sources.schema.yaml
-"""
-
-
 def test_pdf_pages_and_papers_hosted_elsewhere_are_linked(tmp_path: Path) -> None:
-    project = copy_project(Path(__file__).parent / "fixtures" / "minimal", tmp_path / "p")
+    project = minimal_project(tmp_path / "p")
     (project / "sources").mkdir()
     (project / "sources" / "papers.pdf").write_bytes(b"%PDF-1.4 a stand-in")
     datasets = project / "datasets"
-    shutil.copyfile(
-        ROOT / "datasets/schemas/sources.schema.yaml", datasets / "schemas/sources.schema.yaml"
-    )
-    with (datasets / "datapackage.yaml").open("a", encoding="utf-8") as fh:
-        fh.write(SOURCES_RESOURCE)
     (datasets / "sources.csv").write_text(
         "document,title,council_id,original_url,note\n"
         "agenda.pdf,Agenda pack,testshire,https://testshire.example/agenda.pdf,\n",

@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, ROOT, copy_project, run_scrutiny
+from conftest import FIXTURES, ROOT, minimal_project, run_scrutiny
 from test_broken_fixtures import broken_project
 
 from scrutiny.cli import main
@@ -60,7 +60,7 @@ def test_the_index_links_every_page() -> None:
 
 def test_the_customising_steps_work(tmp_path: Path) -> None:
     """Follow docs/customising.md: a logo and a council stylesheet, set in site.yaml."""
-    project = copy_project(FIXTURES / "minimal", tmp_path / "project")
+    project = minimal_project(tmp_path / "project")
     (project / "static").mkdir()
     (project / "static" / "logo.svg").write_text(
         '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="40"/>'

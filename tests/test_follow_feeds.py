@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import feedparser
-from conftest import MINIMAL, copy_project, run_scrutiny
+from conftest import minimal_project, run_scrutiny
 
 
 def parse(site: Path, path: str) -> feedparser.FeedParserDict:
@@ -57,7 +57,7 @@ def test_a_recommendations_feed_has_its_rag_updates(example_site: Path) -> None:
 
 
 def test_entry_ids_and_dates_survive_a_rebuild_with_new_data(tmp_path: Path) -> None:
-    project = copy_project(MINIMAL, tmp_path / "project")
+    project = minimal_project(tmp_path / "project")
     feeds = (
         "indicators/testshire-caseload/feed.atom",
         "people/ann-able/feed.atom",

@@ -13,8 +13,10 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
-from scrutiny.model.records import Indicator, Observation
+from scrutiny.model.records import Record, record_class
 from scrutiny.model.summaries import summary, target_status
+from scrutiny.project import Project
+from scrutiny.schema.package import load_package
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -83,11 +85,16 @@ def test_no_external_hosts_for_assets(example_site: Path) -> None:
     assert "http" not in css and "@import" not in css
 
 
-def make(polarity: str) -> Indicator:
+PACKAGE = load_package(Project.at(ROOT))
+Indicator = record_class(PACKAGE.table("indicators"))
+Observation = record_class(PACKAGE.table("observations"))
+
+
+def make(polarity: str) -> Record:
     return Indicator("x", "c", "Caseload", "Workforce", "count", polarity, None, "s")
 
 
-def obs(day: str, series: str, value: float, label: str | None = None) -> Observation:
+def obs(day: str, series: str, value: float, label: str | None = None) -> Record:
     return Observation("x", dt.date.fromisoformat(day), series, value, label, None, "s")
 
 

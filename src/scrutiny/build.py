@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 from scrutiny.citations import Library
@@ -25,10 +26,11 @@ from scrutiny.incremental.cache import (
 )
 from scrutiny.incremental.freshness import BuildResult, LastBuild, build_date, last_build
 from scrutiny.memory import bulk_allocation
-from scrutiny.model.records import Model
+from scrutiny.model import Model
+from scrutiny.output import search_index, sitemap
 from scrutiny.output.atomic import atomic_directory
 from scrutiny.outputs import File, Generated, Page
-from scrutiny.pages import POSTPROCESS, collect
+from scrutiny.pages import collect
 from scrutiny.pages.inputs import Inputs
 from scrutiny.problems import InvalidData
 from scrutiny.progress import Progress
@@ -93,7 +95,9 @@ def load_inputs(project: Project, cache: BuildCache | None = None) -> Inputs:
     if validated.problems:
         raise InvalidData(validated.problems)
     with bulk_allocation():
-        model = Model(validated.rows)  # takes the rows out of `validated`: never held twice
+        model = Model(
+            validated.package, validated.rows
+        )  # takes the rows out of `validated`: never held twice
     markdown = MarkdownCache(cache.load("markdown"))
     folders = (project.minutes, project.reports, project.pages)
     paths = [path for folder in folders for path in markdown_files(folder)]
@@ -114,6 +118,10 @@ def load_inputs(project: Project, cache: BuildCache | None = None) -> Inputs:
         package=validated.package,
         library=Library.load(project, listed),
     )
+
+
+# Steps that run on the written site before it is swapped in.
+POSTPROCESS: tuple[Callable[[Inputs, Path], None], ...] = (sitemap.write, search_index.write)
 
 
 def build(

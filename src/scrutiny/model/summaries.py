@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from scrutiny.model.records import Indicator, Observation
+from scrutiny.model import Indicator, Observation
 from scrutiny.render.units import with_unit
 
 BENCHMARKS = {

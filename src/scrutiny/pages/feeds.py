@@ -22,9 +22,10 @@ from zoneinfo import ZoneInfo
 
 from feedgen.feed import FeedGenerator
 
+from scrutiny import urls
 from scrutiny.config import SiteConfig
+from scrutiny.model import Decision, Meeting, Model
 from scrutiny.model.localtime import meeting_instant
-from scrutiny.model.records import Decision, Meeting, Model
 from scrutiny.outputs import File
 from scrutiny.pages.inputs import Inputs
 from scrutiny.pages.meetings import meeting_title
@@ -59,18 +60,17 @@ def pages(inputs: Inputs) -> Iterator[File]:
     model = inputs.model
     meetings = list(model.meetings.values())
     title = inputs.config.title
-    yield meetings_feed(inputs, "feeds/meetings.atom", "", f"{title}: meetings", meetings)
-    yield decisions_feed(inputs, "feeds/decisions.atom", "", f"{title}: decisions", meetings)
+    home = urls.path("home")
+    yield meetings_feed(inputs, urls.path("meetings-feed"), home, f"{title}: meetings", meetings)
+    yield decisions_feed(inputs, urls.path("decisions-feed"), home, f"{title}: decisions", meetings)
     for committee in model.committees.values():
         cid = committee.committee_id
         own = list(model.meetings_by_committee.get(cid, ()))
-        home = f"committees/{cid}/"
-        yield meetings_feed(
-            inputs, f"{home}meetings.atom", home, f"{committee.name}: meetings", own
-        )
-        yield decisions_feed(
-            inputs, f"{home}decisions.atom", home, f"{committee.name}: decisions", own
-        )
+        home = urls.path("committee", cid)
+        feed = urls.path("committee.meetings-feed", cid)
+        yield meetings_feed(inputs, feed, home, f"{committee.name}: meetings", own)
+        feed = urls.path("committee.decisions-feed", cid)
+        yield decisions_feed(inputs, feed, home, f"{committee.name}: decisions", own)
 
 
 def _feed(inputs: Inputs, path: str, page: str, title: str, subtitle: str) -> FeedGenerator:
@@ -129,7 +129,7 @@ def meetings_feed(
     feed = _feed(inputs, path, page, title, "Meetings: agenda, venue, status and decisions.")
     stamps = []
     for meeting in _newest_first(meetings, tz)[:FEED_ENTRIES]:
-        target = f"meetings/{meeting.meeting_id}/"
+        target = urls.path("meeting", meeting.meeting_id)
         stamp = meeting_instant(meeting, tz)
         stamps.append(stamp)
         entry = feed.add_entry(order="append")
@@ -168,7 +168,7 @@ def decisions_feed(
         stamp = meeting_instant(meeting, tz)
         for decision in model.decisions_at(meeting.meeting_id)[: FEED_ENTRIES - len(stamps)]:
             stamps.append(stamp)
-            target = f"meetings/{meeting.meeting_id}/#{decision.decision_id}"
+            target = urls.decision(meeting.meeting_id, decision.decision_id)
             entry = feed.add_entry(order="append")
             entry.id(entry_id(config, target, f"decisions/{decision.decision_id}"))
             entry.title(clean(decision_title(model, decision)))

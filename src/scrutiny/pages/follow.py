@@ -20,8 +20,8 @@ from zoneinfo import ZoneInfo
 
 from scrutiny import urls
 from scrutiny.config import SiteConfig
+from scrutiny.model import Model
 from scrutiny.model.localtime import meeting_instant
-from scrutiny.model.records import Model
 from scrutiny.outputs import Generated
 from scrutiny.pages.feeds import FEED_ENTRIES, clean, entry_id, finish, new_feed
 from scrutiny.pages.inputs import Inputs

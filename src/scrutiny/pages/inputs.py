@@ -9,7 +9,7 @@ from pathlib import Path
 from scrutiny.citations import Library
 from scrutiny.config import SiteConfig
 from scrutiny.documents import Document
-from scrutiny.model.records import Meeting, Model
+from scrutiny.model import Meeting, Model
 from scrutiny.schema.package import DataPackage
 
 

@@ -96,10 +96,9 @@ def pages(inputs: Inputs) -> Iterator[Page | File]:
         if doc.path is not None:
             yield File(urls.source_file(doc.name), doc.path.read_bytes())
         if doc.kind == "text" and doc.path is not None:
-            folder = urls.path("source", doc.key)
-            yield File(f"{folder}cited.css", highlight_css(found[doc.name]))
+            yield File(urls.path("source.css", doc.key), highlight_css(found[doc.name]))
             yield Page(
-                urls.page_file(folder),
+                urls.page_file("source", doc.key),
                 "source_document.html",
                 f"Source document {doc.name}",
                 {
@@ -111,7 +110,7 @@ def pages(inputs: Inputs) -> Iterator[Page | File]:
             )
     if documents:
         yield Page(
-            urls.page_file(urls.path("source")),
+            urls.page_file("source"),
             "sources_index.html",
             "Source documents",
             {

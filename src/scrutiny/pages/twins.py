@@ -11,8 +11,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import fields
 from typing import Any
 
+from scrutiny import urls
 from scrutiny.citations import SourceLinks
-from scrutiny.model.records import Model
+from scrutiny.model import Model
 from scrutiny.output.jsonfile import document
 from scrutiny.outputs import Generated
 from scrutiny.pages.inputs import Inputs
@@ -44,7 +45,7 @@ def _after(data: dict[str, Any], key: str, new: str, value: Any) -> dict[str, An
 def meeting_json(model: Model, meeting_id: str, minutes_html: str | None) -> dict[str, Any]:
     meeting = model.meetings[meeting_id]
     return record(meeting) | {
-        "url": f"meetings/{meeting_id}/",
+        "url": urls.path("meeting", meeting_id),
         "committee": record(model.committee_of(meeting)),
         "agenda_items": [record(i) for i in model.items(meeting_id)],
         "attendance": [
@@ -66,16 +67,16 @@ def pages(inputs: Inputs) -> Iterator[Generated]:
     for meeting_id in model.meetings:
         minutes = inputs.minutes.get(meeting_id)
         html = minutes.html if minutes else None
-        path = f"meetings/{meeting_id}.json"
+        path = urls.twin("meeting", meeting_id)
         yield Generated(path, meeting_twin, (model, meeting_id, html, links, path))
     for family, make, ids in (
-        ("committees", committee_json, model.committees),
-        ("people", person_json, model.people),
-        ("indicators", indicator_json, model.indicators),
-        ("recommendations", recommendation_json, model.recommendations),
+        ("committee", committee_json, model.committees),
+        ("person", person_json, model.people),
+        ("indicator", indicator_json, model.indicators),
+        ("recommendation", recommendation_json, model.recommendations),
     ):
         for key in ids:
-            path = f"{family}/{key}.json"
+            path = urls.twin(family, key)
             yield Generated(path, twin, (make, model, key, links, path))
 
 
@@ -97,7 +98,7 @@ def meeting_twin(
 
 def committee_json(model: Model, committee_id: str) -> dict[str, Any]:
     return record(model.committees[committee_id]) | {
-        "url": f"committees/{committee_id}/",
+        "url": urls.path("committee", committee_id),
         "meetings": [m.meeting_id for m in model.meetings_by_committee.get(committee_id, ())],
         "workplan": [record(e) for e in model.workplan_by_committee.get(committee_id, ())],
     }
@@ -105,20 +106,20 @@ def committee_json(model: Model, committee_id: str) -> dict[str, Any]:
 
 def person_json(model: Model, person_id: str) -> dict[str, Any]:
     return record(model.people[person_id]) | {
-        "url": f"people/{person_id}/",
+        "url": urls.path("person", person_id),
         "attendance": [record(a) for a in model.attendance_by_person.get(person_id, ())],
     }
 
 
 def indicator_json(model: Model, indicator_id: str) -> dict[str, Any]:
     return record(model.indicators[indicator_id]) | {
-        "url": f"indicators/{indicator_id}/",
+        "url": urls.path("indicator", indicator_id),
         "observations": [record(o) for o in model.observations_by_indicator.get(indicator_id, ())],
     }
 
 
 def recommendation_json(model: Model, rec_id: str) -> dict[str, Any]:
     return record(model.recommendations[rec_id]) | {
-        "url": f"recommendations/{rec_id}/",
+        "url": urls.path("recommendation", rec_id),
         "updates": [record(u) for u in model.updates_by_recommendation.get(rec_id, ())],
     }

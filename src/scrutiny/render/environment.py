@@ -26,7 +26,7 @@ from scrutiny.config import SiteConfig
 from scrutiny.outputs import Page
 from scrutiny.problems import Problem, ProjectError
 from scrutiny.render.units import number, with_unit
-from scrutiny.urls import root_prefix
+from scrutiny.urls import root_prefix, url_for
 
 
 def long_date(value: dt.date | None) -> str:
@@ -102,6 +102,7 @@ def make_environment(
         cite=cite,
     )
     env.globals["site"] = config
+    env.globals["url_for"] = url_for
     env.globals["source_library"] = library or Library()
     return env
 

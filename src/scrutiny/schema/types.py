@@ -63,6 +63,10 @@ def caster(field_type: str) -> Callable[[str], Any]:
     return CASTS.get(field_type, str)
 
 
+# Typed rows of every table, by table name: what validation proves and the model is made from.
+Rows = dict[str, list[dict[str, Any]]]
+
+
 def to_json(value: Value) -> Any:
     """A typed value as it appears in JSON downloads."""
     if isinstance(value, dt.date | dt.time):

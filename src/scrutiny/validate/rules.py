@@ -15,9 +15,9 @@ from scrutiny.documents import DocumentError, markdown_files, read_document
 from scrutiny.problems import Problem
 from scrutiny.project import Project
 from scrutiny.schema.package import DataPackage
+from scrutiny.schema.vocabulary import Vocabulary
 from scrutiny.validate.tables import ID_PATTERN, Rows
 
-MEMBER_ROLES = {"chair", "vice-chair", "member", "co-opted"}
 SLUG = re.compile(ID_PATTERN)
 
 
@@ -55,9 +55,10 @@ def one_chair_per_meeting(ctx: Context) -> Iterator[Problem]:
 
 def substitutes_replace_members(ctx: Context) -> Iterator[Problem]:
     committee_of = {m["meeting_id"]: m["committee_id"] for m in ctx.table("meetings")}
+    member_roles = Vocabulary.of(ctx.package.table("attendance"), "role").group("members")
     members = defaultdict(set)
     for r in ctx.table("attendance"):
-        if r["role"] in MEMBER_ROLES:
+        if r["role"] in member_roles:
             members[committee_of.get(r["meeting_id"])].add(r["person_id"])
     replaced_by = {
         (r["meeting_id"], r["person_id"]): r["substitute_for"]
@@ -111,6 +112,23 @@ def percentages_in_range(ctx: Context) -> Iterator[Problem]:
                 f"{r['indicator_id']} is measured in percent)",
                 "Write the percentage as a number from 0 to 100, e.g. 45.5 for 45.5%.",
                 "percent-in-range",
+            )
+
+
+def updates_after_recommendation(ctx: Context) -> Iterator[Problem]:
+    """A RAG update cannot be dated before the recommendation it rates was made."""
+    made_on = {r["recommendation_id"]: r["made_on"] for r in ctx.table("recommendations")}
+    for r in ctx.table("recommendation_updates"):
+        made = made_on.get(r["recommendation_id"])
+        if made and r["as_at"] < made:
+            yield Problem(
+                ctx.shown["recommendation_updates"],
+                line=r["_line"],
+                field="as_at",
+                message=f"this update is dated {r['as_at']}, before the recommendation "
+                f"was made ({made})",
+                hint="Check the date of the update, and made_on in recommendations.csv.",
+                rule="updates-after-recommendation",
             )
 
 
@@ -247,6 +265,7 @@ RULES: tuple[Rule, ...] = (
     one_chair_per_meeting,
     substitutes_replace_members,
     percentages_in_range,
+    updates_after_recommendation,
     minutes_match_meetings,
     reports_match_rows,
     pages_are_readable,

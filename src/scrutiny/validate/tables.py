@@ -19,10 +19,9 @@ from typing import Any
 
 from scrutiny.problems import Problem
 from scrutiny.schema.package import DataPackage, Field, Table
-from scrutiny.schema.types import caster
+from scrutiny.schema.types import Rows, caster
 from scrutiny.validate.structure import CsvText
 
-Rows = dict[str, list[dict[str, Any]]]
 ID_PATTERN = "^[a-z0-9][a-z0-9-]*$"
 
 TYPE_HINTS = {

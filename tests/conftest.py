@@ -25,6 +25,7 @@ def run_scrutiny(
     return subprocess.run(
         [sys.executable, "-m", "scrutiny", *map(str, args)],
         cwd=cwd,
+        stdin=subprocess.DEVNULL,  # never waits for an answer, even under a terminal
         capture_output=True,
         text=True,
         env=environment,
@@ -58,9 +59,8 @@ def minimal_project(target: Path) -> Path:
     datapackage.yaml: the fixture keeps no copies, so a schema change reaches every test."""
     project = copy_project(MINIMAL, target)
     shutil.copytree(ROOT / "datasets" / "schemas", project / "datasets" / "schemas")
-    shutil.copyfile(
-        ROOT / "datasets" / "datapackage.yaml", project / "datasets" / "datapackage.yaml"
-    )
+    for name in ("datapackage.yaml", "standard.yaml"):
+        shutil.copyfile(ROOT / "datasets" / name, project / "datasets" / name)
     return project
 
 
@@ -101,3 +101,15 @@ def minimal_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = run_scrutiny("build", minimal_project(base / "project"), "--out", out)
     assert result.returncode == 0, result.stderr
     return out
+
+
+@pytest.fixture(scope="session")
+def new_council_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A site just made by `scrutiny init` (empty tables, draft pages), built once: every empty
+    list and page a new council publishes on its first day."""
+    base = tmp_path_factory.mktemp("new-council")
+    made = run_scrutiny("init", base / "council", "--council-name", "Testshire County Council")
+    assert made.returncode == 0, made.stderr
+    result = run_scrutiny("build", base / "council", "--out", base / "_site")
+    assert result.returncode == 0, result.stderr
+    return base / "_site"

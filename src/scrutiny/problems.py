@@ -22,6 +22,10 @@ LINES_LISTED = 10  # and this many of their line numbers
 ANNOTATIONS = 50  # GitHub annotations at most, the summary of the rest included
 
 
+# The command line's exit codes: 1 the data is invalid, 2 the request or the project is.
+EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+
+
 @dataclass(frozen=True, order=True)
 class Problem:
     path: str
@@ -51,14 +55,16 @@ class Problem:
     def as_text(self) -> str:
         return self.as_line() + (f"\n    how to fix: {self.hint}" if self.hint else "")
 
-    def as_github(self) -> str:
+    def as_github(self, level: str | None = None) -> str:
+        """A GitHub annotation: ::error, ::warning (the problem's severity) or ::notice."""
+        level = level or self.severity
         props = [f"file={_escape_property(self.path)}"]
         if self.line is not None:
             props.append(f"line={self.line}")
         if self.field:
             props.append(f"title={_escape_property(self.field)}")
         message = self.message if not self.hint else f"{self.message} How to fix: {self.hint}"
-        return f"::{self.severity} {','.join(props)}::{_escape_data(message)}"
+        return f"::{level} {','.join(props)}::{_escape_data(message)}"
 
 
 class ProjectError(Exception):

@@ -10,7 +10,13 @@ from dataclasses import dataclass
 
 from scrutiny import urls
 from scrutiny.model import Indicator, Model, Observation
-from scrutiny.model.summaries import TargetStatus, series, summary, target_status
+from scrutiny.model.summaries import (
+    TargetStatus,
+    next_targets,
+    series,
+    summary,
+    target_status,
+)
 from scrutiny.outputs import File, Page
 from scrutiny.pages.inputs import Inputs
 from scrutiny.render.charts import IndicatorChart, sparkline
@@ -38,6 +44,10 @@ class IndicatorView:
     def latest(self) -> Observation | None:
         actuals = series(self.observations, "actual")
         return actuals[-1] if actuals else None
+
+    @property
+    def next_targets(self) -> str:
+        return next_targets(self.indicator, self.status)
 
     @property
     def trend(self) -> list[float]:

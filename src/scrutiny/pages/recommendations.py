@@ -144,7 +144,9 @@ def _views(model: Model, everything: list[Tracked]) -> list[View]:
                 rags.label(rag),
             )
         )
-    return [v for v in views if v.items]
+    # The tracker itself is always there (it says when nothing is tracked yet); a filtered
+    # view with nothing in it is left out.
+    return [v for v in views if v.items or not v.group]
 
 
 def _filters(views: list[View]) -> dict[str, list[tuple[str, str]]]:

@@ -10,8 +10,9 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 
+from scrutiny import ids
 from scrutiny.citations import HOW, Library, citations
-from scrutiny.documents import DocumentError, markdown_files, read_document
+from scrutiny.documents import FENCE, DocumentError, markdown_files, read_document
 from scrutiny.problems import Problem
 from scrutiny.project import Project
 from scrutiny.schema.package import DataPackage
@@ -19,6 +20,9 @@ from scrutiny.schema.vocabulary import Vocabulary
 from scrutiny.validate.tables import ID_PATTERN, Rows
 
 SLUG = re.compile(ID_PATTERN)
+# A first line meant as the front matter's opening ---: hyphens or dashes only, or a setting.
+LIKE_A_FENCE = re.compile(r"^\s*[-‐-―−_=]+\s*$")
+LIKE_A_SETTING = re.compile(r"^[A-Za-z_][\w-]*:(\s|$)")
 
 
 class Context:
@@ -264,6 +268,133 @@ def _front_matter_sources(ctx: Context, library: Library, path) -> Iterator[Prob
             yield Problem(shown, line, "source", *problem)
 
 
+def documents_start_with_front_matter(ctx: Context) -> Iterator[Problem]:
+    """Minutes and report files must open with a front matter block; a page whose first line
+    was meant to open one (`--`, `----`, a dash, or a setting with no --- above it) is
+    reported too. Without this, a mistyped --- publishes the settings as a heading."""
+    folders = {
+        ctx.project.minutes: "meeting_id",
+        ctx.project.reports: "report_id",
+        ctx.project.pages: None,
+    }
+    for folder, key in folders.items():
+        for path in markdown_files(folder):
+            problem = _opening_problem(ctx.project.relative(path), path, key)
+            if problem:
+                yield problem
+
+
+def _opening_problem(shown: str, path, key: str | None) -> Problem | None:
+    try:
+        with path.open(encoding="utf-8") as handle:
+            first = handle.readline().removeprefix("\ufeff").rstrip("\r\n")
+    except (OSError, UnicodeDecodeError):
+        return None  # reported by the rules that read the document
+    if first.strip() == FENCE:
+        return None
+    named = path.stem if SLUG.fullmatch(path.stem) else f"<{key}>"
+    example = f"---, {key}: {named}, source: ..., ---" if key else "---, title: ..., ---"
+    hint = (
+        f"Make the first line exactly --- (three hyphens) and close the settings with another "
+        f"line of ---, each on its own line: {example}."
+    )
+    if LIKE_A_FENCE.match(first):
+        return Problem(
+            shown,
+            line=1,
+            field=None,
+            message=f"the front matter must start with a line of exactly three hyphens (---), "
+            f"not '{first.strip()}'; as it is, the settings would be published as text",
+            hint=hint,
+            rule="front-matter-opening",
+        )
+    if LIKE_A_SETTING.match(first) or key:
+        return Problem(
+            shown,
+            line=1,
+            field=None,
+            message="the file does not start with front matter (a line of ---, the settings, "
+            "and another line of ---)",
+            hint=hint,
+            rule="front-matter-opening",
+        )
+    return None
+
+
+def meeting_ids_match_committee_and_date(ctx: Context) -> Iterator[Problem]:
+    """A meeting id is its committee id and its date: the id, the committee and the date
+    must agree, or links and the minutes file name say one date and the page another."""
+    for m in ctx.table("meetings"):
+        meeting, committee, date = m["meeting_id"], m["committee_id"], m["date"].isoformat()
+        if ids.meeting_id_agrees(meeting, committee, date):
+            continue
+        if not meeting.startswith(f"{committee}-"):
+            yield Problem(
+                ctx.shown["meetings"],
+                line=m["_line"],
+                field="meeting_id",
+                message=f"the meeting id '{meeting}' does not start with its committee_id "
+                f"'{committee}'",
+                hint=f"A meeting id is the committee id and the date, here "
+                f"{ids.meeting_id(committee, date)}. Correct the committee_id or the id (and the "
+                "id everywhere it is used, including the minutes file name).",
+                rule="meeting-id-matches",
+            )
+        else:
+            written = meeting.removeprefix(f"{committee}-")
+            yield Problem(
+                ctx.shown["meetings"],
+                line=m["_line"],
+                field="date",
+                message=f"the date {date} disagrees with the meeting id '{meeting}', which "
+                f"says {written}",
+                hint="If the meeting was on the date in the id, correct the date. If the id is "
+                f"wrong, change it to {ids.meeting_id(committee, date)} here and everywhere it "
+                "is used (agenda items, attendance, decisions and the minutes file name).",
+                rule="meeting-id-matches",
+            )
+
+
+def decision_ids_match_item(ctx: Context) -> Iterator[Problem]:
+    """A decision id is the meeting id, the item number and the sub-point (or 1, 2, ... when
+    the resolution has no sub-point)."""
+    for d in ctx.table("decisions"):
+        sub_point = d["sub_point"] or ""
+        if ids.decision_id_agrees(d["decision_id"], d["meeting_id"], d["item_no"], sub_point):
+            continue
+        expected = ids.decision_id(d["meeting_id"], d["item_no"], sub_point)
+        said = f"item {d['item_no']}" + (
+            f", sub-point {sub_point}" if sub_point else " with no sub-point"
+        )
+        yield Problem(
+            ctx.shown["decisions"],
+            line=d["_line"],
+            field="decision_id",
+            message=f"the decision id '{d['decision_id']}' disagrees with its meeting and "
+            f"{said}: it should be {expected}",
+            hint="A decision id is the meeting id, the item number and the sub-point, or 1 (2, "
+            "3, ...) when there is no sub-point. Correct the id, or the item_no or sub_point if "
+            "those are what is wrong. `scrutiny new decision` makes the id for you.",
+            rule="decision-id-matches",
+        )
+
+
+def report_ids_match_item(ctx: Context) -> Iterator[Problem]:
+    """A report id is the meeting id, `item` and the item number."""
+    for r in ctx.table("reports"):
+        expected = ids.report_id(r["meeting_id"], r["item_no"])
+        if r["report_id"] != expected:
+            yield Problem(
+                ctx.shown["reports"],
+                line=r["_line"],
+                field="report_id",
+                message=f"the report id '{r['report_id']}' disagrees with its meeting and item "
+                f"{r['item_no']}: it should be {expected}",
+                hint="Correct the id (and rename content/reports/ to match), or the item_no.",
+                rule="report-id-matches",
+            )
+
+
 RULES: tuple[Rule, ...] = (
     one_chair_per_meeting,
     substitutes_replace_members,
@@ -273,6 +404,10 @@ RULES: tuple[Rule, ...] = (
     reports_match_rows,
     pages_are_readable,
     sources_resolve,
+    documents_start_with_front_matter,
+    meeting_ids_match_committee_and_date,
+    decision_ids_match_item,
+    report_ids_match_item,
 )
 
 

@@ -8,6 +8,7 @@ indexes and the views by itself. See docs/using-the-database.md.
 
 from __future__ import annotations
 
+import graphlib
 import html
 import sqlite3
 from collections.abc import Mapping, Sequence
@@ -51,7 +52,7 @@ def database_bytes(
     """The whole database as the bytes of a SQLite file."""
     connection = sqlite3.connect(":memory:")
     db = sqlite_utils.Database(connection)
-    for table in package.tables:
+    for table in _referenced_first(package):
         _create(db, table, package)
         records = tables.get(table.name, ())
         rows = ({n: to_json(getattr(r, n)) for n in table.field_names} for r in records)
@@ -71,6 +72,20 @@ def database_bytes(
     data = connection.serialize()
     connection.close()
     return data
+
+
+def _referenced_first(package: DataPackage) -> list[Table]:
+    """The tables in an order that creates each one after the tables its foreign keys name
+    (SQLite checks that they exist); the package's order where keys allow any."""
+    needs = {
+        t.name: {fk.resource for fk in t.foreign_keys if fk.resource != t.name}
+        for t in package.tables
+    }
+    try:
+        order = list(graphlib.TopologicalSorter(needs).static_order())
+    except graphlib.CycleError:  # tables that refer to each other: SQLite accepts either
+        return list(package.tables)
+    return sorted(package.tables, key=lambda t: order.index(t.name))
 
 
 def _create(db: sqlite_utils.Database, table: Table, package: DataPackage) -> None:

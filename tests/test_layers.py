@@ -20,6 +20,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("skeleton",),  # what `scrutiny init` writes
     ("config",),
     ("urls", "ids", "render.units"),
+    ("citations",),  # `source` values as citations of documents: validation and links
     ("model",),
     ("render",),
     ("documents",),
@@ -28,7 +29,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("edits",),  # changing the project's files as one validated step
     ("entry",),  # guided entry: the rows `scrutiny new` adds
     ("workbook",),  # the meeting workbook: made, read, merged into the tables
-    ("opendata", "reference"),
+    ("opendata", "reference", "database"),
     ("pages",),
     ("output",),  # steps run over the written site: search index, sitemap
     ("check",),  # checks of a built site (`scrutiny check`, and the tests)

@@ -5,6 +5,7 @@ catalogue, its dataset page and the field reference, with no Python written for 
 from __future__ import annotations
 
 import json
+import sqlite3
 import zipfile
 from pathlib import Path
 
@@ -70,3 +71,12 @@ def test_catalogue_counts_its_rows(grants_site: tuple[Path, Path]) -> None:
     catalogue = (out / "data" / "index.html").read_text()
     row = next(r for r in catalogue.split("<tr") if 'href="../data/grants/"' in r)
     assert ">2<" in row.replace(" ", "")
+
+
+def test_database_has_it_with_its_foreign_key(grants_site: tuple[Path, Path]) -> None:
+    _, out = grants_site
+    with sqlite3.connect(out / "data" / "scrutiny.db") as db:
+        assert db.execute("select count(*) from grants").fetchone() == (2,)
+        keys = db.execute("pragma foreign_key_list(grants)").fetchall()
+        assert [(k[2], k[3], k[4]) for k in keys] == [("councils", "council_id", "council_id")]
+        assert db.execute("pragma foreign_key_check").fetchall() == []

@@ -12,6 +12,7 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
+from scrutiny.citations import Library
 from scrutiny.documents import load_folder, markdown_files
 from scrutiny.incremental import pool
 from scrutiny.incremental.documents import MarkdownCache
@@ -61,7 +62,7 @@ def build(
 def _build(project: Project, out: Path, store: Store, last: LastBuild) -> BuildResult:
     inputs = load_inputs(project, store)
     outputs = collect(inputs)
-    env = make_environment(project.templates, inputs.config)
+    env = make_environment(project.templates, inputs.config, inputs.library)
     pages = [o for o in outputs if isinstance(o, Page)]
     check_templates(env, {p.template for p in pages}, project.relative(project.templates))
     files = [o for o in outputs if isinstance(o, File | Generated)]
@@ -98,6 +99,7 @@ def load_inputs(project: Project, store: Store | None = None) -> Inputs:
     reports = load_folder(project, project.reports, markdown)
     pages = tuple(load_folder(project, project.pages, markdown).values())
     store.save("markdown", markdown.used)
+    listed = [(s.document, s.title, s.original_url) for s in model.tables.get("sources", ())]
     return Inputs(
         validated.config,
         model,
@@ -107,6 +109,7 @@ def load_inputs(project: Project, store: Store | None = None) -> Inputs:
         build_date(),
         cache=store.root / "blobs" if store.enabled else None,
         package=validated.package,
+        library=Library.load(project, listed),
     )
 
 

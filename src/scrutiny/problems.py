@@ -34,6 +34,11 @@ class Problem:
     message: str = ""
     hint: str = ""
     rule: str = ""
+    severity: str = "error"  # or "warning": shown, but the data is still valid (exit 0)
+
+    @property
+    def is_warning(self) -> bool:
+        return self.severity == "warning"
 
     def location(self) -> str:
         parts = [self.path]
@@ -44,12 +49,15 @@ class Problem:
         return ":".join(parts)
 
     def as_line(self) -> str:
-        return f"{self.location()}: {self.message}"
+        warning = "warning: " if self.is_warning else ""
+        return f"{self.location()}: {warning}{self.message}"
 
     def as_text(self) -> str:
         return self.as_line() + (f"\n    how to fix: {self.hint}" if self.hint else "")
 
-    def as_github(self, level: str = "error") -> str:
+    def as_github(self, level: str | None = None) -> str:
+        """A GitHub annotation: ::error, ::warning (the problem's severity) or ::notice."""
+        level = level or self.severity
         props = [f"file={_escape_property(self.path)}"]
         if self.line is not None:
             props.append(f"line={self.line}")
@@ -85,8 +93,17 @@ def format_problems(problems: Iterable[Problem], fmt: str) -> str:
         return json.dumps([asdict(p) for p in problems], indent=2, ensure_ascii=False)
     if fmt == "github":
         return "\n".join(_github(problems))
-    count = len(problems)
-    return "\n".join([*_grouped_text(problems), f"{count:,} problem{_s(count)} found."])
+    return "\n".join([*_grouped_text(problems), _count(problems)])
+
+
+def _count(problems: list[Problem]) -> str:
+    """`3 problems found.`, `2 problems and 1 warning found.`, `1 warning found.`"""
+    warnings = sum(p.is_warning for p in problems)
+    count = len(problems) - warnings
+    said = [f"{count:,} problem{_s(count)}"] if count or not warnings else []
+    if warnings:
+        said.append(f"{warnings:,} warning{_s(warnings)}")
+    return " and ".join(said) + " found."
 
 
 def _grouped_text(problems: list[Problem]) -> list[str]:

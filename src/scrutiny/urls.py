@@ -55,6 +55,13 @@ ROUTES: dict[str, str] = {
     "calendar": "meetings.ics",
     "meetings-feed": "feeds/meetings.atom",
     "decisions-feed": "feeds/decisions.atom",
+    "person.feed": "people/{key}/feed.atom",  # following one item: pages/follow.py
+    "indicator.feed": "indicators/{key}/feed.atom",
+    "recommendation.feed": "recommendations/{key}/feed.atom",
+    "database": "data/scrutiny.db",
+    "source": "sources/{key}/",  # a text source document with numbered lines (its stem)
+    "source.file": "sources/{key}",  # a source document as it is, under its file name
+    "source.css": "sources/{key}/cited.css",  # highlights its cited ranges
 }
 
 
@@ -77,9 +84,19 @@ def twin(name: str, key: str) -> str:
     return path(f"{name}.json", key)
 
 
+def feed(name: str, key: str) -> str:
+    """The Atom feed of one item's page, inside its folder: `people/<id>/feed.atom`."""
+    return path(f"{name}.feed", key)
+
+
 def download(table: str, fmt: str) -> str:
     """An open-data download: `data/<table>.csv`, `data/<table>.json`."""
     return path(f"dataset.{fmt}", table)
+
+
+def source_file(name: str) -> str:
+    """A source document as published, under its own file name: `sources/<name>`."""
+    return path("source.file", name)
 
 
 def decision(meeting_id: str, decision_id: str) -> str:

@@ -45,11 +45,11 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     _print_standard_notes(project, result.package, args.format)
     if result.problems:
-        print(format_problems(result.problems, args.format))
+        print(format_problems(result.problems + result.warnings, args.format))
         return EXIT_INVALID
-    if args.format == "json":
-        print("[]")
-    elif args.format == "text":
+    if result.warnings or args.format == "json":
+        print(format_problems(result.warnings, args.format))
+    if args.format == "text":
         rows = sum(len(r) for r in result.rows.values())
         print(f"All {len(result.rows)} tables are valid ({rows} rows).")
     return EXIT_OK

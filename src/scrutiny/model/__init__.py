@@ -97,6 +97,7 @@ class Model:
             (a.meeting_id, a.substitute_for) for a in self.attendance if a.substitute_for
         )  # (meeting, member) pairs where a substitute replaced the member
         self.declarations_by_meeting = _group(self.declarations, "meeting_id")
+        self.declarations_by_person = _group(self.declarations, "person_id")
         self.decisions_by_meeting = _group(self.decisions, "meeting_id")
         self.reports_by_meeting = _group(self.reports, "meeting_id")
         self.meetings_by_committee = _group(self.meetings.values(), "committee_id")

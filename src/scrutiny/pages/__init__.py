@@ -14,6 +14,7 @@ from scrutiny.pages import (
     content_pages,
     data,
     feeds,
+    follow,
     home,
     indicators,
     meetings,
@@ -21,6 +22,7 @@ from scrutiny.pages import (
     people,
     recommendations,
     search,
+    sources,
     twins,
 )
 from scrutiny.pages.inputs import Inputs
@@ -36,8 +38,10 @@ FAMILIES: tuple[Family, ...] = (
     indicators.pages,
     recommendations.pages,
     data.pages,
+    sources.pages,
     twins.pages,
     feeds.pages,
+    follow.pages,
     calendars.pages,
     ocd.pages,
     search.pages,

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from functools import partial
 
 from scrutiny import urls
+from scrutiny.database import DATABASE_NAME, database_bytes
 from scrutiny.incremental.cache import remembered_bytes, table_key
 from scrutiny.opendata import (
     ZIP_NAME,
@@ -76,8 +77,11 @@ def pages(inputs: Inputs) -> Iterator[Page | File]:
         return
     config = inputs.config
     facts = table_facts(package, inputs.model.tables)
-    package_json = _json_bytes(descriptor(config, package, facts))
-    downloads = {"datapackage.json": package_json}
+    database = database_bytes(
+        package, inputs.model.tables, inputs.minutes, inputs.model.roles.group("members")
+    )
+    package_json = _json_bytes(descriptor(config, package, facts, database))
+    downloads = {"datapackage.json": package_json, DATABASE_NAME: database}
     for f in facts:
         name = f.table.name
         records = inputs.model.tables.get(name, ())
@@ -103,9 +107,13 @@ def pages(inputs: Inputs) -> Iterator[Page | File]:
             },
         )
     yield File(urls.path("datapackage"), package_json)
+    yield File(urls.path("database"), database)
     zipped = zip_bytes(downloads)
     yield File(urls.path("data.zip"), zipped)
-    yield File(urls.path("catalogue"), _json_bytes(dcat_catalog(config, package, facts)))
+    catalog = dcat_catalog(config, package, facts, len(database))
+    yield File(urls.path("catalogue"), _json_bytes(catalog))
+    # No sizes of the zip and the database on the page: they hold the minutes, and the page
+    # must not change when only Markdown did (it would make the search index stale).
     yield Page(
         urls.page_file("dataset"),
         "data_index.html",
@@ -113,7 +121,7 @@ def pages(inputs: Inputs) -> Iterator[Page | File]:
         {
             "facts": facts,
             "zip_name": ZIP_NAME,
-            "zip_size": len(zipped),
             "package_size": len(package_json),
+            "database_name": DATABASE_NAME,
         },
     )

@@ -51,7 +51,8 @@ def tag_uri(config: SiteConfig, specific: str) -> str:
     return f"tag:{authority},{TAG_DATE}:scrutiny/{specific}"
 
 
-def _id(config: SiteConfig, target: str, specific: str) -> str:
+def entry_id(config: SiteConfig, target: str, specific: str) -> str:
+    """A stable id: `target` under base_url, else a tag: URI naming `specific`."""
     return config.base_url + target if config.base_url else tag_uri(config, specific)
 
 
@@ -73,9 +74,13 @@ def pages(inputs: Inputs) -> Iterator[File]:
 
 
 def _feed(inputs: Inputs, path: str, page: str, title: str, subtitle: str) -> FeedGenerator:
-    config = inputs.config
+    return new_feed(inputs.config, path, page, title, subtitle)
+
+
+def new_feed(config: SiteConfig, path: str, page: str, title: str, subtitle: str) -> FeedGenerator:
+    """An Atom feed at `path` about the page at `page` (paths from the site root)."""
     feed = FeedGenerator()
-    feed.id(_id(config, path, path.removesuffix(".atom")))
+    feed.id(entry_id(config, path, path.removesuffix(".atom")))
     feed.title(clean(title))
     feed.subtitle(subtitle)
     feed.author({"name": clean(config.publisher), "email": config.contact_email})
@@ -88,7 +93,7 @@ def _feed(inputs: Inputs, path: str, page: str, title: str, subtitle: str) -> Fe
     return feed
 
 
-def _finish(feed: FeedGenerator, stamps: Sequence[dt.datetime], fallback: dt.date) -> bytes:
+def finish(feed: FeedGenerator, stamps: Sequence[dt.datetime], fallback: dt.date) -> bytes:
     """The feed's `updated` is its latest entry's; an empty feed uses the build date."""
     if stamps:
         feed.updated(max(stamps))
@@ -128,7 +133,7 @@ def meetings_feed(
         stamp = meeting_instant(meeting, tz)
         stamps.append(stamp)
         entry = feed.add_entry(order="append")
-        entry.id(_id(config, target, f"meetings/{meeting.meeting_id}"))
+        entry.id(entry_id(config, target, f"meetings/{meeting.meeting_id}"))
         entry.title(clean(meeting_title(model, meeting)))
         entry.link(href=site_link(config, target, path), rel="alternate", type="text/html")
         entry.updated(stamp)
@@ -136,7 +141,7 @@ def meetings_feed(
         entry.summary(meeting_summary(model, meeting))
         committee = model.committee_of(meeting)
         entry.category(term=committee.committee_id, label=clean(committee.name))
-    return File(path, _finish(feed, stamps, inputs.today))
+    return File(path, finish(feed, stamps, inputs.today))
 
 
 def _newest_first(meetings: Sequence[Meeting], tz: ZoneInfo) -> list[Meeting]:
@@ -165,7 +170,7 @@ def decisions_feed(
             stamps.append(stamp)
             target = urls.decision(meeting.meeting_id, decision.decision_id)
             entry = feed.add_entry(order="append")
-            entry.id(_id(config, target, f"decisions/{decision.decision_id}"))
+            entry.id(entry_id(config, target, f"decisions/{decision.decision_id}"))
             entry.title(clean(decision_title(model, decision)))
             entry.link(href=site_link(config, target, path), rel="alternate", type="text/html")
             entry.updated(stamp)
@@ -173,4 +178,4 @@ def decisions_feed(
             entry.content(clean(decision.text), type="text")
             committee = model.committee_of(meeting)
             entry.category(term=committee.committee_id, label=clean(committee.name))
-    return File(path, _finish(feed, stamps, inputs.today))
+    return File(path, finish(feed, stamps, inputs.today))

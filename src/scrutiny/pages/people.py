@@ -33,7 +33,10 @@ class AttendanceRecord:
 
     @property
     def percent(self) -> int | None:
-        return round(100 * self.attended / self.expected) if self.expected else None
+        """Rounded half up (12.5 is 13), as the database's attendance_rates view does."""
+        if not self.expected:
+            return None
+        return (200 * self.attended + self.expected) // (2 * self.expected)
 
 
 def attendance_records(model: Model, person: Person) -> list[AttendanceRecord]:

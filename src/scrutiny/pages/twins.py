@@ -1,5 +1,8 @@
 """JSON twins: each meeting, committee, person, indicator and recommendation page has its data
 as JSON beside it, at `<family>/<id>.json` next to `<family>/<id>/`.
+
+Every record with a `source` also has `source_url`: the link to the cited lines of the
+published document (absolute under base_url, else relative to the JSON file), or None.
 """
 
 from __future__ import annotations
@@ -9,6 +12,7 @@ from dataclasses import fields
 from typing import Any
 
 from scrutiny import urls
+from scrutiny.citations import SourceLinks
 from scrutiny.model import Model
 from scrutiny.output.jsonfile import document
 from scrutiny.outputs import Generated
@@ -18,6 +22,24 @@ from scrutiny.schema.types import to_json
 
 def record(obj: Any) -> dict[str, Any]:
     return {f.name: to_json(getattr(obj, f.name)) for f in fields(obj)}
+
+
+def with_source_urls(data: Any, links: SourceLinks, here: str) -> Any:
+    """`data` with `source_url` beside every `source` in it, at any depth."""
+    if isinstance(data, list):
+        return [with_source_urls(x, links, here) for x in data]
+    if not isinstance(data, dict):
+        return data
+    out = {k: with_source_urls(v, links, here) for k, v in data.items()}
+    if "source" in data:
+        out = _after(out, "source", "source_url", links.url(data["source"], here))
+    return out
+
+
+def _after(data: dict[str, Any], key: str, new: str, value: Any) -> dict[str, Any]:
+    items = list(data.items())
+    at = [k for k, _ in items].index(key) + 1
+    return dict([*items[:at], (new, value), *items[at:]])
 
 
 def meeting_json(model: Model, meeting_id: str, minutes_html: str | None) -> dict[str, Any]:
@@ -41,11 +63,12 @@ def pages(inputs: Inputs) -> Iterator[Generated]:
     """Made in the worker pool from the model (and a meeting's minutes), so a twin is reused
     when what it holds did not change."""
     model = inputs.model
+    links = SourceLinks(inputs.config, inputs.library)
     for meeting_id in model.meetings:
         minutes = inputs.minutes.get(meeting_id)
         html = minutes.html if minutes else None
         path = urls.twin("meeting", meeting_id)
-        yield Generated(path, meeting_twin, (model, meeting_id, html))
+        yield Generated(path, meeting_twin, (model, meeting_id, html, links, path))
     for family, make, ids in (
         ("committee", committee_json, model.committees),
         ("person", person_json, model.people),
@@ -53,15 +76,24 @@ def pages(inputs: Inputs) -> Iterator[Generated]:
         ("recommendation", recommendation_json, model.recommendations),
     ):
         for key in ids:
-            yield Generated(urls.twin(family, key), twin, (make, model, key))
+            path = urls.twin(family, key)
+            yield Generated(path, twin, (make, model, key, links, path))
 
 
-def twin(make: Callable[[Model, str], dict[str, Any]], model: Model, key: str) -> bytes:
-    return document(make(model, key))
+def twin(
+    make: Callable[[Model, str], dict[str, Any]],
+    model: Model,
+    key: str,
+    links: SourceLinks,
+    here: str,
+) -> bytes:
+    return document(with_source_urls(make(model, key), links, here))
 
 
-def meeting_twin(model: Model, meeting_id: str, minutes_html: str | None) -> bytes:
-    return document(meeting_json(model, meeting_id, minutes_html))
+def meeting_twin(
+    model: Model, meeting_id: str, minutes_html: str | None, links: SourceLinks, here: str
+) -> bytes:
+    return document(with_source_urls(meeting_json(model, meeting_id, minutes_html), links, here))
 
 
 def committee_json(model: Model, committee_id: str) -> dict[str, Any]:

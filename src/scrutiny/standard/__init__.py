@@ -21,7 +21,7 @@ from typing import Any
 
 import yaml
 
-VERSION = "1.0"
+VERSION = "1.1"
 STANDARD_DIR = Path(__file__).parent
 SCHEMAS_DIR = STANDARD_DIR / "schemas"
 DATAPACKAGE = STANDARD_DIR / "datapackage.yaml"

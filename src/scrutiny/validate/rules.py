@@ -11,6 +11,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 
 from scrutiny import ids
+from scrutiny.citations import HOW, Library, citations
 from scrutiny.documents import FENCE, DocumentError, markdown_files, read_document
 from scrutiny.problems import Problem
 from scrutiny.project import Project
@@ -217,6 +218,56 @@ def pages_are_readable(ctx: Context) -> Iterator[Problem]:
             )
 
 
+def sources_resolve(ctx: Context) -> Iterator[Problem]:
+    """A `source` that cites a document (`file.txt:55`, `file.pdf#page=3`) must point at a
+    document in sources/ (or in the sources table) and at lines or a page it has, once the
+    project keeps any source documents. Other values (a URL, a note such as `fixture`) are
+    shown as written."""
+    listed = [(r["document"], r["title"], r["original_url"]) for r in ctx.table("sources")]
+    library = Library.load(ctx.project, listed)
+    if not library.documents:
+        return  # the project keeps no source documents: its sources are shown as written
+    for table in ctx.package.tables:
+        if "source" not in table.field_names:
+            continue
+        for row in ctx.table(table.name):
+            for problem in _unresolved(library, row["source"]):
+                yield Problem(ctx.shown[table.name], row["_line"], "source", *problem)
+    for folder in (ctx.project.minutes, ctx.project.reports):
+        for path in markdown_files(folder):
+            yield from _front_matter_sources(ctx, library, path)
+
+
+def _unresolved(library: Library, value: str | None) -> Iterator[tuple[str, str, str]]:
+    for citation in citations(value):
+        message = library.problem(citation)
+        if message:
+            yield message, _source_hint(library, citation.document), "source-resolves"
+
+
+def _source_hint(library: Library, document: str) -> str:
+    if document not in library.documents:
+        return (
+            "Check the file name against the sources/ folder, put the document there, or add "
+            "a row with its original_url to datasets/sources.csv."
+        )
+    return f"Check the line numbers against the document. {HOW}"
+
+
+def _front_matter_sources(ctx: Context, library: Library, path) -> Iterator[Problem]:
+    shown = ctx.project.relative(path)
+    try:
+        value = read_document(path, shown).meta.get("source")
+    except DocumentError:
+        return  # reported by the rules that read documents
+    found = list(_unresolved(library, str(value))) if value else []
+    if found:
+        lines = path.read_text(encoding="utf-8").split("\n")
+        line = next((n for n, text in enumerate(lines, 1) if text.startswith("source:")), None)
+        for problem in found:
+            yield Problem(shown, line, "source", *problem)
+
+
 def documents_start_with_front_matter(ctx: Context) -> Iterator[Problem]:
     """Minutes and report files must open with a front matter block; a page whose first line
     was meant to open one (`--`, `----`, a dash, or a setting with no --- above it) is
@@ -352,11 +403,44 @@ RULES: tuple[Rule, ...] = (
     minutes_match_meetings,
     reports_match_rows,
     pages_are_readable,
+    sources_resolve,
     documents_start_with_front_matter,
     meeting_ids_match_committee_and_date,
     decision_ids_match_item,
     report_ids_match_item,
 )
+
+
+def tables_are_described(ctx: Context) -> Iterator[Problem]:
+    """Each table in datapackage.yaml should say what a row is, where the data comes from and
+    its caveats: the catalogue, the table's page and datapackage.json show it. A warning."""
+    shown = ctx.project.relative(ctx.project.datapackage)
+    lines = ctx.project.datapackage.read_text(encoding="utf-8").split("\n")
+    for index, table in enumerate(ctx.package.tables):
+        if table.description.strip():
+            continue
+        start = re.compile(rf"\s*-\s*name:\s*['\"]?{re.escape(table.name)}['\"]?\s*$")
+        line = next((n for n, text in enumerate(lines, 1) if start.fullmatch(text)), None)
+        yield Problem(
+            shown,
+            line,
+            f"resources[{index}].description",
+            f"the table '{table.name}' has no description",
+            "Add `title:` and `description:` to the resource: one paragraph saying what a row "
+            "is, where the data comes from and its caveats (the open-data pages show it).",
+            "table-described",
+            "warning",
+        )
+
+
+WARNINGS: tuple[Rule, ...] = (tables_are_described,)
+
+
+def check_warnings(
+    project: Project, package: DataPackage, rows: Rows, shown: dict[str, str]
+) -> list[Problem]:
+    ctx = Context(project, package, rows, shown)
+    return [problem for rule in WARNINGS for problem in rule(ctx)]
 
 
 def check_rules(

@@ -11,7 +11,7 @@ from scrutiny.problems import Problem, ProjectError
 from scrutiny.project import Project
 from scrutiny.schema.package import DataPackage, load_package
 from scrutiny.validate.paths import outside_links
-from scrutiny.validate.rules import check_rules
+from scrutiny.validate.rules import check_rules, check_warnings
 from scrutiny.validate.structure import read_csv
 from scrutiny.validate.tables import (
     Rows,
@@ -28,6 +28,7 @@ class Validated:
     package: DataPackage
     rows: Rows
     problems: tuple[Problem, ...]
+    warnings: tuple[Problem, ...] = ()  # shown, but the data is valid
 
     @property
     def valid(self) -> bool:
@@ -53,9 +54,18 @@ def _validate(project: Project, remembered: RememberedTables) -> Validated:
         lines |= _reread(package, rows.keys() - lines.keys(), shown)
         typed_problems = _prefer_frictionless(_reference(package, lines, shown), typed_problems)
     problems += typed_problems
+    warnings: list[Problem] = []
     if not problems:
         problems += check_rules(project, package, rows, shown)
-    return Validated(config, package, rows, tuple(sorted(set(problems), key=_order)))
+    if not problems:
+        warnings = check_warnings(project, package, rows, shown)
+    return Validated(
+        config,
+        package,
+        rows,
+        tuple(sorted(set(problems), key=_order)),
+        tuple(sorted(set(warnings), key=_order)),
+    )
 
 
 def _read_tables(

@@ -79,14 +79,21 @@ def _exchange(a: Path, b: Path) -> bool:
     return result == 0
 
 
-def write_atomic(path: Path, data: bytes) -> None:
+def write_atomic(path: Path, data: bytes, durable: bool = False) -> None:
     """Write a file so that readers see the old bytes or the new ones, never a part: into a
-    temporary file beside it (named for this process and thread), then renamed over it. The one
-    helper every cache and output writer uses."""
+    temporary file beside it (named for this process and thread), then renamed over it, keeping
+    the old file's permissions. The one helper every cache, output and data writer uses;
+    `durable` also flushes it to disk first, for the project's own files (an officer's CSV)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f".{path.name}.{os.getpid()}-{threading.get_ident()}.partial")
     try:
-        partial.write_bytes(data)
+        with partial.open("wb") as handle:
+            handle.write(data)
+            if durable:
+                handle.flush()
+                os.fsync(handle.fileno())
+        if path.exists():
+            os.chmod(partial, path.stat().st_mode & 0o777)
         partial.replace(path)
     except BaseException:
         partial.unlink(missing_ok=True)

@@ -88,10 +88,10 @@ def _render_chunk(bounds: tuple[int, int]) -> dict[str, str]:
 
 def load_inputs(project: Project, cache: BuildCache | None = None) -> Inputs:
     cache = cache or BuildCache(project, enabled=False)
-    validated = validate_project(project, use_cache=cache.enabled)
-    if validated.problems:
-        raise InvalidData(validated.problems)
-    with bulk_allocation():
+    with bulk_allocation():  # the rows and records live for the whole build
+        validated = validate_project(project, use_cache=cache.enabled)
+        if validated.problems:
+            raise InvalidData(validated.problems)
         model = Model(validated.rows)  # takes the rows out of `validated`: never held twice
     markdown = MarkdownCache(cache.load("markdown"))
     folders = (project.minutes, project.reports, project.pages)

@@ -6,15 +6,18 @@ published standard, accepts too."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from frictionless import Field as FrictionlessField
 
+from scrutiny.documents import CONTROL
 from scrutiny.project import Project
-from scrutiny.schema.package import Table, load_package
+from scrutiny.schema.checks import FIELD_TYPES
+from scrutiny.schema.package import Field, Table, load_package
 from scrutiny.validate import shifts, structure
-from scrutiny.validate.constraints import CONSTRAINTS, Failure, TableChecks
+from scrutiny.validate.constraints import CONSTRAINTS, Failure, FieldChecks, TableChecks
 from scrutiny.validate.structure import CsvText, read_csv
 from scrutiny.validate.tables import check_table
 
@@ -169,3 +172,38 @@ def test_more_than_one_value_too_many_or_too_few() -> None:
     row = ["ann-able", "Ann Able", "County Councillor", "councillor", "testshire", "", "fixture"]
     assert "9 values but the header has 7" in shifts.ragged(fields, [*row, "a", "b"]).message
     assert "5 values but the header has 7" in shifts.ragged(fields, row[:5]).message
+
+
+def test_the_quick_control_character_test_agrees_with_the_cell_search() -> None:
+    """The whole-file test on bytes finds exactly the characters CONTROL finds in a cell."""
+    for code in [*range(0x3000), 0xFFFD, 0xFFFE, 0xFFFF, 0x10000]:
+        char = chr(code)
+        found = structure._may_have_control(f"a{char}£".encode())
+        assert found == bool(CONTROL.search(char)), hex(code)
+
+
+@pytest.mark.parametrize("kind", sorted(FIELD_TYPES))
+def test_every_type_a_schema_may_use_reads_a_subset_of_frictionless(kind: str) -> None:
+    """Every type schema/checks.py allows, not only those the example uses."""
+    ours = FieldChecks(Field("x", kind, "", False, {}), frozenset([""]), "default")
+    theirs = FrictionlessField.from_descriptor({"name": "x", "type": kind})
+    for cell in TRICKY:
+        value = ours.judge(cell)
+        if not isinstance(value, Failure):
+            read, notes = theirs.read_cell(cell)
+            assert not notes and _same(value, read), (kind, cell, notes)
+
+
+def test_a_unique_field_names_the_earlier_line() -> None:
+    table = MINIMAL.table("people")
+    name = replace(table.field("name"), constraints={"required": True, "unique": True})
+    unique = replace(table, fields=tuple(name if f.name == "name" else f for f in table.fields))
+    text, _ = read_csv(table, table.name)
+    assert text is not None
+    again = [f"{text.rows[0][0]}-2", *text.rows[0][1:]]
+    _, problems = check_table(
+        unique, CsvText(text.header, [*text.rows, again], [*text.lines, 9]), "t"
+    )
+    assert [(p.line, p.field, p.rule, p.message) for p in problems] == [
+        (9, "name", "unique", "'Ann Able' is already on line 2")
+    ]

@@ -29,6 +29,7 @@ def key_problems(
     if table.primary_key:
         keys = list(zip(*(columns[name] for name in table.primary_key), strict=True))
         named = ", ".join(table.primary_key)
+        empty = (None,) * len(table.primary_key)
         problems += [
             Problem(
                 shown,
@@ -38,8 +39,7 @@ def key_problems(
                 hint=f"Fill in {named}: each row needs its own key.",
                 rule="primary-key",
             )
-            for index, key in enumerate(keys)
-            if all(part is None for part in key)
+            for index in _positions(keys, empty)
         ]
         problems += [
             Problem(
@@ -67,6 +67,16 @@ def key_problems(
                 for index, first in repeats(list(zip(column)))
             ]
     return problems
+
+
+def _positions(keys: list[tuple], key: tuple) -> list[int]:
+    """Every index of a key, found by list.index (in C) rather than row by row in Python."""
+    found: list[int] = []
+    try:
+        while True:
+            found.append(keys.index(key, found[-1] + 1 if found else 0))
+    except ValueError:
+        return found
 
 
 def repeats(keys: Sequence[tuple]) -> Iterator[tuple[int, int]]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -29,6 +30,9 @@ BYTE_ORDER_MARK = b"\xef\xbb\xbf"
 # The longest value a cell may hold. Python's csv module stops at 131,072 characters with a
 # message about quotes; a cell this long is a paste gone wrong, so it gets its own message.
 MAX_CELL = 100_000
+_NOT_CONTROL = bytes(range(0x20, 0x7F)) + bytes(range(0x80, 0x100)) + b"\t\n\r"
+_C1 = re.compile(rb"\xc2[\x80-\x9f]")  # U+0080 to U+009F in UTF-8
+_NONCHARACTER = re.compile(rb"\xef\xbf[\xbe\xbf]")  # U+FFFE, U+FFFF
 _QUOTING = {
     "unexpected end of data": "a quote opened on this line is never closed",
     "expected after": "a quote in the middle of a value",
@@ -57,15 +61,15 @@ def read_csv(table: Table, shown: str) -> tuple[CsvText | None, list[Problem]]:
                 rule="file-missing",
             )
         ]
-    problem = _byte_problem(data, shown, table)
+    text, problem = _decoded(data, shown, table)
     if problem:
         return None, [problem]
-    return _shape(data.decode("utf-8"), shown, table)
+    return _shape(text, _may_have_control(data), shown, table)
 
 
-def _byte_problem(data: bytes, shown: str, table: Table) -> Problem | None:
-    if not data.strip():
-        return Problem(
+def _decoded(data: bytes, shown: str, table: Table) -> tuple[str, Problem | None]:
+    if not data or data.isspace():
+        return "", Problem(
             shown,
             line=1,
             message="the file is empty",
@@ -74,7 +78,7 @@ def _byte_problem(data: bytes, shown: str, table: Table) -> Problem | None:
         )
     nul = data.find(b"\x00")
     if nul >= 0:
-        return Problem(
+        return "", Problem(
             shown,
             line=data.count(b"\n", 0, nul) + 1,
             message="the file contains a NUL byte (it may be a binary or UTF-16 file)",
@@ -82,10 +86,10 @@ def _byte_problem(data: bytes, shown: str, table: Table) -> Problem | None:
             rule="nul-byte",
         )
     try:
-        data.decode("utf-8")
+        return data.decode("utf-8"), None
     except UnicodeDecodeError as exc:
         bad = data[exc.start : exc.start + 1].hex()
-        return Problem(
+        return "", Problem(
             shown,
             line=data.count(b"\n", 0, exc.start) + 1,
             message=f"the file is not UTF-8 text (byte 0x{bad}; it looks like Windows-1252 or "
@@ -93,10 +97,20 @@ def _byte_problem(data: bytes, shown: str, table: Table) -> Problem | None:
             hint=SAVE_AS_UTF8,
             rule="encoding",
         )
-    return None
 
 
-def _shape(text: str, shown: str, table: Table) -> tuple[CsvText | None, list[Problem]]:
+def _may_have_control(data: bytes) -> bool:
+    """Whether the UTF-8 bytes hold any of CONTROL's characters (C0 but tab and line ends,
+    DEL, C1, U+FFFE, U+FFFF): a quick test over the whole file, in C, before any cell is
+    searched."""
+    return bool(data.translate(None, _NOT_CONTROL)) or (
+        not data.isascii() and bool(_C1.search(data) or _NONCHARACTER.search(data))
+    )
+
+
+def _shape(
+    text: str, control: bool, shown: str, table: Table
+) -> tuple[CsvText | None, list[Problem]]:
     records, lines, swept, unreadable = _records(text, shown)
     header = records[0] if records else []
     problems = _header_problems(header, shown, table)
@@ -104,7 +118,6 @@ def _shape(text: str, shown: str, table: Table) -> tuple[CsvText | None, list[Pr
         return None, problems + unreadable
     body, starts = records[1:], lines[1:]
     width = len(header)
-    control = CONTROL.search(text) is not None
     if swept and not control and set(map(len, body)) <= {width} and [""] * width not in body:
         return CsvText(header, body, starts), []  # the common case, proved in bulk
     long = not swept and len(text) > MAX_CELL

@@ -199,3 +199,21 @@ def test_hundred_thousand_rows_with_one_bad_row_at_the_end(tmp_path: Path) -> No
     assert result.stderr.count("observations.csv:") == 1
     assert [p.name for p in site.iterdir()] == ["index.html"]
     assert leftovers(tmp_path) == []
+
+
+def test_a_table_saved_by_excel_is_published_without_its_byte_order_mark(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Excel's "CSV UTF-8" (a byte-order mark, CRLF) validates, and the published package
+    still passes `frictionless validate`: the mark, which frictionless would read as part of
+    the first column's name, is left out of the download."""
+    from frictionless import Package
+
+    project = overlay(CORPUS / "csv-bom-meetings", tmp_path)
+    saved = (project / "datasets" / "meetings.csv").read_bytes()
+    assert saved.startswith(b"\xef\xbb\xbf") and b"\r\n" in saved
+    site = tmp_path / "site"
+    assert run(capsys, "build", project, "--out", site)[0] == 0
+    assert (site / "data" / "meetings.csv").read_bytes() == saved[3:]
+    report = Package(str(site / "data" / "datapackage.json")).validate()
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])[:10]

@@ -95,7 +95,7 @@ def test_each_failed_value_is_reported_as_it_is_judged(table: Table) -> None:
         for value in TRICKY:
             row = list(text.rows[0])
             row[index] = value
-            changed = CsvText(text.header, [row, *text.rows[1:]], text.lines)
+            changed = CsvText.from_rows(text.header, [row, *text.rows[1:]], text.lines)
             _, problems = check_table(table, changed, table.name)
             found = [(p.line, p.field, p.message, p.hint, p.rule) for p in problems]
             cells = [p for p in found if p[-1] not in ("primary-key", "unique")]
@@ -160,7 +160,7 @@ def test_a_repeated_key_names_both_lines() -> None:
     table = MINIMAL.table("councils")
     text, _ = read_csv(table, table.name)
     assert text is not None
-    doubled = CsvText(text.header, [*text.rows, text.rows[0]], [*text.lines, 99])
+    doubled = CsvText.from_rows(text.header, [*text.rows, text.rows[0]], [*text.lines, 99])
     _, problems = check_table(table, doubled, table.name)
     assert [(p.line, p.rule, p.message) for p in problems] == [
         (99, "primary-key", "duplicate key: the same key is already on line 2")
@@ -202,8 +202,58 @@ def test_a_unique_field_names_the_earlier_line() -> None:
     assert text is not None
     again = [f"{text.rows[0][0]}-2", *text.rows[0][1:]]
     _, problems = check_table(
-        unique, CsvText(text.header, [*text.rows, again], [*text.lines, 9]), "t"
+        unique, CsvText.from_rows(text.header, [*text.rows, again], [*text.lines, 9]), "t"
     )
     assert [(p.line, p.field, p.rule, p.message) for p in problems] == [
         (9, "name", "unique", "'Ann Able' is already on line 2")
     ]
+
+
+def _read_by_the_csv_module(text: str, table: Table) -> CsvText:
+    records, lines, _, problems = structure._records(text, table.name)
+    assert not problems
+    return CsvText.from_rows(records[0], records[1:], lines[1:])
+
+
+@pytest.mark.parametrize("table", PACKAGE.tables, ids=lambda t: t.name)
+def test_the_plain_text_reader_reads_the_example_as_the_csv_module_does(table: Table) -> None:
+    text = table.path.read_bytes().removeprefix(structure.BYTE_ORDER_MARK).decode("utf-8")
+    if '"' in text:
+        assert structure._plain_columns(text, table) is None
+        return
+    plain = structure._plain_columns(text, table)
+    assert plain is not None
+    csv_read = _read_by_the_csv_module(text, table)
+    assert (plain.header, plain.rows, list(plain.lines)) == (
+        csv_read.header,
+        csv_read.rows,
+        list(csv_read.lines),
+    )
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "",
+        "a,b,c,d\n",
+        "a,b,c,d",
+        "a,b,c,d\n\n",
+        "a,b,c,d\n\ne,f,g,h\n",
+        ",,,\n",
+        "a,b,c,d\r\n",
+        '"a,1",b,c,d\n',
+        "a,b,c\n",
+        "a,b,c,d,e\n",
+        "a,b,c,d\x85\u2028,x\n",
+        "a,b,\x07,d\n",
+    ],
+)
+def test_the_plain_text_reader_steps_aside_or_agrees(body: str) -> None:
+    """Whatever the text, the plain reader either declines or reads what the csv module
+    reads (and only declines when something needs the csv module or a worded problem)."""
+    table = MINIMAL.table("councils")
+    text = ",".join(table.field_names) + "\n" + body
+    plain = structure._plain_columns(text, table)
+    if plain is not None:
+        csv_read = _read_by_the_csv_module(text, table)
+        assert (plain.rows, list(plain.lines)) == (csv_read.rows, list(csv_read.lines))

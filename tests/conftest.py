@@ -25,6 +25,7 @@ def run_scrutiny(
     return subprocess.run(
         [sys.executable, "-m", "scrutiny", *map(str, args)],
         cwd=cwd,
+        stdin=subprocess.DEVNULL,  # never waits for an answer, even under a terminal
         capture_output=True,
         text=True,
         env=environment,
@@ -53,10 +54,20 @@ def copy_project(source: Path, target: Path) -> Path:
     return target
 
 
+def minimal_project(target: Path) -> Path:
+    """The minimal fixture's data and content with this project's own schemas and
+    datapackage.yaml: the fixture keeps no copies, so a schema change reaches every test."""
+    project = copy_project(MINIMAL, target)
+    shutil.copytree(ROOT / "datasets" / "schemas", project / "datasets" / "schemas")
+    for name in ("datapackage.yaml", "standard.yaml"):
+        shutil.copyfile(ROOT / "datasets" / name, project / "datasets" / name)
+    return project
+
+
 def overlay_project(case: Path, tmp_path: Path) -> Path:
     """The minimal project with a case folder's files laid over it (fixtures/broken/,
     corpus/): `expected.yaml` describes the case and may list files to `remove`."""
-    project = copy_project(MINIMAL, tmp_path / "project")
+    project = minimal_project(tmp_path / "project")
     described = yaml.safe_load((case / "expected.yaml").read_text(encoding="utf-8"))
     for relative in described.get("remove", []):
         target = project / relative
@@ -71,7 +82,7 @@ def overlay_project(case: Path, tmp_path: Path) -> Path:
 
 @pytest.fixture
 def minimal(tmp_path: Path) -> Path:
-    return copy_project(MINIMAL, tmp_path / "project")
+    return minimal_project(tmp_path / "project")
 
 
 @pytest.fixture(scope="session")
@@ -87,6 +98,18 @@ def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def minimal_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     base = tmp_path_factory.mktemp("minimal")
     out = base / "_site"
-    result = run_scrutiny("build", copy_project(MINIMAL, base / "project"), "--out", out)
+    result = run_scrutiny("build", minimal_project(base / "project"), "--out", out)
     assert result.returncode == 0, result.stderr
     return out
+
+
+@pytest.fixture(scope="session")
+def new_council_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A site just made by `scrutiny init` (empty tables, draft pages), built once: every empty
+    list and page a new council publishes on its first day."""
+    base = tmp_path_factory.mktemp("new-council")
+    made = run_scrutiny("init", base / "council", "--council-name", "Testshire County Council")
+    assert made.returncode == 0, made.stderr
+    result = run_scrutiny("build", base / "council", "--out", base / "_site")
+    assert result.returncode == 0, result.stderr
+    return base / "_site"

@@ -10,7 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import BUILD_EPOCH, MINIMAL, ROOT, run_scrutiny
+from conftest import BUILD_EPOCH, ROOT, minimal_project, run_scrutiny
 
 
 def rows(table: str, root: Path = ROOT) -> list[dict[str, str]]:
@@ -83,8 +83,9 @@ def _identical(comparison: filecmp.dircmp) -> bool:
 
 def test_build_py_is_the_one_line_build(tmp_path: Path) -> None:
     out = tmp_path / "site"
+    project = minimal_project(tmp_path / "project")
     result = subprocess.run(
-        [sys.executable, str(ROOT / "build.py"), str(MINIMAL), "--out", str(out), "--no-cache"],
+        [sys.executable, str(ROOT / "build.py"), str(project), "--out", str(out), "--no-cache"],
         capture_output=True,
         text=True,
         env={"SOURCE_DATE_EPOCH": BUILD_EPOCH, "PATH": "/usr/bin:/bin"},

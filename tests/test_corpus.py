@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import FIXTURES, copy_project, overlay_project, run_scrutiny
+from conftest import minimal_project, overlay_project, run_scrutiny
 
 from scrutiny.cli import main
 from scrutiny.output.atomic import OLD_PREFIX, TMP_PREFIX
@@ -157,7 +157,7 @@ def test_corpus_is_broad() -> None:
 
 def test_one_megabyte_cell(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A whole document pasted into one cell: named, with its length, not a quoting error."""
-    project = copy_project(FIXTURES / "minimal", tmp_path / "project")
+    project = minimal_project(tmp_path / "project")
     decisions = project / "datasets" / "decisions.csv"
     lines = decisions.read_text().split("\n")
     lines[1] = lines[1].replace("The report be noted.", '"' + "x" * 1_048_576 + '"')
@@ -179,7 +179,7 @@ def test_one_megabyte_cell(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
 def test_hundred_thousand_rows_with_one_bad_row_at_the_end(tmp_path: Path) -> None:
     """A large table is read to the end: the one bad row, on line 100,002, is found and named,
     through the real command line, in reasonable time."""
-    project = copy_project(FIXTURES / "minimal", tmp_path / "project")
+    project = minimal_project(tmp_path / "project")
     observations = project / "datasets" / "observations.csv"
     header, *_ = observations.read_text().split("\n")
     start = dt.date(1700, 1, 1)

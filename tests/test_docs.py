@@ -4,11 +4,12 @@ really prints, links between pages resolve, and the customising steps really wor
 from __future__ import annotations
 
 import re
+import shlex
 import shutil
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, ROOT, copy_project, run_scrutiny
+from conftest import FIXTURES, ROOT, copy_project, minimal_project, run_scrutiny
 from test_broken_fixtures import broken_project
 
 from scrutiny.cli import main
@@ -60,7 +61,7 @@ def test_the_index_links_every_page() -> None:
 
 def test_the_customising_steps_work(tmp_path: Path) -> None:
     """Follow docs/customising.md: a logo and a council stylesheet, set in site.yaml."""
-    project = copy_project(FIXTURES / "minimal", tmp_path / "project")
+    project = minimal_project(tmp_path / "project")
     (project / "static").mkdir()
     (project / "static" / "logo.svg").write_text(
         '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="40"/>'
@@ -78,3 +79,30 @@ def test_the_customising_steps_work(tmp_path: Path) -> None:
     assert (out / "static" / "council.css").is_file()
     assert (out / "static" / "scrutiny.css").is_file()
     shutil.rmtree(out)
+
+
+WALKTHROUGH = re.compile(r"<!-- walkthrough -->\n```sh\n(.*?)```", re.S)
+
+
+def test_the_publishing_walkthrough_works_as_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Every command of docs/publishing-a-meeting.md's walkthrough, on a copy of the example
+    project: each succeeds, the project stays valid, and the ids the guide shows are made."""
+    guide = (DOCS / "publishing-a-meeting.md").read_text(encoding="utf-8")
+    block = WALKTHROUGH.search(guide).group(1).replace("\\\n", " ")
+    project = copy_project(ROOT, tmp_path / "project")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    (tmp_path / "minutes.md").write_text("## 1. Minutes\n\nConfirmed.\n", encoding="utf-8")
+    for command in block.strip().splitlines():
+        args = shlex.split(command)
+        assert args[0] == "scrutiny"
+        assert main([*args[1:], str(project)]) == 0, capsys.readouterr().err
+    assert main(["validate", str(project)]) == 0
+    decisions = (project / "datasets" / "decisions.csv").read_text(encoding="utf-8")
+    shown = re.findall(r"^(leicestershire-[\w-]+-2030-03-11-\d+-\w+),", guide, re.M)
+    assert shown and all(f"\n{d}," in decisions for d in shown)
+    attendance = (project / "datasets" / "attendance.csv").read_text(encoding="utf-8")
+    assert ",b-seaton,B. Seaton,member,apologies,,replaced by P. Bremner," in attendance
+    assert ",p-bremner,P. Bremner,substitute,present,b-seaton,," in attendance

@@ -55,7 +55,16 @@ def target(built: Built, feed_path: str, link: str) -> Path:
 
 def test_every_feed_exists_and_nothing_else(built: Built) -> None:
     found = {p.relative_to(built.site).as_posix() for p in built.site.rglob("*.atom")}
-    assert found == set(feeds(built))
+    followed = {  # one feed per councillor, indicator and recommendation: test_follow_feeds.py
+        f"{folder}/{row[key]}/feed.atom"
+        for folder, table, key in (
+            ("people", "people", "person_id"),
+            ("indicators", "indicators", "indicator_id"),
+            ("recommendations", "recommendations", "recommendation_id"),
+        )
+        for row in built.rows(table)
+    }
+    assert found == set(feeds(built)) | followed
 
 
 def test_meeting_feeds_have_one_entry_per_meeting(built: Built) -> None:

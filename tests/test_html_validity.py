@@ -30,7 +30,9 @@ BROKEN_PAGE = """<!DOCTYPE html>
 
 
 @pytest.fixture(scope="module")
-def nu_errors(example_site: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, list]:
+def nu_errors(
+    example_site: Path, new_council_site: Path, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, list]:
     """Errors per file, from one run of the checker over the site and the broken page."""
     java = shutil.which("java")
     if java is None:
@@ -50,6 +52,7 @@ def nu_errors(example_site: Path, tmp_path_factory: pytest.TempPathFactory) -> d
             "json",
             "--skip-non-html",
             str(example_site),
+            str(new_council_site),
             str(broken_dir),
         ],
         capture_output=True,
@@ -90,3 +93,16 @@ def test_the_checker_reports_a_broken_page(nu_errors: dict[str, list]) -> None:
     ]
     assert any("Duplicate attribute" in m for m in broken), broken
     assert any("not allowed as child" in m for m in broken), broken
+
+
+def test_a_new_councils_empty_site_is_valid_html(
+    nu_errors: dict[str, list], new_council_site: Path
+) -> None:
+    """Every empty list a new council's site shows ("No meetings have been published yet")."""
+    lines = [
+        f"{Path(url).relative_to(new_council_site)}:{m.get('lastLine', '?')}: {m['message']}"
+        for url, ms in sorted(nu_errors.items())
+        if url.startswith(str(new_council_site))
+        for m in ms
+    ]
+    assert not lines, "\n".join(lines[:100])

@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import MINIMAL, copy_project, run_scrutiny
+from conftest import minimal_project, run_scrutiny
 
 MINUTES = "content/minutes/testshire-cyp-2017-01-10.md"
 JOBS = {"SCRUTINY_JOBS": "2"}  # the process pool, even for a small site
@@ -42,7 +42,7 @@ def cold_build(project: Path, out: Path) -> Path:
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    project = copy_project(MINIMAL, tmp_path / "project")
+    project = minimal_project(tmp_path / "project")
     build(project)  # warm the cache and the output
     assert (project / ".cache" / "scrutiny" / "build.pickle").is_file()
     return project
@@ -128,14 +128,14 @@ def test_deleting_the_cache_changes_nothing(project: Path, tmp_path: Path) -> No
 
 
 def test_no_cache_neither_reads_nor_writes_it(tmp_path: Path) -> None:
-    project = copy_project(MINIMAL, tmp_path / "fresh")
+    project = minimal_project(tmp_path / "fresh")
     build(project, "--no-cache")
     assert not (project / ".cache").exists()
     assert (project / "_site" / "index.html").is_file()
 
 
 def test_parallel_and_serial_builds_are_identical(tmp_path: Path) -> None:
-    project = copy_project(MINIMAL, tmp_path / "project")
+    project = minimal_project(tmp_path / "project")
     serial = run_scrutiny(
         "build", project, "--out", tmp_path / "serial", "--no-cache", env={"SCRUTINY_JOBS": "1"}
     )

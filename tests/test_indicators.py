@@ -13,8 +13,11 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
-from scrutiny.model.records import Indicator, Observation
+from scrutiny.cli import main
+from scrutiny.model.records import Record, record_class
 from scrutiny.model.summaries import summary, target_status
+from scrutiny.project import Project
+from scrutiny.schema.package import load_package
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -83,11 +86,16 @@ def test_no_external_hosts_for_assets(example_site: Path) -> None:
     assert "http" not in css and "@import" not in css
 
 
-def make(polarity: str) -> Indicator:
+PACKAGE = load_package(Project.at(ROOT))
+Indicator = record_class(PACKAGE.table("indicators"))
+Observation = record_class(PACKAGE.table("observations"))
+
+
+def make(polarity: str) -> Record:
     return Indicator("x", "c", "Caseload", "Workforce", "count", polarity, None, "s")
 
 
-def obs(day: str, series: str, value: float, label: str | None = None) -> Observation:
+def obs(day: str, series: str, value: float, label: str | None = None) -> Record:
     return Observation("x", dt.date.fromisoformat(day), series, value, label, None, "s")
 
 
@@ -140,6 +148,55 @@ def test_benchmarks_and_future_targets() -> None:
     assert "better than the England average (25)" in text
     assert "The next target is 15 for March 2020." in text
     assert target_status(make("lower-is-better"), series).status == "no target"
+
+
+def test_a_later_target_is_the_next_target_not_no_target() -> None:
+    """Issue 17: a 12% target added for 2019/20 was ignored: the status said only "No target"
+    and the summary named only the first later target."""
+    series = [
+        obs("2015-11-30", "actual", 35, "November 2015"),
+        obs("2018-11-30", "target", 15, "2018/19"),
+        obs("2020-03-31", "target", 12, "2019/20"),
+    ]
+    status = target_status(make("lower-is-better"), series)
+    assert status.status == "no target"
+    assert status.compared == "There is no target for November 2015."
+    assert [t.value for t in status.upcoming] == [15, 12]
+    text = summary(make("lower-is-better"), series)
+    assert "The next target is 15 for 2018/19, then 12 for 2019/20." in text
+
+
+def test_status_compares_like_with_like_and_says_so() -> None:
+    """The latest value is compared with the target for its own period, not an older one."""
+    series = [
+        obs("2018-03-31", "actual", 14, "2017/18"),
+        obs("2018-03-31", "target", 15, "2017/18"),
+        obs("2020-03-31", "actual", 13, "2019/20"),
+        obs("2020-03-31", "target", 12, "2019/20"),
+    ]
+    status = target_status(make("lower-is-better"), series)
+    assert (status.status, status.target.value) == ("not met", 12)
+    assert status.compared == (
+        "Compared the latest value, 13 for 2019/20, with the target for the same period, 12."
+    )
+    assert status.upcoming == ()
+
+
+def test_a_target_added_with_new_observation_reaches_the_page(
+    minimal: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    args = ["new", "observation", "--indicator", "testshire-caseload", "--series", "target"]
+    more = ["--period-end", "2018-03-31", "--value", "16", "--label", "2017/18", "--source", "x"]
+    assert main([*args, *more, str(minimal)]) == 0
+    assert main(["build", str(minimal), "--out", str(tmp_path / "site")]) == 0
+    capsys.readouterr()
+    page = (tmp_path / "site/indicators/testshire-caseload/index.html").read_text()
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
+    assert (
+        "Not met Compared the latest value, 21 for 2016/17, with the target for the same " in text
+    )
+    assert "Next target The next target is 16 for 2017/18." in text
 
 
 def test_tracker_counts_equal_the_data(example_site: Path) -> None:

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import FIXTURES, copy_project
+from conftest import FIXTURES, minimal_project
 
 from scrutiny.build import build
 from scrutiny.project import Project
@@ -87,7 +87,7 @@ def free_text_fields(project: Path) -> dict[str, list[str]]:
 
 
 def hostile_project(target: Path, payload: str) -> Path:
-    project = copy_project(FIXTURES / "minimal", target)
+    project = minimal_project(target)
     for table, names in free_text_fields(project).items():
         path = project / "datasets" / f"{table}.csv"
         with path.open(newline="", encoding="utf-8") as f:
@@ -245,7 +245,7 @@ def test_no_executable_payload_in_any_output(hostile_site: tuple[str, Path]) -> 
 
 def test_every_free_text_field_was_attacked(tmp_path: Path) -> None:
     """Guards the corpus itself: it reaches the tables' free text, site.yaml and Markdown."""
-    fields = free_text_fields(FIXTURES / "minimal")
+    fields = free_text_fields(minimal_project(tmp_path / "minimal"))
     assert sum(len(v) for v in fields.values()) >= 25
     assert {"name", "source"} <= set(fields["people"])
     project = hostile_project(tmp_path / "project", "PAYLOAD")
@@ -269,7 +269,7 @@ def test_markdown_cannot_pull_in_files_from_outside(tmp_path: Path) -> None:
     """Links and images in Markdown stay links: the build never reads what they point at."""
     secret = tmp_path / "secret.txt"
     secret.write_text("TOP-SECRET-CONTENT")
-    project = copy_project(FIXTURES / "minimal", tmp_path / "project")
+    project = minimal_project(tmp_path / "project")
     links = [
         f"[a]({secret})",
         f"![b]({secret})",

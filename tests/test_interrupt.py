@@ -19,7 +19,7 @@ import sys
 import time
 from pathlib import Path
 
-from conftest import BUILD_EPOCH, MINIMAL, copy_project, run_scrutiny
+from conftest import BUILD_EPOCH, minimal_project, run_scrutiny
 
 from scrutiny.output.atomic import OLD_PREFIX, TMP_PREFIX
 
@@ -73,7 +73,7 @@ def kill(build: subprocess.Popen[bytes], number: int) -> None:
 
 
 def test_killed_builds_leave_the_previous_site_intact(tmp_path: Path) -> None:
-    project = copy_project(MINIMAL, tmp_path / "project")
+    project = minimal_project(tmp_path / "project")
     out = tmp_path / "site"
     sites = []
     for title in TITLES:

@@ -43,7 +43,10 @@ def test_descriptor_has_hashes_sizes_keys_and_licence(example_site: Path) -> Non
     descriptor = json.loads((example_site / "data" / "datapackage.json").read_text())
     assert descriptor["licenses"][0]["name"] == "OGL-UK-3.0"
     by_name = {r["name"]: r for r in descriptor["resources"]}
-    assert set(by_name) == set(TABLES)
+    assert set(by_name) == {*TABLES, "scrutiny-database"}
+    database = by_name["scrutiny-database"]
+    assert database["path"] == "scrutiny.db"
+    assert database["bytes"] == len((example_site / "data" / "scrutiny.db").read_bytes())
     attendance = by_name["attendance"]
     assert attendance["bytes"] == len((ROOT / "datasets/attendance.csv").read_bytes())
     assert attendance["hash"].startswith("sha256:")
@@ -56,7 +59,7 @@ def test_descriptor_has_hashes_sizes_keys_and_licence(example_site: Path) -> Non
 def test_zip_holds_every_table_and_the_descriptor(example_site: Path) -> None:
     with zipfile.ZipFile(example_site / "data" / "scrutiny-data.zip") as archive:
         names = set(archive.namelist())
-    assert names == {f"{t}.csv" for t in TABLES} | {"datapackage.json"}
+    assert names == {f"{t}.csv" for t in TABLES} | {"datapackage.json", "scrutiny.db"}
 
 
 def test_dataset_pages_have_schema_org_and_catalog_is_dcat(example_site: Path) -> None:
@@ -72,7 +75,9 @@ def test_dataset_pages_have_schema_org_and_catalog_is_dcat(example_site: Path) -
         }
     catalog = json.loads((example_site / "data" / "catalog.jsonld").read_text())
     assert catalog["@type"] == "dcat:Catalog"
-    assert len(catalog["dcat:dataset"]) == len(TABLES)
+    assert len(catalog["dcat:dataset"]) == len(TABLES) + 1  # and the SQLite database
+    database = catalog["dcat:dataset"][-1]["dcat:distribution"][0]
+    assert database["dcat:mediaType"] == "application/vnd.sqlite3"
     assert all(d["@type"] == "dcat:Dataset" for d in catalog["dcat:dataset"])
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import FIXTURES, ROOT, copy_project
+from conftest import ROOT, minimal_project
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -56,10 +56,8 @@ def test_an_id_that_matches_the_pattern_is_one_folder_inside_the_site(text: str)
         assert not re.fullmatch(ID_PATTERN, bad)
 
 
-@pytest.mark.parametrize(
-    "schemas", [ROOT / "datasets" / "schemas", FIXTURES / "minimal" / "datasets" / "schemas"]
-)
-def test_every_key_that_becomes_a_url_is_a_slug(schemas: Path) -> None:
+def test_every_key_that_becomes_a_url_is_a_slug() -> None:
+    schemas = ROOT / "datasets" / "schemas"
     for table in ROUTED:
         schema = yaml.safe_load((schemas / f"{table}.schema.yaml").read_text())
         key = schema["primaryKey"]
@@ -90,7 +88,7 @@ def test_a_link_out_of_the_project_is_refused(tmp_path: Path, capsys, link: str)
     secret = tmp_path / "secret"
     secret.mkdir()
     (secret / "file").write_text("TOP-SECRET-CONTENT")
-    project = copy_project(FIXTURES / "minimal", tmp_path / "project")
+    project = minimal_project(tmp_path / "project")
     target = project / link
     target.parent.mkdir(parents=True, exist_ok=True)
     if target.is_dir():
@@ -106,7 +104,7 @@ def test_a_link_out_of_the_project_is_refused(tmp_path: Path, capsys, link: str)
 
 @pytest.mark.parametrize("name", ["..md", "...md", ".hidden.md", "Über.md", "a b.md"])
 def test_a_page_file_name_cannot_choose_where_it_is_written(tmp_path: Path, capsys, name) -> None:
-    project = copy_project(FIXTURES / "minimal", tmp_path / "project")
+    project = minimal_project(tmp_path / "project")
     (project / "content" / "pages" / name).write_text("---\ntitle: x\n---\ntext\n")
     code, output = run(capsys, "build", project, "--out", tmp_path / "out" / "site")
     assert code == 1, output
@@ -117,7 +115,7 @@ def test_a_page_file_name_cannot_choose_where_it_is_written(tmp_path: Path, caps
 
 
 def test_a_table_name_cannot_choose_where_its_download_is_written(tmp_path: Path, capsys) -> None:
-    project = copy_project(FIXTURES / "minimal", tmp_path / "project")
+    project = minimal_project(tmp_path / "project")
     package = project / "datasets" / "datapackage.yaml"
     package.write_text(package.read_text().replace("- name: councils", "- name: ../../councils"))
     code, output = run(capsys, "build", project, "--out", tmp_path / "site")

@@ -15,7 +15,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, copy_project
+from conftest import FIXTURES, minimal_project
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from test_injection import audit_html
@@ -51,7 +51,7 @@ ID = st.from_regex(r"[a-z0-9][a-z0-9-]{0,20}", fullmatch=True)
 @pytest.fixture(scope="module")
 def scratch(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One project reused by every example (each example restores what it changed)."""
-    return copy_project(FIXTURES / "minimal", tmp_path_factory.mktemp("props") / "project")
+    return minimal_project(tmp_path_factory.mktemp("props") / "project")
 
 
 def read_rows(path: Path) -> list[list[str]]:
@@ -193,7 +193,7 @@ def test_valid_data_round_trips_to_the_json_downloads(tmp_path_factory, people, 
     """CSV -> validation -> model -> /data/<table>.json gives back exactly what was written:
     the same text, the same numbers, dates as YYYY-MM-DD, and an empty cell as null."""
     base = tmp_path_factory.mktemp("roundtrip")
-    project = copy_project(FIXTURES / "minimal", base / "project")
+    project = minimal_project(base / "project")
     people = [p for p in people if p["person_id"] not in {"ann-able", "bob-baker", "cat-cole"}]
     people = [p for p in people if p["person_id"] != "dee-dean"]
     people_csv = project / "datasets" / "people.csv"

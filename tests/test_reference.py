@@ -1,5 +1,6 @@
-"""docs/reference/tables.md is generated from the schemas: it is up to date and lists every field
-of every table, with its type, whether it is required and the values it allows."""
+"""The reference pages are generated: docs/reference/tables.md from the schemas (every field of
+every table, with its type, whether it is required and the values it allows) and
+docs/reference/site-yaml.md from the settings declared in scrutiny.config; both are up to date."""
 
 from __future__ import annotations
 
@@ -9,12 +10,13 @@ from pathlib import Path
 
 from conftest import ROOT
 
+from scrutiny.config import SiteConfig, settings
 from scrutiny.project import Project
-from scrutiny.reference import DEFAULT_OUT, render
+from scrutiny.reference import DEFAULT_OUT, SETTINGS_OUT, render, render_settings
 from scrutiny.schema.package import load_package
 
 REFERENCE = ROOT / DEFAULT_OUT
-REGENERATE = "run `.venv/bin/python -m scrutiny.reference` and commit docs/reference/tables.md"
+REGENERATE = "run `.venv/bin/python -m scrutiny.reference` and commit docs/reference/"
 
 
 def sections(text: str) -> dict[str, str]:
@@ -49,12 +51,32 @@ def test_every_field_of_every_schema_is_listed() -> None:
                 assert " ".join(field.description.split())[:40] in row
 
 
+def test_committed_settings_reference_matches_the_declaration() -> None:
+    assert (ROOT / SETTINGS_OUT).read_text(encoding="utf-8") == render_settings(), (
+        f"the site.yaml reference is out of date: {REGENERATE}"
+    )
+
+
+def test_every_setting_is_documented_with_its_default() -> None:
+    text = render_settings()
+    for spec in settings(SiteConfig).values():
+        row = next(ln for ln in text.splitlines() if ln.startswith(f"| `{spec.name}` |"))
+        assert f"| {'yes' if spec.required else 'no'} | {spec.kind.words} |" in row
+        assert " ".join(spec.help.split()) in row
+        if isinstance(spec.default, str) and spec.default:
+            assert f"`{spec.default}`" in row
+    assert "## `licence`" in text and "## Each item of `navigation`" in text
+
+
 def test_check_mode_reports_a_stale_page(tmp_path: Path) -> None:
     command = [sys.executable, "-m", "scrutiny.reference", ROOT, "--check"]
-    fresh = subprocess.run([*command, "--out", REFERENCE], capture_output=True, text=True)
+    fresh = subprocess.run([*command, "--out", REFERENCE.parent], capture_output=True, text=True)
     assert fresh.returncode == 0, fresh.stderr
-    stale = tmp_path / "tables.md"
-    stale.write_text(REFERENCE.read_text(encoding="utf-8").replace("| yes |", "| no |", 1))
-    result = subprocess.run([*command, "--out", stale], capture_output=True, text=True)
+    for name in (DEFAULT_OUT.name, SETTINGS_OUT.name):
+        (tmp_path / name).write_text((REFERENCE.parent / name).read_text(encoding="utf-8"))
+    stale = tmp_path / SETTINGS_OUT.name
+    stale.write_text(stale.read_text().replace("| yes |", "| no |", 1))
+    result = subprocess.run([*command, "--out", tmp_path], capture_output=True, text=True)
     assert result.returncode == 1
-    assert "out of date" in result.stderr
+    assert f"{stale} is out of date" in result.stderr
+    assert DEFAULT_OUT.name not in result.stderr

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import MINIMAL, copy_project
+from conftest import minimal_project
 
 from scrutiny.project import Project
 from scrutiny.validate import run as validation_run
@@ -15,7 +15,7 @@ from scrutiny.validate import validate_project
 
 @pytest.fixture
 def project(tmp_path: Path) -> Project:
-    return Project.at(copy_project(MINIMAL, tmp_path / "project"))
+    return Project.at(minimal_project(tmp_path / "project"))
 
 
 def kept(project: Project) -> list[Path]:

@@ -161,3 +161,16 @@ def test_the_pipeline_validates_tests_builds_and_deploys() -> None:
         "actions/deploy-pages",
     ]
     assert data["concurrency"]["group"]
+
+
+def test_uploaded_workbooks_are_imported_before_the_build() -> None:
+    """docs/publishing-a-meeting.md: a workbook uploaded into imports/ through GitHub's website
+    is imported by the pipeline (or the run fails, naming the cells to correct)."""
+    runs = [
+        s.get("run", "")
+        for s in workflow(ROOT / ".github/workflows/publish.yml")["jobs"]["build"]["steps"]
+    ]
+    imported = next(i for i, r in enumerate(runs) if "scrutiny import" in r)
+    built = next(i for i, r in enumerate(runs) if "scrutiny build" in r)
+    assert imported < built
+    assert "imports/*.xlsx" in runs[imported] and 'exit "$failed"' in runs[imported]

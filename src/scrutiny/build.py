@@ -10,8 +10,10 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
+from scrutiny.citations import Library
 from scrutiny.documents import DocumentError, load_folder, markdown_files, read_document
 from scrutiny.incremental import pool as parallel
 from scrutiny.incremental.cache import (
@@ -24,10 +26,11 @@ from scrutiny.incremental.cache import (
 )
 from scrutiny.incremental.freshness import BuildResult, LastBuild, build_date, last_build
 from scrutiny.memory import bulk_allocation
-from scrutiny.model.records import Model
+from scrutiny.model import Model
+from scrutiny.output import search_index, sitemap
 from scrutiny.output.atomic import atomic_directory
 from scrutiny.outputs import File, Generated, Page
-from scrutiny.pages import POSTPROCESS, collect
+from scrutiny.pages import collect
 from scrutiny.pages.inputs import Inputs
 from scrutiny.problems import InvalidData
 from scrutiny.progress import Progress
@@ -92,7 +95,8 @@ def load_inputs(project: Project, cache: BuildCache | None = None) -> Inputs:
         validated = validate_project(project, use_cache=cache.enabled)
         if validated.problems:
             raise InvalidData(validated.problems)
-        model = Model(validated.rows)  # takes the rows out of `validated`: never held twice
+        # takes the rows out of `validated`: never held twice
+        model = Model(validated.package, validated.rows)
     markdown = MarkdownCache(cache.load("markdown"))
     folders = (project.minutes, project.reports, project.pages)
     paths = [path for folder in folders for path in markdown_files(folder)]
@@ -101,6 +105,7 @@ def load_inputs(project: Project, cache: BuildCache | None = None) -> Inputs:
     reports = load_folder(project, project.reports, markdown)
     pages = tuple(load_folder(project, project.pages, markdown).values())
     cache.save("markdown", markdown.used)
+    listed = [(s.document, s.title, s.original_url) for s in model.tables.get("sources", ())]
     return Inputs(
         validated.config,
         model,
@@ -110,7 +115,12 @@ def load_inputs(project: Project, cache: BuildCache | None = None) -> Inputs:
         build_date(),
         cache=cache.root if cache.enabled else None,
         package=validated.package,
+        library=Library.load(project, listed),
     )
+
+
+# Steps that run on the written site before it is swapped in.
+POSTPROCESS: tuple[Callable[[Inputs, Path], None], ...] = (sitemap.write, search_index.write)
 
 
 def build(
@@ -129,7 +139,7 @@ def build(
     inputs_key, stamps = last.inputs_key, last.stamps
     inputs = load_inputs(project, cache)
     outputs = collect(inputs)
-    env = make_environment(project.templates, inputs.config)
+    env = make_environment(project.templates, inputs.config, inputs.library)
     pages = [o for o in outputs if isinstance(o, Page)]
     check_templates(env, {p.template for p in pages}, project.relative(project.templates))
     files = [o for o in outputs if isinstance(o, File | Generated)]

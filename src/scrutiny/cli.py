@@ -7,11 +7,34 @@ import sys
 from collections.abc import Sequence
 
 from scrutiny import __version__
-from scrutiny.commands import EXIT_INVALID, EXIT_USAGE, new, serve, validate
+from scrutiny.commands import (
+    EXIT_INVALID,
+    EXIT_USAGE,
+    check,
+    import_workbook,
+    init,
+    members,
+    new,
+    serve,
+    upgrade,
+    validate,
+    workbook,
+)
 from scrutiny.commands import build as build_command
 from scrutiny.problems import InvalidData, ProjectError, UsageError, format_problems
 
-COMMANDS = {"validate": validate, "build": build_command, "serve": serve, "new": new}
+COMMANDS = {
+    "validate": validate,
+    "build": build_command,
+    "serve": serve,
+    "new": new,
+    "members": members,
+    "workbook": workbook,
+    "import": import_workbook,
+    "init": init,
+    "check": check,
+    "upgrade": upgrade,
+}
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -4,22 +4,18 @@ front matter, checked, and rendered to safe HTML."""
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePath
 from typing import Any
 
-import yaml
-
-from scrutiny import textfiles as yamlerror
 from scrutiny.problems import InvalidData, Problem
 from scrutiny.project import Project
 from scrutiny.render.markdown import render_markdown
+from scrutiny.textfiles import CONTROL as CONTROL  # where validate/structure.py reads it
+from scrutiny.textfiles import Unreadable, load_mapping, read_text
 
 FENCE = "---"
-# Characters that have no place in text and that XML outputs (feeds) cannot hold.
-CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 
 
 @dataclass(frozen=True)
@@ -43,10 +39,8 @@ class Document:
     source_path: str
 
 
-class DocumentError(Exception):
-    def __init__(self, problem: Problem) -> None:
-        self.problem = problem
-        super().__init__(problem.as_text())
+# A Markdown file that cannot be used: textfiles' Unreadable, carrying the one Problem.
+DocumentError = Unreadable
 
 
 # Documents already read in this process, by path, with the (size, mtime) they were read at:
@@ -70,80 +64,33 @@ def read_document(path: Path, shown: str) -> MarkdownFile:
 
 
 def _read_document(path: Path, shown: str) -> MarkdownFile:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        line = path.read_bytes().count(b"\n", 0, exc.start) + 1
-        raise DocumentError(
-            Problem(
-                shown, line, None, "the file is not UTF-8 text", "Save it as UTF-8.", "encoding"
-            )
-        ) from None
-    if "\x00" in text:
-        raise DocumentError(
-            Problem(
-                shown,
-                text.count("\n", 0, text.index("\x00")) + 1,
-                None,
-                "the file contains a NUL byte",
-                "Save it as plain UTF-8 text.",
-                "nul-byte",
-            )
-        )
-    control = CONTROL.search(text)
-    if control:
-        raise DocumentError(
-            Problem(
-                shown,
-                text.count("\n", 0, control.start()) + 1,
-                None,
-                f"the file contains an invisible control character (U+{ord(control.group()):04X})",
-                "Delete it: such characters usually come from text copied out of a PDF.",
-                "control-character",
-            )
-        )
-    meta, body = split_front_matter(text, shown)
+    meta, body = split_front_matter(read_text(path, shown), shown)
     return MarkdownFile(path, path.stem, meta, body)
 
 
 def split_front_matter(text: str, shown: str) -> tuple[dict[str, Any], str]:
-    text = text.removeprefix("\ufeff")
-    lines = text.split("\n")
-    if not lines or lines[0].strip() != FENCE:
-        return {}, text
-    try:
-        end = next(i for i in range(1, len(lines)) if lines[i].strip() == FENCE)
-    except StopIteration:
+    """The YAML between the first two `---` lines, and the Markdown after them."""
+    lines = text.removeprefix("\ufeff").split("\n")
+    if lines[0].strip() != FENCE:
+        return {}, "\n".join(lines)
+    end = next((i for i in range(1, len(lines)) if lines[i].strip() == FENCE), None)
+    if end is None:
         raise DocumentError(
             Problem(
                 shown,
-                1,
-                None,
-                "the front matter that starts on line 1 is never closed",
-                "Add a line with just --- after the settings.",
-                "front-matter",
-            )
-        ) from None
-    try:
-        meta = yaml.load("\n".join(lines[1:end]), Loader=yaml.CSafeLoader) or {}
-    except yaml.YAMLError as exc:
-        line, reason = yamlerror.describe(exc, first_line=2)
-        raise DocumentError(
-            Problem(
-                shown,
-                line or 1,
-                None,
-                f"the front matter is not valid YAML: {reason}",
-                "Write each setting as `key: value` on its own line.",
-                "front-matter",
-            )
-        ) from None
-    if not isinstance(meta, dict):
-        raise DocumentError(
-            Problem(
-                shown, 2, None, "the front matter must be `key: value` lines", "", "front-matter"
+                line=1,
+                message="the front matter that starts on line 1 is never closed",
+                hint="Add a line with just --- after the settings.",
+                rule="front-matter",
             )
         )
+    meta = load_mapping(
+        "\n".join(lines[1:end]),
+        shown,
+        first_line=2,
+        what="the front matter",
+        hint="Write each setting as `key: value` on its own line.",
+    )
     return meta, "\n".join(lines[end + 1 :])
 
 

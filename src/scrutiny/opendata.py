@@ -16,6 +16,7 @@ from operator import attrgetter
 from typing import Any
 
 from scrutiny.config import SiteConfig
+from scrutiny.database import DATABASE_NAME as DATABASE
 from scrutiny.output.jsonfile import record_lines
 from scrutiny.schema.package import DataPackage, Table
 from scrutiny.schema.types import to_json
@@ -81,7 +82,32 @@ def licence_descriptor(config: SiteConfig) -> dict[str, str]:
     return {"name": config.licence.id, "path": config.licence.url, "title": config.licence.name}
 
 
-def descriptor(config: SiteConfig, package: DataPackage, facts: list[TableFacts]) -> dict:
+SQLITE_MEDIA = "application/vnd.sqlite3"
+
+
+def database_resource(config: SiteConfig, data: bytes) -> dict:
+    """The SQLite database as a (non-tabular) resource of the package."""
+    return {
+        "name": "scrutiny-database",
+        "type": "file",
+        "path": DATABASE,
+        "title": "Every table as one SQLite database",
+        "description": (
+            "The same tables with their types, keys and foreign keys, full-text search over "
+            "minutes, decisions, recommendations and agenda items, and the views "
+            "attendance_rates, latest_rag and indicator_latest. Opens in Datasette as it is."
+        ),
+        "format": "sqlite",
+        "mediatype": SQLITE_MEDIA,
+        "bytes": len(data),
+        "hash": f"sha256:{hashlib.sha256(data).hexdigest()}",
+        "licenses": [licence_descriptor(config)],
+    }
+
+
+def descriptor(
+    config: SiteConfig, package: DataPackage, facts: list[TableFacts], database: bytes = b""
+) -> dict:
     source = package.descriptor
     resources = []
     for f in facts:
@@ -102,6 +128,8 @@ def descriptor(config: SiteConfig, package: DataPackage, facts: list[TableFacts]
                 "licenses": [licence_descriptor(config)],
             }
         )
+    if database:
+        resources.append(database_resource(config, database))
     return _without_empty(
         {
             "name": source.get("name", "scrutiny-records"),
@@ -137,7 +165,9 @@ def absolute(config: SiteConfig, path: str) -> str:
     return f"{config.base_url}{path}" if config.base_url else path
 
 
-def dcat_catalog(config: SiteConfig, package: DataPackage, facts: list[TableFacts]) -> dict:
+def dcat_catalog(
+    config: SiteConfig, package: DataPackage, facts: list[TableFacts], database_size: int = 0
+) -> dict:
     """A DCAT-AP style catalogue of the tables, as JSON-LD."""
     publisher = {
         "@type": "foaf:Agent",
@@ -169,6 +199,8 @@ def dcat_catalog(config: SiteConfig, package: DataPackage, facts: list[TableFact
                 "dcat:endDate": f.end.isoformat(),
             }
         datasets.append(dataset)
+    if database_size:
+        datasets.append(_database_dataset(config, publisher, database_size))
     return {
         "@context": {
             "dcat": "http://www.w3.org/ns/dcat#",
@@ -184,6 +216,26 @@ def dcat_catalog(config: SiteConfig, package: DataPackage, facts: list[TableFact
         "dct:language": config.language,
         "foaf:homepage": {"@id": absolute(config, "data/")},
         "dcat:dataset": datasets,
+    }
+
+
+def _database_dataset(config: SiteConfig, publisher: dict, size: int) -> dict:
+    return {
+        "@id": absolute(config, f"data/{DATABASE}"),
+        "@type": "dcat:Dataset",
+        "dct:identifier": "scrutiny-database",
+        "dct:title": "Every table as one SQLite database",
+        "dct:description": (
+            "All the tables with their keys, full-text search and documented views "
+            "(attendance rates, latest RAG rating, latest value against target)."
+        ),
+        "dct:publisher": publisher,
+        "dct:license": {"@id": config.licence.url},
+        "dcat:landingPage": {"@id": absolute(config, "using-the-data/")},
+        "dcat:keyword": ["scrutiny", "children's services", "sqlite", "datasette"],
+        "dcat:distribution": [
+            _distribution(config, f"data/{DATABASE}", SQLITE_MEDIA, "SQLite", size)
+        ],
     }
 
 

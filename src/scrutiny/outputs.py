@@ -15,6 +15,8 @@ class Page:
     template: str
     title: str
     context: Mapping[str, Any] = field(default_factory=dict)
+    twin: str | None = None  # the path of the page's data as JSON, linked from the page
+    searchable: bool = False  # whether the search index holds this page
 
 
 @dataclass(frozen=True)

@@ -1,53 +1,102 @@
 """Every URL of the site, said once.
 
-Page families ask `path()` for where a page goes and `href()` for a link to it; templates call
-`url_for(...)`, which is `href()` made relative to the page being drawn. Files read outside
-the site (feeds, calendars, exports) use `site_link()`, which is absolute under `base_url`.
+ROUTES names each kind of URL and gives its pattern from the site root (`{key}` is an id or a
+slug). Page families ask `path(name, key)` where a page or file goes (`page_file` for the
+HTML file of a page); templates call `url_for(name, key)`, which is the same path made
+relative to the page being drawn, so the site works at a domain root, under a sub-path and
+from disk. Files read outside the site (feeds, calendars, exports) use `site_link()`,
+absolute under `base_url`.
 
-A URL is named by its family and key: `path("meeting", "lancs-2017-10-18")` is
-`meetings/lancs-2017-10-18/`. Adding a page family is one line in FAMILIES.
+A route without its key is its family's index: `path("meeting")` is `meetings/`.
+Adding a page family is one line here.
 """
 
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from jinja2 import pass_context
+from jinja2.runtime import Context
+
 from scrutiny.config import SiteConfig
 
-# family -> the folder of its pages, under the site root; an item page is FOLDER/<key>/.
-FAMILIES: dict[str, str] = {
-    "meeting": "meetings",
-    "committee": "committees",
-    "person": "people",
-    "indicator": "indicators",
-    "recommendation": "recommendations",
-    "dataset": "data",
-    "page": "",  # content pages: /<slug>/
+ROUTES: dict[str, str] = {
+    "home": "",
+    "page": "{key}/",  # content pages: about, accessibility, using-the-data
+    "search": "search/",
+    "static": "static/{key}",
+    "pagefind": "pagefind/{key}",
+    "search.meetings": "pagefind-meetings/{key}/",  # a search bundle: one year of meetings
+    "meeting": "meetings/{key}/",
+    "meeting.json": "meetings/{key}.json",
+    "committee": "committees/{key}/",
+    "committee.json": "committees/{key}.json",
+    "committee.calendar": "committees/{key}/meetings.ics",
+    "committee.meetings-feed": "committees/{key}/meetings.atom",
+    "committee.decisions-feed": "committees/{key}/decisions.atom",
+    "person": "people/{key}/",
+    "person.json": "people/{key}.json",
+    "indicator": "indicators/{key}/",
+    "indicator.json": "indicators/{key}.json",
+    "indicator.csv": "indicators/{key}/observations.csv",
+    "recommendation": "recommendations/{key}/",
+    "recommendation.json": "recommendations/{key}.json",
+    "recommendations.council": "recommendations/council/{key}/",
+    "recommendations.committee": "recommendations/committee/{key}/",
+    "recommendations.status": "recommendations/status/{key}/",
+    "dataset": "data/{key}/",
+    "dataset.csv": "data/{key}.csv",
+    "dataset.json": "data/{key}.json",
+    "datapackage": "data/datapackage.json",
+    "catalogue": "data/catalog.jsonld",
+    "data.zip": "data/scrutiny-data.zip",
+    "ocd.events": "data/ocd/events.json",
+    "ocd.committee": "data/ocd/committees/{key}.json",
+    "calendar": "meetings.ics",
+    "meetings-feed": "feeds/meetings.atom",
+    "decisions-feed": "feeds/decisions.atom",
+    "person.feed": "people/{key}/feed.atom",  # following one item: pages/follow.py
+    "indicator.feed": "indicators/{key}/feed.atom",
+    "recommendation.feed": "recommendations/{key}/feed.atom",
+    "database": "data/scrutiny.db",
+    "source": "sources/{key}/",  # a text source document with numbered lines (its stem)
+    "source.file": "sources/{key}",  # a source document as it is, under its file name
+    "source.css": "sources/{key}/cited.css",  # highlights its cited ranges
 }
 
 
-def path(family: str, key: str | None = None) -> str:
-    """The URL path of a family's index (`key` None) or of one item's page, from the root:
-    always a folder, ending in `/` (`meetings/`, `meetings/<id>/`, `<slug>/` for pages)."""
-    folder = FAMILIES[family]
+def path(name: str, key: str | None = None) -> str:
+    """Where the route `name` goes for `key`, from the site root; without a key, the index
+    of its family (the part of the pattern before `{key}`)."""
+    route = ROUTES[name]
     if key is None:
-        return f"{folder}/" if folder else ""
-    return f"{folder}/{key}/" if folder else f"{key}/"
+        return route.split("{key}", 1)[0]
+    return route.format(key=key)
 
 
-def page_file(url_path: str) -> str:
-    """The output file that serves a page URL: `meetings/x/` -> `meetings/x/index.html`."""
-    return f"{url_path}index.html"
+def page_file(name: str, key: str | None = None) -> str:
+    """The HTML file that serves a page: `meetings/<id>/index.html`."""
+    return f"{path(name, key)}index.html"
 
 
-def twin(family: str, key: str) -> str:
+def twin(name: str, key: str) -> str:
     """The JSON twin of an item page, beside its folder: `meetings/<id>.json`."""
-    return f"{FAMILIES[family]}/{key}.json"
+    return path(f"{name}.json", key)
+
+
+def feed(name: str, key: str) -> str:
+    """The Atom feed of one item's page, inside its folder: `people/<id>/feed.atom`."""
+    return path(f"{name}.feed", key)
 
 
 def download(table: str, fmt: str) -> str:
     """An open-data download: `data/<table>.csv`, `data/<table>.json`."""
-    return f"data/{table}.{fmt}"
+    return path(f"dataset.{fmt}", table)
+
+
+def source_file(name: str) -> str:
+    """A source document as published, under its own file name: `sources/<name>`."""
+    return path("source.file", name)
 
 
 def decision(meeting_id: str, decision_id: str) -> str:
@@ -55,11 +104,10 @@ def decision(meeting_id: str, decision_id: str) -> str:
     return f"{path('meeting', meeting_id)}#{decision_id}"
 
 
-def href(family: str, key: str | None = None, *, fmt: str | None = None) -> str:
-    """The path from the root to a family's page, or to its JSON twin with fmt="json"."""
-    if fmt == "json" and key is not None:
-        return twin(family, key)
-    return path(family, key)
+@pass_context
+def url_for(context: Context, name: str, key: str | None = None) -> str:
+    """In templates: the route as a link relative to the page being drawn."""
+    return context["root"] + path(name, key)
 
 
 def site_link(config: SiteConfig, target: str, here: str) -> str:
@@ -86,4 +134,4 @@ def root_prefix(path: str) -> str:
 
 def relative(target: str, here: str) -> str:
     """`target` (a path from the root) as a link from the page at `here`."""
-    return root_prefix(here) + target if target else root_prefix(here)
+    return root_prefix(here) + target

@@ -10,10 +10,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from scrutiny.problems import ProjectError, UsageError
+from scrutiny.problems import EXIT_INVALID, EXIT_OK, EXIT_USAGE, ProjectError, UsageError
 from scrutiny.project import Project
-
-EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
 
 def add_project_argument(parser: argparse.ArgumentParser) -> None:

@@ -1,190 +1,57 @@
-"""`scrutiny new meeting` and `scrutiny new observation`: officers add rows without writing ids.
+"""`scrutiny new ...`: officers add what a meeting has, without writing ids or typing CSV.
 
-Each command checks its input against the project (the committee or indicator exists, the key
-is new, the date is a real date), appends one row, and validates the whole project again. If
-the project would not be valid, every file is put back exactly as it was. Files are replaced
-atomically (a temporary file beside the real one, then `os.replace`), so a crash or a full disk
-never leaves a half-written CSV.
+Each subcommand checks its input against the project (the ids exist, with "did you mean" when
+they don't; the values are ones the schema allows), adds its rows, and validates the whole
+project again; if the project would not be valid, every file is put back exactly as it was
+(`scrutiny.edits`). The work is done in `scrutiny.entry`; this module is the command line.
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
-import datetime as dt
-import difflib
-import io
-import os
-import re
 import sys
-import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
-from scrutiny.commands import EXIT_INVALID, EXIT_OK, EXIT_USAGE, project_of
-from scrutiny.incremental.freshness import build_date
-from scrutiny.problems import Problem, format_problems
+from scrutiny.commands import EXIT_OK, EXIT_USAGE, add_project_argument, project_of
+from scrutiny.edits import Refused
+from scrutiny.entry import Change
+from scrutiny.entry.agenda import new_agenda_items
+from scrutiny.entry.attendance import Marks, new_attendance
+from scrutiny.entry.decisions import new_decision
+from scrutiny.entry.declarations import new_declaration
+from scrutiny.entry.meetings import new_meeting, new_minutes
+from scrutiny.entry.observations import new_observation
+from scrutiny.entry.updates import new_update
+from scrutiny.problems import format_problems
 from scrutiny.project import Project
-from scrutiny.schema.package import Table
-from scrutiny.validate import validate_project
-from scrutiny.validate.run import Validated
 
-EXIT_REFUSED = EXIT_INVALID
-DATE_FORM = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-TIME_FORM = re.compile(r"^(\d{2}):(\d{2})(?::(\d{2}))?$")
+__all__ = ["add_parser", "new_meeting", "new_observation", "run"]
 
-MINUTES_TEMPLATE = """\
----
-meeting_id: {meeting_id}
-source: {source}
----
-<!--
-Write the minutes of {committee} on {date} below this note, in Markdown.
-This note is not shown on the website. See docs/writing-minutes.md for the formatting you can
-use. When the committee has approved the minutes, change minutes_status for
-{meeting_id} in datasets/meetings.csv to approved.
--->
-
-The minutes of this meeting have not been published yet.
-"""
-
-
-class Refused(Exception):
-    """The change was not made; the message says why and how to put it right."""
-
-    def __init__(
-        self,
-        message: str,
-        hint: str = "",
-        code: int = EXIT_REFUSED,
-        problems: tuple[Problem, ...] = (),
-    ) -> None:
-        self.message = message
-        self.hint = hint
-        self.code = code
-        self.problems = problems
-        super().__init__(message)
-
-
-@dataclass
-class Change:
-    """What a command did, as lines to show the officer."""
-
-    lines: list[str] = field(default_factory=list)
-
-
-# --- the command line ------------------------------------------------------------------------
+MEETING_HELP = "the meeting's meeting_id (see datasets/meetings.csv)"
+SOURCE_HELP = "where this comes from (default: the meeting's source)"
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
-    """Register `new meeting` and `new observation` on the main command's subparsers."""
     new = commands.add_parser(
         "new",
-        help="add a meeting or an indicator value (ids are made for you)",
-        description="Add a row to the data, checked and validated; nothing is changed if the "
-        "result would not be valid.",
+        help="add a meeting, its agenda, attendance, declarations, decisions, minutes, ...",
+        description="Add rows to the data, checked and validated; ids are made for you, and "
+        "nothing is changed if the result would not be valid.",
     )
-    kinds = new.add_subparsers(dest="kind", required=True, metavar="WHAT")
-
-    meeting = kinds.add_parser(
-        "meeting",
-        help="add a meeting and create its minutes file",
-        description="Add a meeting to datasets/meetings.csv (its id is the committee id and the "
-        "date) and create content/minutes/<meeting_id>.md to write the minutes in.",
-    )
-    meeting.add_argument(
-        "--committee",
-        required=True,
-        metavar="ID",
-        help="the committee's committee_id, as in datasets/committees.csv",
-    )
-    meeting.add_argument("--date", required=True, metavar="YYYY-MM-DD", help="date of the meeting")
-    meeting.add_argument("--time", metavar="HH:MM", help="start time, 24-hour clock (e.g. 14:00)")
-    meeting.add_argument("--venue", help="where it is held, as written in the agenda")
-    meeting.add_argument(
-        "--status",
-        choices=("scheduled", "held", "cancelled"),
-        help="default: scheduled if the date is after today, otherwise held",
-    )
-    meeting.add_argument(
-        "--source",
-        help="where the details come from, e.g. the agenda's web "
-        "address (default: the new minutes file)",
-    )
-    meeting.add_argument("--note", help="a note about the row, if anything needs explaining")
-    meeting.add_argument("project", nargs="?", default=".", help="project folder (default: .)")
-
-    observation = kinds.add_parser(
-        "observation",
-        help="add a value of a performance indicator (KPI)",
-        description="Add a value to datasets/observations.csv.",
-    )
-    observation.add_argument(
-        "--indicator",
-        required=True,
-        metavar="ID",
-        help="the indicator's indicator_id, as in datasets/indicators.csv",
-    )
-    observation.add_argument(
-        "--period-end",
-        required=True,
-        metavar="YYYY-MM-DD",
-        help="last day of the period the value is for",
-    )
-    observation.add_argument(
-        "--value",
-        required=True,
-        metavar="N",
-        help="the value, a plain number such as 21 or 52.5 (no %% or commas)",
-    )
-    observation.add_argument(
-        "--series",
-        default="actual",
-        help="actual (default), target, baseline, statistical-neighbours, ...",
-    )
-    observation.add_argument("--label", help="the period as the report words it, e.g. 2016/17")
-    observation.add_argument(
-        "--source",
-        required=True,
-        help="where the value comes from: a report's web address, or "
-        "file.txt:LINE for a file in sources/",
-    )
-    observation.add_argument("--note", help="a note about the value, if anything needs explaining")
-    observation.add_argument("project", nargs="?", default=".", help="project folder (default: .)")
+    kinds = new.add_subparsers(dest="what", required=True, metavar="WHAT")
+    for name, (adder, _) in SUBCOMMANDS.items():
+        parser = adder(kinds, name)
+        add_project_argument(parser)
 
 
 def run(args: argparse.Namespace) -> int:
     """Carry out `scrutiny new ...`; print what happened, or why nothing did."""
     project = project_of(args)
     try:
-        if args.kind == "meeting":
-            change = new_meeting(
-                project,
-                committee=args.committee,
-                date=args.date,
-                time=args.time,
-                venue=args.venue,
-                status=args.status,
-                source=args.source,
-                note=args.note,
-            )
-        else:
-            change = new_observation(
-                project,
-                indicator=args.indicator,
-                period_end=args.period_end,
-                value=args.value,
-                series=args.series,
-                label=args.label,
-                source=args.source,
-                note=args.note,
-            )
+        change = SUBCOMMANDS[args.what][1](project, args)
     except Refused as refused:
-        print(f"scrutiny new {args.kind}: nothing was changed: {refused.message}", file=sys.stderr)
+        print(f"scrutiny new {args.what}: nothing was changed: {refused.message}", file=sys.stderr)
         if refused.hint:
             print(f"    how to fix: {refused.hint}", file=sys.stderr)
         if refused.problems:
@@ -194,286 +61,293 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-# --- the two commands ------------------------------------------------------------------------
+# --- one parser and one call per kind --------------------------------------------------------
 
 
-def new_meeting(
-    project: Project,
-    *,
-    committee: str,
-    date: str,
-    time: str | None = None,
-    venue: str | None = None,
-    status: str | None = None,
-    source: str | None = None,
-    note: str | None = None,
-    today: dt.date | None = None,
-) -> Change:
-    """Append a meeting row and create its minutes file from the template."""
-    when = parse_date(date, "--date")
-    start = parse_time(time) if time else ""
-    checked = _valid_project(project)
-    table = checked.package.table("meetings")
-    committees = {r["committee_id"]: r for r in checked.rows.get("committees", [])}
-    if committee not in committees:
-        raise Refused(
-            f"there is no committee '{committee}' in datasets/committees.csv",
-            _did_you_mean(committee, committees, "committee_id", "committees.csv"),
-        )
-    meeting_id = f"{committee}-{when.isoformat()}"
-    for row in checked.rows.get("meetings", []):
-        if row["meeting_id"] == meeting_id:
+def _meeting_parser(kinds: argparse._SubParsersAction, name: str) -> argparse.ArgumentParser:
+    p = kinds.add_parser(
+        name,
+        help="add a meeting and create its minutes file",
+        description="Add a meeting to datasets/meetings.csv (its id is the committee id and the "
+        "date) and create content/minutes/<meeting_id>.md to write the minutes in.",
+    )
+    p.add_argument("--committee", required=True, metavar="ID", help="the committee_id")
+    p.add_argument("--date", required=True, metavar="YYYY-MM-DD", help="date of the meeting")
+    p.add_argument("--time", metavar="HH:MM", help="start time, 24-hour clock (e.g. 14:00)")
+    p.add_argument("--venue", help="where it is held, as written in the agenda")
+    p.add_argument(
+        "--status",
+        help="held, scheduled, ... (default: scheduled if the date is after today, otherwise held)",
+    )
+    p.add_argument(
+        "--source",
+        help="where the details come from, e.g. the agenda's web address (default: the new "
+        "minutes file)",
+    )
+    p.add_argument("--note", help="a note about the row, if anything needs explaining")
+    return p
+
+
+def _meeting(project: Project, a: argparse.Namespace) -> Change:
+    return new_meeting(
+        project,
+        committee=a.committee,
+        date=a.date,
+        time=a.time,
+        venue=a.venue,
+        status=a.status,
+        source=a.source,
+        note=a.note,
+    )
+
+
+def _observation_parser(kinds: argparse._SubParsersAction, name: str) -> argparse.ArgumentParser:
+    p = kinds.add_parser(
+        name,
+        help="add a value of a performance indicator (KPI)",
+        description="Add a value to datasets/observations.csv.",
+    )
+    p.add_argument("--indicator", required=True, metavar="ID", help="the indicator_id")
+    p.add_argument(
+        "--period-end", required=True, metavar="YYYY-MM-DD", help="last day of the period"
+    )
+    p.add_argument(
+        "--value", required=True, metavar="N", help="a plain number such as 21 or 52.5 (no %%)"
+    )
+    p.add_argument("--series", default="actual", help="actual (default), target, baseline, ...")
+    p.add_argument("--label", help="the period as the report words it, e.g. 2016/17")
+    p.add_argument(
+        "--source",
+        required=True,
+        help="where the value comes from: a report's web address, or file.txt:LINE",
+    )
+    p.add_argument("--note", help="a note about the value, if anything needs explaining")
+    return p
+
+
+def _observation(project: Project, a: argparse.Namespace) -> Change:
+    return new_observation(
+        project,
+        indicator=a.indicator,
+        period_end=a.period_end,
+        value=a.value,
+        series=a.series,
+        label=a.label,
+        source=a.source,
+        note=a.note,
+    )
+
+
+def _agenda_parser(kinds: argparse._SubParsersAction, name: str) -> argparse.ArgumentParser:
+    p = kinds.add_parser(
+        name,
+        help="add items to a meeting's agenda (numbered for you)",
+        description="Add agenda items to datasets/agenda_items.csv, numbered on from the "
+        "meeting's last item. Give --title once per item, in order.",
+    )
+    p.add_argument("--meeting", required=True, metavar="ID", help=MEETING_HELP)
+    p.add_argument("--title", action="append", default=[], help="the item's title as printed")
+    p.add_argument("--item-no", help="the item's number, if not the next one (e.g. 4a)")
+    p.add_argument("--minute-no", help="the minute number, where the minutes number it apart")
+    p.add_argument("--pages", help="pages in the agenda pack, e.g. 5-8")
+    p.add_argument("--part", help="public (default) or exempt")
+    p.add_argument("--lead", help="lead officers, separated by '; '")
+    p.add_argument("--time", metavar="HH:MM", help="the time the item is scheduled for")
+    p.add_argument("--source", help=SOURCE_HELP)
+    return p
+
+
+def _agenda(project: Project, a: argparse.Namespace) -> Change:
+    return new_agenda_items(
+        project,
+        meeting=a.meeting,
+        titles=a.title,
+        item_no=a.item_no,
+        minute_no=a.minute_no,
+        pages=a.pages,
+        part=a.part,
+        lead=a.lead,
+        time=a.time,
+        source=a.source,
+    )
+
+
+def _attendance_parser(kinds: argparse._SubParsersAction, name: str) -> argparse.ArgumentParser:
+    p = kinds.add_parser(
+        name,
+        help="record who attended a meeting, the whole committee in one step",
+        description="Add a row for every member of the committee (see `scrutiny members`), "
+        "present unless named with --apologies, --absent or --substitute, and rows for "
+        "substitutes and anyone else named with --present. If the meeting already has "
+        "attendance, only the people named are added. Person ids are in datasets/people.csv.",
+    )
+    p.add_argument("--meeting", required=True, metavar="ID", help=MEETING_HELP)
+    many = {"action": "append", "default": [], "metavar": "PERSON[,PERSON...]"}
+    p.add_argument("--apologies", **many, help="members (or others) who sent apologies")
+    p.add_argument("--absent", **many, help="members absent without apologies")
+    p.add_argument(
+        "--present", **many, help="others who attended: officers, cabinet members, guests"
+    )
+    pairs = {"action": "append", "default": []}
+    p.add_argument(
+        "--substitute",
+        **pairs,
+        metavar="MEMBER=SUBSTITUTE",
+        help="a member replaced by a substitute, e.g. joe-cooney=matthew-salter when Matthew "
+        "Salter replaced Joe Cooney (the member's row says absent unless also in --apologies)",
+    )
+    p.add_argument(
+        "--role",
+        **pairs,
+        metavar="PERSON=ROLE",
+        help="a role other than the usual one, e.g. ann-able=chair, dee-dean=officer",
+    )
+    p.add_argument(
+        "--name",
+        **pairs,
+        metavar="PERSON=TEXT",
+        help="the name as the minutes write it, if not as in people.csv, e.g. 'h-khan=H Khan'",
+    )
+    p.add_argument("--source", help=SOURCE_HELP)
+    return p
+
+
+def _attendance(project: Project, a: argparse.Namespace) -> Change:
+    marks = Marks(
+        apologies=_ids(a.apologies),
+        absent=_ids(a.absent),
+        present=_ids(a.present),
+        substitutes=_pairs(a.substitute, "--substitute", "MEMBER=SUBSTITUTE"),
+        roles=_pairs(a.role, "--role", "PERSON=ROLE"),
+        names=_pairs(a.name, "--name", "PERSON=TEXT"),
+    )
+    return new_attendance(project, meeting=a.meeting, marks=marks, source=a.source)
+
+
+def _declaration_parser(kinds: argparse._SubParsersAction, name: str) -> argparse.ArgumentParser:
+    p = kinds.add_parser(
+        name,
+        help="record a declaration of interest",
+        description="Add a declaration to datasets/declarations.csv.",
+    )
+    p.add_argument("--meeting", required=True, metavar="ID", help=MEETING_HELP)
+    p.add_argument("--item", required=True, metavar="NO", help="the agenda item number")
+    p.add_argument("--person", required=True, metavar="ID", help="who declared (person_id)")
+    p.add_argument("--kind", required=True, help="the kind of interest, e.g. personal")
+    p.add_argument("--description", required=True, help="the interest as the minutes record it")
+    p.add_argument("--source", help=SOURCE_HELP)
+    return p
+
+
+def _declaration(project: Project, a: argparse.Namespace) -> Change:
+    return new_declaration(
+        project,
+        meeting=a.meeting,
+        item=a.item,
+        person=a.person,
+        kind=a.kind,
+        description=a.description,
+        source=a.source,
+    )
+
+
+def _decision_parser(kinds: argparse._SubParsersAction, name: str) -> argparse.ArgumentParser:
+    p = kinds.add_parser(
+        name,
+        help="record a decision (resolution); its decision_id is made for you",
+        description="Add a decision to datasets/decisions.csv. The decision_id is the meeting "
+        "id, the item and the sub-point (or 1, 2, ... when the resolution has no sub-point).",
+    )
+    p.add_argument("--meeting", required=True, metavar="ID", help=MEETING_HELP)
+    p.add_argument("--item", required=True, metavar="NO", help="the agenda item number")
+    p.add_argument("--sub-point", help="the sub-point as printed (i, ii, a, 1, ...), if any")
+    p.add_argument("--text", required=True, help="the resolution, word for word")
+    p.add_argument("--source", help=SOURCE_HELP)
+    return p
+
+
+def _decision(project: Project, a: argparse.Namespace) -> Change:
+    return new_decision(
+        project,
+        meeting=a.meeting,
+        item=a.item,
+        sub_point=a.sub_point,
+        text=a.text,
+        source=a.source,
+    )
+
+
+def _update_parser(kinds: argparse._SubParsersAction, name: str) -> argparse.ArgumentParser:
+    p = kinds.add_parser(
+        name,
+        help="record a progress update (RAG rating) on a tracked recommendation",
+        description="Add an update to datasets/recommendation_updates.csv.",
+    )
+    p.add_argument("--recommendation", required=True, metavar="ID", help="the recommendation_id")
+    p.add_argument("--rag", required=True, help="the rating: red, amber, green, complete, ...")
+    p.add_argument("--meeting", metavar="ID", help="the meeting it was reported to (its date)")
+    p.add_argument("--as-at", metavar="YYYY-MM-DD", help="the update's date, without --meeting")
+    p.add_argument("--commentary", help="the progress commentary as written")
+    p.add_argument("--source", help="where it comes from (default: the meeting's source)")
+    return p
+
+
+def _update(project: Project, a: argparse.Namespace) -> Change:
+    return new_update(
+        project,
+        recommendation=a.recommendation,
+        rag=a.rag,
+        as_at=a.as_at,
+        meeting=a.meeting,
+        commentary=a.commentary,
+        source=a.source,
+    )
+
+
+def _minutes_parser(kinds: argparse._SubParsersAction, name: str) -> argparse.ArgumentParser:
+    p = kinds.add_parser(
+        name,
+        help="publish a meeting's minutes (draft or approved)",
+        description="Set the meeting's minutes_status and publish its minutes file; with "
+        "--from, the text of a Markdown or plain-text file becomes the minutes.",
+    )
+    p.add_argument("--meeting", required=True, metavar="ID", help=MEETING_HELP)
+    p.add_argument("--status", required=True, help="draft or approved")
+    p.add_argument("--from", dest="text_file", type=Path, metavar="FILE", help="the minutes text")
+    return p
+
+
+def _minutes(project: Project, a: argparse.Namespace) -> Change:
+    return new_minutes(project, meeting=a.meeting, status=a.status, text_file=a.text_file)
+
+
+def _ids(values: list[str]) -> list[str]:
+    """Person ids given as `--present a --present b` or `--present a,b`."""
+    return [p.strip() for value in values for p in value.split(",") if p.strip()]
+
+
+def _pairs(values: list[str], option: str, form: str) -> dict[str, str]:
+    pairs = {}
+    for value in values:
+        left, equals, right = value.partition("=")
+        if not equals or not left.strip() or not right.strip():
             raise Refused(
-                f"there is already a meeting {meeting_id} on line {row['_line']} of "
-                f"{project.relative(table.path)}",
-                "Change that row instead of adding another. If the committee really meets twice "
-                "that day, add the second meeting by hand with an id such as "
-                f"{meeting_id}-2.",
+                f"{option} '{value}' is not written as {form}",
+                f"For example {option} {form.lower()}.",
+                EXIT_USAGE,
             )
-    minutes = project.minutes / f"{meeting_id}.md"
-    if minutes.exists():
-        raise Refused(
-            f"{project.relative(minutes)} already exists but has no meeting row",
-            "Move or rename that file first; it would otherwise be overwritten.",
-        )
-    if status is None:
-        status = "scheduled" if when > (today or build_date()) else "held"
-    source = source or project.relative(minutes)
-    row = {
-        "meeting_id": meeting_id,
-        "committee_id": committee,
-        "date": when.isoformat(),
-        "start_time": start,
-        "venue": _one_line(venue or "", "--venue"),
-        "status": status,
-        "minutes_status": "none",
-        "minutes_published": "true",
-        "note": _one_line(note or "", "--note"),
-        "source": _one_line(source, "--source"),
-    }
-    text = MINUTES_TEMPLATE.format(
-        meeting_id=meeting_id,
-        source=_yaml_scalar(source),
-        committee=committees[committee].get("name") or committee,
-        date=f"{when.day} {when:%B %Y}",
-    )
-    with _transaction(project) as files:
-        line = files.append_row(table, row)
-        files.create(minutes, text.encode("utf-8"))
-    return Change(
-        [
-            f"Added meeting {meeting_id} ({status}) on line {line} of "
-            f"{project.relative(table.path)}.",
-            f"Created {project.relative(minutes)}: write the minutes there.",
-            "The project is valid. Preview it with `scrutiny serve`, then commit and push.",
-        ]
-    )
+        pairs[left.strip()] = right.strip()
+    return pairs
 
 
-def new_observation(
-    project: Project,
-    *,
-    indicator: str,
-    period_end: str,
-    value: str,
-    series: str = "actual",
-    label: str | None = None,
-    source: str,
-    note: str | None = None,
-) -> Change:
-    """Append one value of an indicator to observations.csv."""
-    end = parse_date(period_end, "--period-end")
-    number = parse_number(value)
-    checked = _valid_project(project)
-    table = checked.package.table("observations")
-    allowed = table.field("series").constraints.get("enum")
-    if allowed and series not in allowed:
-        raise Refused(
-            f"'{series}' is not a series", f"Use one of: {', '.join(allowed)}.", EXIT_USAGE
-        )
-    indicators = {r["indicator_id"]: r for r in checked.rows.get("indicators", [])}
-    if indicator not in indicators:
-        raise Refused(
-            f"there is no indicator '{indicator}' in datasets/indicators.csv",
-            _did_you_mean(indicator, indicators, "indicator_id", "indicators.csv"),
-        )
-    for row in checked.rows.get("observations", []):
-        if (row["indicator_id"], row["period_end"], row["series"]) == (indicator, end, series):
-            raise Refused(
-                f"indicator {indicator} already has {_article(series)} {series} value for "
-                f"{end.isoformat()} (value {row['value']}, line {row['_line']} of "
-                f"{project.relative(table.path)})",
-                "If that value was wrong, correct it in the file instead of adding another.",
-            )
-    row = {
-        "indicator_id": indicator,
-        "period_end": end.isoformat(),
-        "series": series,
-        "value": number,
-        "period_label": _one_line(label or "", "--label"),
-        "note": _one_line(note or "", "--note"),
-        "source": _one_line(source, "--source"),
-    }
-    with _transaction(project) as files:
-        line = files.append_row(table, row)
-    unit = indicators[indicator].get("unit") or ""
-    return Change(
-        [
-            f"Added {series} value {number}{f' ({unit})' if unit else ''} for {indicator}, period "
-            f"ending {end.isoformat()}, on line {line} of {project.relative(table.path)}.",
-            "The project is valid. Preview it with `scrutiny serve`, then commit and push.",
-        ]
-    )
-
-
-# --- checking what the officer typed ---------------------------------------------------------
-
-
-def parse_date(text: str, option: str) -> dt.date:
-    hint = "Write the date as YYYY-MM-DD, for example 2024-03-14."
-    if not DATE_FORM.match(text):
-        raise Refused(f"{option} '{text}' is not written as YYYY-MM-DD", hint, EXIT_USAGE)
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise Refused(
-            f"{option} '{text}' is not a real date", hint + " Check the day exists.", EXIT_USAGE
-        ) from None
-
-
-def parse_time(text: str) -> str:
-    """HH:MM (or HH:MM:SS) on the 24-hour clock, stored as HH:MM:SS like the rest of the data."""
-    match = TIME_FORM.match(text)
-    hint = "Write the time as HH:MM on the 24-hour clock, for example 14:00 or 09:30."
-    if not match:
-        raise Refused(f"--time '{text}' is not written as HH:MM", hint, EXIT_USAGE)
-    hours, minutes, seconds = (int(g or 0) for g in match.groups())
-    if hours > 23 or minutes > 59 or seconds > 59:
-        raise Refused(f"--time '{text}' is not a time of day", hint, EXIT_USAGE)
-    return f"{hours:02d}:{minutes:02d}:{seconds:02d}"
-
-
-def parse_number(text: str) -> str:
-    """A plain decimal number, written the way the schema's number type reads it."""
-    hint = "Write a plain number with no commas, % or £ signs, for example 1968 or 12.5."
-    try:
-        number = Decimal(text.strip())
-    except InvalidOperation:
-        raise Refused(f"--value '{text}' is not a number", hint, EXIT_USAGE) from None
-    if not number.is_finite():
-        raise Refused(f"--value '{text}' is not a number", hint, EXIT_USAGE)
-    written = format(number, "f")
-    return "0" if written in ("-0", "+0") else written
-
-
-def _one_line(text: str, option: str) -> str:
-    if "\n" in text or "\r" in text:
-        raise Refused(f"{option} must be on one line", "Remove the line breaks.", EXIT_USAGE)
-    return text.strip()
-
-
-def _yaml_scalar(text: str) -> str:
-    """A YAML-safe one-line string (always quoted: sources often contain ':')."""
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
-def _did_you_mean(wrong: str, known: dict[str, Any], key: str, file: str) -> str:
-    close = difflib.get_close_matches(wrong, list(known), n=3, cutoff=0.6)
-    if close:
-        return f"Did you mean {' or '.join(close)}? Ids are in the {key} column of datasets/{file}."
-    return f"Use an id from the {key} column of datasets/{file}, or add the row there first."
-
-
-def _article(word: str) -> str:
-    return "an" if word[:1] in "aeiou" else "a"
-
-
-def _valid_project(project: Project) -> Validated:
-    checked = validate_project(project)
-    if checked.problems:
-        raise Refused(
-            "the project already has problems, so nothing was added",
-            "Fix the problems below first (run `scrutiny validate`).",
-            problems=checked.problems,
-        )
-    return checked
-
-
-# --- writing atomically, with a way back -----------------------------------------------------
-
-
-class _Files:
-    """Every file a command touches, with its bytes before the change, so it can be undone."""
-
-    def __init__(self, project: Project) -> None:
-        self.project = project
-        self.before: dict[Path, bytes | None] = {}
-
-    def append_row(self, table: Table, values: dict[str, str]) -> int:
-        """Append one CSV row in the table's column order; returns the line it starts on."""
-        original = table.path.read_bytes()
-        self.before.setdefault(table.path, original)
-        newline = "\r\n" if b"\r\n" in original.split(b"\n", 1)[0] + b"\n" else "\n"
-        text = original.decode("utf-8")
-        if text and not text.endswith("\n"):
-            text += newline
-        buffer = io.StringIO()
-        csv.writer(buffer, lineterminator=newline).writerow(
-            [values[name] for name in table.field_names]
-        )
-        line = text.count("\n") + 1
-        atomic_write(table.path, (text + buffer.getvalue()).encode("utf-8"))
-        return line
-
-    def create(self, path: Path, data: bytes) -> None:
-        self.before.setdefault(path, None)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write(path, data)
-
-    def undo(self) -> None:
-        for path, data in self.before.items():
-            if data is None:
-                path.unlink(missing_ok=True)
-            else:
-                atomic_write(path, data)
-
-
-@contextmanager
-def _transaction(project: Project) -> Iterator[_Files]:
-    """Apply changes, then validate the project; undo everything if it is not valid."""
-    files = _Files(project)
-    try:
-        yield files
-        checked = validate_project(project)
-    except BaseException:
-        files.undo()
-        raise
-    if checked.problems:
-        files.undo()
-        raise Refused(
-            "the project would not be valid after this change",
-            "Correct the value you typed (see the problems below) and run the command again.",
-            problems=checked.problems,
-        )
-
-
-def atomic_write(path: Path, data: bytes) -> None:
-    """Replace `path` with `data` in one step: readers see the old file or the new, never half."""
-    mode = path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~_umask()
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _umask() -> int:
-    current = os.umask(0o022)
-    os.umask(current)
-    return current
+Parser = Callable[[argparse._SubParsersAction, str], argparse.ArgumentParser]
+SUBCOMMANDS: dict[str, tuple[Parser, Callable[[Project, argparse.Namespace], Change]]] = {
+    "meeting": (_meeting_parser, _meeting),
+    "agenda-item": (_agenda_parser, _agenda),
+    "attendance": (_attendance_parser, _attendance),
+    "declaration": (_declaration_parser, _declaration),
+    "decision": (_decision_parser, _decision),
+    "minutes": (_minutes_parser, _minutes),
+    "observation": (_observation_parser, _observation),
+    "rag-update": (_update_parser, _update),
+}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from scrutiny.commands import (
     EXIT_INVALID,
@@ -12,7 +13,9 @@ from scrutiny.commands import (
     add_project_argument,
     project_of,
 )
-from scrutiny.problems import ProjectError, format_problems
+from scrutiny.problems import Problem, ProjectError, format_problems
+from scrutiny.project import Project
+from scrutiny.schema.package import DataPackage
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
@@ -42,12 +45,30 @@ def run(args: argparse.Namespace) -> int:
     except ProjectError as error:
         print(format_problems(error.problems, args.format))
         return EXIT_USAGE
+    _print_standard_notes(project, result.package, args.format)
     if result.problems:
-        print(format_problems(result.problems, args.format))
+        print(format_problems(result.problems + result.warnings, args.format))
         return EXIT_INVALID
-    if args.format == "json":
-        print("[]")
-    elif args.format == "text":
+    if result.warnings or args.format == "json":
+        print(format_problems(result.warnings, args.format))
+    if args.format == "text":
         rows = sum(len(r) for r in result.rows.values())
         print(f"All {len(result.rows)} tables are valid ({rows} rows).")
     return EXIT_OK
+
+
+def _print_standard_notes(project: Project, package: DataPackage, fmt: str) -> None:
+    """How the site's schemas compare with the installed standard: notes, never errors (as
+    GitHub notices in a workflow, on stderr otherwise so JSON output stays a list)."""
+    from scrutiny.standard.status import standard_notes
+
+    try:
+        notes: list[Problem] = standard_notes(project, package)
+    except ProjectError as error:
+        notes = list(error.problems)
+    if fmt == "github":
+        for note in notes:
+            print(note.as_github("notice"))
+    else:
+        for note in notes:
+            print(f"note: {note.as_text()}", file=sys.stderr)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from scrutiny.model.records import Meeting
+from scrutiny.model import Meeting
 
 
 def meeting_start(meeting: Meeting, tz: ZoneInfo) -> dt.datetime | dt.date:

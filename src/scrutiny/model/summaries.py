@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from scrutiny.model.records import Indicator, Observation
+from scrutiny.model import Indicator, Observation
 from scrutiny.render.units import with_unit
 
 BENCHMARKS = {
@@ -35,8 +35,16 @@ def compare(value: float, other: float, polarity: str) -> str:
 
 @dataclass(frozen=True)
 class TargetStatus:
+    """The latest actual value against the target for the same period: like with like.
+
+    A target for a later period is not "no target": it is the next target, listed in
+    `upcoming` (every target after the latest value, in order), and `compared` says in words
+    what was compared with what, or why nothing was."""
+
     status: str  # "met", "not met", "no target"
-    target: Observation | None
+    target: Observation | None  # the target for the latest value's period
+    upcoming: tuple[Observation, ...] = ()
+    compared: str = ""
 
 
 def series(observations: Sequence[Observation], name: str) -> list[Observation]:
@@ -44,18 +52,50 @@ def series(observations: Sequence[Observation], name: str) -> list[Observation]:
 
 
 def target_status(indicator: Indicator, observations: Sequence[Observation]) -> TargetStatus:
-    """Latest actual against the target for the same date (or the latest earlier target)."""
+    """Latest actual against the target for the same period end; later targets are upcoming."""
+    unit = indicator.unit
     actuals = series(observations, "actual")
     targets = series(observations, "target")
-    if not actuals or not targets or indicator.polarity == "neutral":
-        return TargetStatus("no target", None)
-    latest = actuals[-1]
-    due = [t for t in targets if t.period_end <= latest.period_end]
-    if not due:
-        return TargetStatus("no target", None)
-    target = due[-1]
+    latest = actuals[-1] if actuals else None
+    upcoming = tuple(t for t in targets if latest is None or t.period_end > latest.period_end)
+    if latest is None:
+        return TargetStatus("no target", None, upcoming, "There is no actual value to compare.")
+    same = [t for t in targets if t.period_end == latest.period_end]
+    if not same:
+        return TargetStatus(
+            "no target", None, upcoming, f"There is no target for {_label(latest)}."
+        )
+    target = same[-1]
+    value, aim = with_unit(latest.value, unit), with_unit(target.value, unit)
+    if indicator.polarity == "neutral":
+        return TargetStatus(
+            "no target",
+            None,
+            upcoming,
+            f"The value for {_label(latest)} is {value} against {aim}, but neither direction is "
+            "better for this indicator.",
+        )
     met = compare(latest.value, target.value, indicator.polarity) in ("better", "same")
-    return TargetStatus("met" if met else "not met", target)
+    return TargetStatus(
+        "met" if met else "not met",
+        target,
+        upcoming,
+        f"Compared the latest value, {value} for {_label(latest)}, with the target for the same "
+        f"period, {aim}.",
+    )
+
+
+def next_targets(indicator: Indicator, status: TargetStatus) -> str:
+    """'The next target is 15% for 2018/19, then 12% for 2019/20.' (or '')."""
+    if not status.upcoming:
+        return ""
+    first, *then = status.upcoming
+    text = f"The next target is {with_unit(first.value, indicator.unit)} for {_label(first)}"
+    if then:
+        text += ", then " + ", then ".join(
+            f"{with_unit(t.value, indicator.unit)} for {_label(t)}" for t in then
+        )
+    return text + "."
 
 
 def summary(indicator: Indicator, observations: Sequence[Observation]) -> str:
@@ -76,11 +116,8 @@ def summary(indicator: Indicator, observations: Sequence[Observation]) -> str:
             f"This {verb} the target of {with_unit(status.target.value, unit)} "
             f"for {_label(status.target)}."
         )
-    later = [t for t in series(observations, "target") if t.period_end > latest.period_end]
-    if later:
-        sentences.append(
-            f"The next target is {with_unit(later[0].value, unit)} for {_label(later[0])}."
-        )
+    if status.upcoming:
+        sentences.append(next_targets(indicator, status))
     for name, words in BENCHMARKS.items():
         same_period = [b for b in series(observations, name) if b.period_end == latest.period_end]
         if same_period:

@@ -1,4 +1,4 @@
-"""The search index: Pagefind run over the finished site (a POSTPROCESS step).
+"""The search index: Pagefind run over the finished site (a post-build step, see build.POSTPROCESS).
 
 Pagefind (the `pagefind[extended]` wheel, which bundles the binary, so no network is needed)
 indexes pages whose <main> carries `data-pagefind-body` (meetings with their minutes and
@@ -25,19 +25,14 @@ from pathlib import Path
 from pagefind.index import IndexConfig
 from pagefind.service import PagefindService
 
+from scrutiny import urls
 from scrutiny.incremental.cache import digest
-from scrutiny.model.records import Model
+from scrutiny.model import Model
 from scrutiny.pages.inputs import Inputs
+from scrutiny.pages.search import meeting_bundles
 from scrutiny.problems import Problem, ProjectError
 
 BUNDLE = "pagefind"
-MEETING_BUNDLES = "pagefind-meetings"
-
-
-def meeting_bundles(model: Model) -> list[str]:
-    """The bundles the search page merges into the main one, one per year of meetings."""
-    years = sorted({m.date.year for m in model.meetings.values()})
-    return [f"{MEETING_BUNDLES}/{year}/" for year in years]
 
 
 def write(inputs: Inputs, site: Path) -> None:
@@ -81,7 +76,8 @@ def _bundles(model: Model, site: Path) -> dict[str, list[str]]:
         parts = relative.parts
         for name in sorted(f for f in files if f.endswith(".html")):
             if len(parts) == 2 and parts[0] == "meetings" and parts[1] in year:
-                bundles[f"{MEETING_BUNDLES}/{year[parts[1]]}"].append(f"{relative}/{name}")
+                bundle = urls.path("search.meetings", str(year[parts[1]])).rstrip("/")
+                bundles[bundle].append(f"{relative}/{name}")
             else:
                 bundles[BUNDLE].append((relative / name).as_posix())
     return bundles

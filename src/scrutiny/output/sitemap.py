@@ -1,4 +1,4 @@
-"""sitemap.xml and robots.txt, written from the finished site (a POSTPROCESS step).
+"""sitemap.xml and robots.txt, written from the finished site (a post-build step).
 
 A sitemap must list absolute URLs, so it is written only when site.yaml sets `base_url`;
 robots.txt is always written and names the sitemap when there is one. Crawlers read

@@ -6,9 +6,7 @@ Adding a family means adding one module here, listing it in FAMILIES, and its te
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from pathlib import Path
 
-from scrutiny.output import search_index, sitemap
 from scrutiny.outputs import File, Generated, Page
 from scrutiny.pages import (
     calendars,
@@ -16,6 +14,7 @@ from scrutiny.pages import (
     content_pages,
     data,
     feeds,
+    follow,
     home,
     indicators,
     meetings,
@@ -23,6 +22,7 @@ from scrutiny.pages import (
     people,
     recommendations,
     search,
+    sources,
     twins,
 )
 from scrutiny.pages.inputs import Inputs
@@ -38,15 +38,14 @@ FAMILIES: tuple[Family, ...] = (
     indicators.pages,
     recommendations.pages,
     data.pages,
+    sources.pages,
     twins.pages,
     feeds.pages,
+    follow.pages,
     calendars.pages,
     ocd.pages,
     search.pages,
 )
-
-# Steps that run on the written site before it is swapped in (e.g. the search index).
-POSTPROCESS: tuple[Callable[[Inputs, Path], None], ...] = (sitemap.write, search_index.write)
 
 
 def collect(inputs: Inputs) -> list[Page | File | Generated]:

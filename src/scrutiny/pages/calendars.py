@@ -15,9 +15,10 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event
 
+from scrutiny import urls
 from scrutiny.config import SiteConfig
+from scrutiny.model import Meeting, Model
 from scrutiny.model.localtime import meeting_start
-from scrutiny.model.records import Meeting, Model
 from scrutiny.outputs import Generated
 from scrutiny.pages.feeds import clean, meeting_summary
 from scrutiny.pages.inputs import Inputs
@@ -31,11 +32,12 @@ def pages(inputs: Inputs) -> Iterator[Generated]:
     """Made in the worker pool from the config and the model only, so a calendar is reused
     when just Markdown changed."""
     config, model = inputs.config, inputs.model
-    everything = (config, model, "meetings.ics", config.title, list(model.meetings.values()))
-    yield Generated("meetings.ics", calendar, everything)
+    path = urls.path("calendar")
+    everything = (config, model, path, config.title, list(model.meetings.values()))
+    yield Generated(path, calendar, everything)
     for committee in model.committees.values():
         cid = committee.committee_id
-        path = f"committees/{cid}/meetings.ics"
+        path = urls.path("committee.calendar", cid)
         meetings = list(model.meetings_by_committee.get(cid, ()))
         yield Generated(path, calendar, (config, model, path, committee.name, meetings))
 
@@ -64,7 +66,7 @@ def calendar(
 def event(config: SiteConfig, model: Model, path: str, meeting: Meeting) -> Event:
     tz = ZoneInfo(config.timezone)
     committee = model.committee_of(meeting)
-    link = site_link(config, f"meetings/{meeting.meeting_id}/", path)
+    link = site_link(config, urls.path("meeting", meeting.meeting_id), path)
     item = Event()
     item.add("uid", f"{meeting.meeting_id}@{host(config)}")
     item.add("dtstamp", dt.datetime.combine(meeting.date, dt.time(), tzinfo=dt.UTC))

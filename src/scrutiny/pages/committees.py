@@ -5,19 +5,21 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 
-from scrutiny.model.records import Committee, Model
+from scrutiny import urls
+from scrutiny.model import Committee, Model
 from scrutiny.outputs import Page
 from scrutiny.pages.inputs import Inputs
-from scrutiny.pages.meetings import MEMBER_ROLES
 
 
 def members(model: Model, committee: Committee) -> list[tuple[str, str]]:
     """Members and their latest role, from the most recent meeting that recorded attendance."""
+    roles = model.roles
     for meeting in reversed(model.meetings_by_committee.get(committee.committee_id, ())):
-        rows = [a for a in model.attendance_at(meeting.meeting_id) if a.role in MEMBER_ROLES]
+        rows = [
+            a for a in model.attendance_at(meeting.meeting_id) if a.role in roles.group("members")
+        ]
         if rows:
-            order = {role: i for i, role in enumerate(MEMBER_ROLES)}
-            rows.sort(key=lambda a: (order[a.role], model.people[a.person_id].name))
+            rows.sort(key=lambda a: (roles.order(a.role), model.people[a.person_id].name))
             return [(a.person_id, a.role) for a in rows]
     return []
 
@@ -33,7 +35,7 @@ def pages(inputs: Inputs) -> Iterator[Page]:
         for entry in model.workplan_by_committee.get(committee.committee_id, ()):
             plans[entry.plan_version].append(entry)
         yield Page(
-            f"committees/{committee.committee_id}/index.html",
+            urls.page_file("committee", committee.committee_id),
             "committee.html",
             committee.name,
             {
@@ -48,9 +50,11 @@ def pages(inputs: Inputs) -> Iterator[Page]:
                 "meetings": model.meetings,
                 "today": inputs.today,
             },
+            twin=urls.twin("committee", committee.committee_id),
+            searchable=True,
         )
     yield Page(
-        "committees/index.html",
+        urls.page_file("committee"),
         "committees_index.html",
         "Committees",
         {

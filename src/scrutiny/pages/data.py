@@ -7,6 +7,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import partial
 
+from scrutiny import urls
+from scrutiny.database import DATABASE_NAME, database_bytes
 from scrutiny.incremental.cache import remembered_bytes, table_key
 from scrutiny.opendata import (
     ZIP_NAME,
@@ -75,8 +77,11 @@ def pages(inputs: Inputs) -> Iterator[Page | File]:
         return
     config = inputs.config
     facts = table_facts(package, inputs.model.tables)
-    package_json = _json_bytes(descriptor(config, package, facts))
-    downloads = {"datapackage.json": package_json}
+    database = database_bytes(
+        package, inputs.model.tables, inputs.minutes, inputs.model.roles.group("members")
+    )
+    package_json = _json_bytes(descriptor(config, package, facts, database))
+    downloads = {"datapackage.json": package_json, DATABASE_NAME: database}
     for f in facts:
         name = f.table.name
         records = inputs.model.tables.get(name, ())
@@ -87,10 +92,10 @@ def pages(inputs: Inputs) -> Iterator[Page | File]:
             partial(records_json, f.table, records),
         )
         downloads[f"{name}.csv"] = f.csv
-        yield File(f"data/{name}.csv", f.csv)
-        yield File(f"data/{name}.json", json_bytes)
+        yield File(urls.download(name, "csv"), f.csv)
+        yield File(urls.download(name, "json"), json_bytes)
         yield Page(
-            f"data/{name}/index.html",
+            urls.page_file("dataset", name),
             "dataset.html",
             f"{f.table.title} data",
             {
@@ -101,18 +106,22 @@ def pages(inputs: Inputs) -> Iterator[Page | File]:
                 "jsonld": schema_org_dataset(config, f),
             },
         )
-    yield File("data/datapackage.json", package_json)
+    yield File(urls.path("datapackage"), package_json)
+    yield File(urls.path("database"), database)
     zipped = zip_bytes(downloads)
-    yield File(f"data/{ZIP_NAME}", zipped)
-    yield File("data/catalog.jsonld", _json_bytes(dcat_catalog(config, package, facts)))
+    yield File(urls.path("data.zip"), zipped)
+    catalog = dcat_catalog(config, package, facts, len(database))
+    yield File(urls.path("catalogue"), _json_bytes(catalog))
+    # No sizes of the zip and the database on the page: they hold the minutes, and the page
+    # must not change when only Markdown did (it would make the search index stale).
     yield Page(
-        "data/index.html",
+        urls.page_file("dataset"),
         "data_index.html",
         "Open data",
         {
             "facts": facts,
             "zip_name": ZIP_NAME,
-            "zip_size": len(zipped),
             "package_size": len(package_json),
+            "database_name": DATABASE_NAME,
         },
     )

@@ -22,9 +22,10 @@ from zoneinfo import ZoneInfo
 
 from feedgen.feed import FeedGenerator
 
+from scrutiny import urls
 from scrutiny.config import SiteConfig
+from scrutiny.model import Decision, Meeting, Model
 from scrutiny.model.localtime import meeting_instant
-from scrutiny.model.records import Decision, Meeting, Model
 from scrutiny.outputs import File
 from scrutiny.pages.inputs import Inputs
 from scrutiny.pages.meetings import meeting_title
@@ -50,7 +51,8 @@ def tag_uri(config: SiteConfig, specific: str) -> str:
     return f"tag:{authority},{TAG_DATE}:scrutiny/{specific}"
 
 
-def _id(config: SiteConfig, target: str, specific: str) -> str:
+def entry_id(config: SiteConfig, target: str, specific: str) -> str:
+    """A stable id: `target` under base_url, else a tag: URI naming `specific`."""
     return config.base_url + target if config.base_url else tag_uri(config, specific)
 
 
@@ -58,24 +60,27 @@ def pages(inputs: Inputs) -> Iterator[File]:
     model = inputs.model
     meetings = list(model.meetings.values())
     title = inputs.config.title
-    yield meetings_feed(inputs, "feeds/meetings.atom", "", f"{title}: meetings", meetings)
-    yield decisions_feed(inputs, "feeds/decisions.atom", "", f"{title}: decisions", meetings)
+    home = urls.path("home")
+    yield meetings_feed(inputs, urls.path("meetings-feed"), home, f"{title}: meetings", meetings)
+    yield decisions_feed(inputs, urls.path("decisions-feed"), home, f"{title}: decisions", meetings)
     for committee in model.committees.values():
         cid = committee.committee_id
         own = list(model.meetings_by_committee.get(cid, ()))
-        home = f"committees/{cid}/"
-        yield meetings_feed(
-            inputs, f"{home}meetings.atom", home, f"{committee.name}: meetings", own
-        )
-        yield decisions_feed(
-            inputs, f"{home}decisions.atom", home, f"{committee.name}: decisions", own
-        )
+        home = urls.path("committee", cid)
+        feed = urls.path("committee.meetings-feed", cid)
+        yield meetings_feed(inputs, feed, home, f"{committee.name}: meetings", own)
+        feed = urls.path("committee.decisions-feed", cid)
+        yield decisions_feed(inputs, feed, home, f"{committee.name}: decisions", own)
 
 
 def _feed(inputs: Inputs, path: str, page: str, title: str, subtitle: str) -> FeedGenerator:
-    config = inputs.config
+    return new_feed(inputs.config, path, page, title, subtitle)
+
+
+def new_feed(config: SiteConfig, path: str, page: str, title: str, subtitle: str) -> FeedGenerator:
+    """An Atom feed at `path` about the page at `page` (paths from the site root)."""
     feed = FeedGenerator()
-    feed.id(_id(config, path, path.removesuffix(".atom")))
+    feed.id(entry_id(config, path, path.removesuffix(".atom")))
     feed.title(clean(title))
     feed.subtitle(subtitle)
     feed.author({"name": clean(config.publisher), "email": config.contact_email})
@@ -88,7 +93,7 @@ def _feed(inputs: Inputs, path: str, page: str, title: str, subtitle: str) -> Fe
     return feed
 
 
-def _finish(feed: FeedGenerator, stamps: Sequence[dt.datetime], fallback: dt.date) -> bytes:
+def finish(feed: FeedGenerator, stamps: Sequence[dt.datetime], fallback: dt.date) -> bytes:
     """The feed's `updated` is its latest entry's; an empty feed uses the build date."""
     if stamps:
         feed.updated(max(stamps))
@@ -124,11 +129,11 @@ def meetings_feed(
     feed = _feed(inputs, path, page, title, "Meetings: agenda, venue, status and decisions.")
     stamps = []
     for meeting in _newest_first(meetings, tz)[:FEED_ENTRIES]:
-        target = f"meetings/{meeting.meeting_id}/"
+        target = urls.path("meeting", meeting.meeting_id)
         stamp = meeting_instant(meeting, tz)
         stamps.append(stamp)
         entry = feed.add_entry(order="append")
-        entry.id(_id(config, target, f"meetings/{meeting.meeting_id}"))
+        entry.id(entry_id(config, target, f"meetings/{meeting.meeting_id}"))
         entry.title(clean(meeting_title(model, meeting)))
         entry.link(href=site_link(config, target, path), rel="alternate", type="text/html")
         entry.updated(stamp)
@@ -136,7 +141,7 @@ def meetings_feed(
         entry.summary(meeting_summary(model, meeting))
         committee = model.committee_of(meeting)
         entry.category(term=committee.committee_id, label=clean(committee.name))
-    return File(path, _finish(feed, stamps, inputs.today))
+    return File(path, finish(feed, stamps, inputs.today))
 
 
 def _newest_first(meetings: Sequence[Meeting], tz: ZoneInfo) -> list[Meeting]:
@@ -163,9 +168,9 @@ def decisions_feed(
         stamp = meeting_instant(meeting, tz)
         for decision in model.decisions_at(meeting.meeting_id)[: FEED_ENTRIES - len(stamps)]:
             stamps.append(stamp)
-            target = f"meetings/{meeting.meeting_id}/#{decision.decision_id}"
+            target = urls.decision(meeting.meeting_id, decision.decision_id)
             entry = feed.add_entry(order="append")
-            entry.id(_id(config, target, f"decisions/{decision.decision_id}"))
+            entry.id(entry_id(config, target, f"decisions/{decision.decision_id}"))
             entry.title(clean(decision_title(model, decision)))
             entry.link(href=site_link(config, target, path), rel="alternate", type="text/html")
             entry.updated(stamp)
@@ -173,4 +178,4 @@ def decisions_feed(
             entry.content(clean(decision.text), type="text")
             committee = model.committee_of(meeting)
             entry.category(term=committee.committee_id, label=clean(committee.name))
-    return File(path, _finish(feed, stamps, inputs.today))
+    return File(path, finish(feed, stamps, inputs.today))

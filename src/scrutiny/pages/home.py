@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from scrutiny import urls
 from scrutiny.outputs import Page
 from scrutiny.pages import indicators, recommendations
 from scrutiny.pages.inputs import Inputs
@@ -21,7 +22,7 @@ def pages(inputs: Inputs) -> Iterator[Page]:
         if len(latest_decisions) == 3:
             break
     yield Page(
-        "index.html",
+        urls.page_file("home"),
         "home.html",
         inputs.config.title,
         {
@@ -31,7 +32,7 @@ def pages(inputs: Inputs) -> Iterator[Page]:
             "model": model,
             "indicator_counts": indicators.status_counts(views),
             "missed": [v for v in views if v.status.status == "not met"][:5],
-            "rag_counts": recommendations.counts(tracked),
-            "rag_labels": recommendations.RAG_LABELS,
+            "rag_counts": recommendations.counts(model, tracked),
+            "rag_labels": recommendations.ratings(model).labels,
         },
     )

@@ -8,8 +8,15 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from scrutiny.model.records import Indicator, Model, Observation
-from scrutiny.model.summaries import TargetStatus, series, summary, target_status
+from scrutiny import urls
+from scrutiny.model import Indicator, Model, Observation
+from scrutiny.model.summaries import (
+    TargetStatus,
+    next_targets,
+    series,
+    summary,
+    target_status,
+)
 from scrutiny.outputs import File, Page
 from scrutiny.pages.inputs import Inputs
 from scrutiny.render.charts import IndicatorChart, sparkline
@@ -37,6 +44,10 @@ class IndicatorView:
     def latest(self) -> Observation | None:
         actuals = series(self.observations, "actual")
         return actuals[-1] if actuals else None
+
+    @property
+    def next_targets(self) -> str:
+        return next_targets(self.indicator, self.status)
 
     @property
     def trend(self) -> list[float]:
@@ -73,7 +84,7 @@ def pages(inputs: Inputs) -> Iterator[Page | File]:
         if len(v.observations) > 1:
             chart = IndicatorChart(ind, v.observations, v.summary, inputs.cache_folder("charts"))
         yield Page(
-            f"indicators/{ind.indicator_id}/index.html",
+            urls.page_file("indicator", ind.indicator_id),
             "indicator.html",
             ind.name,
             {
@@ -81,15 +92,15 @@ def pages(inputs: Inputs) -> Iterator[Page | File]:
                 "council": model.councils[ind.council_id],
                 "chart": chart,
             },
+            twin=urls.twin("indicator", ind.indicator_id),
+            searchable=True,
         )
-        yield File(
-            f"indicators/{ind.indicator_id}/observations.csv", observations_csv(v.observations)
-        )
+        yield File(urls.path("indicator.csv", ind.indicator_id), observations_csv(v.observations))
     groups: dict[str, dict[str, list[IndicatorView]]] = defaultdict(lambda: defaultdict(list))
     for v in sorted(views, key=lambda v: (v.indicator.theme, v.indicator.name)):
         groups[v.indicator.council_id][v.indicator.theme].append(v)
     yield Page(
-        "indicators/index.html",
+        urls.page_file("indicator"),
         "indicators_index.html",
         "Performance indicators",
         {

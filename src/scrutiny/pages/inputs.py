@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from scrutiny.citations import Library
 from scrutiny.config import SiteConfig
 from scrutiny.documents import Document
-from scrutiny.model.records import Meeting, Model
+from scrutiny.model import Meeting, Model
 from scrutiny.schema.package import DataPackage
 
 
@@ -22,6 +23,7 @@ class Inputs:
     today: dt.date
     cache: Path | None = None  # the build cache folder; None with --no-cache
     package: DataPackage | None = None
+    library: Library = field(default_factory=Library)  # the documents `source` values cite
 
     def cache_folder(self, name: str) -> Path | None:
         """A folder of the build cache for files kept by content hash (charts, search)."""

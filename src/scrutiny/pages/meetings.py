@@ -6,13 +6,10 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from scrutiny.model.records import Attendance, Meeting, Model
+from scrutiny import urls
+from scrutiny.model import Attendance, Meeting, Model
 from scrutiny.outputs import Page
 from scrutiny.pages.inputs import Inputs
-
-MEMBER_ROLES = ("chair", "vice-chair", "member", "co-opted")
-OFFICER_ROLES = ("officer", "cabinet-member", "guest")
-ROLE_ORDER = {role: i for i, role in enumerate((*MEMBER_ROLES, "substitute", *OFFICER_ROLES))}
 
 
 @dataclass(frozen=True)
@@ -29,17 +26,18 @@ class AttendanceGroups:
 
 
 def group_attendance(model: Model, meeting_id: str) -> AttendanceGroups:
+    roles = model.roles
     rows = sorted(
         model.attendance_at(meeting_id),
-        key=lambda a: (ROLE_ORDER[a.role], model.people[a.person_id].name),
+        key=lambda a: (roles.order(a.role), model.people[a.person_id].name),
     )
     present = [a for a in rows if a.status == "present"]
     return AttendanceGroups(
-        present=[a for a in present if a.role in MEMBER_ROLES],
+        present=[a for a in present if a.role in roles.group("members")],
         substitutes=[a for a in present if a.role == "substitute"],
         apologies=[a for a in rows if a.status == "apologies"],
         absent=[a for a in rows if a.status == "absent"],
-        officers=[a for a in present if a.role in OFFICER_ROLES],
+        officers=[a for a in present if a.role in roles.group("officers")],
     )
 
 
@@ -55,7 +53,7 @@ def pages(inputs: Inputs) -> Iterator[Page]:
         by_year[meeting.date.year].append(meeting)
         yield meeting_page(inputs, meeting)
     yield Page(
-        "meetings/index.html",
+        urls.page_file("meeting"),
         "meetings_index.html",
         "Meetings",
         {"years": sorted(by_year.items(), reverse=True), "model": model},
@@ -74,7 +72,7 @@ def meeting_page(inputs: Inputs, meeting: Meeting) -> Page:
     siblings = list(model.meetings_by_committee[committee.committee_id])
     index = siblings.index(meeting)
     return Page(
-        f"meetings/{meeting.meeting_id}/index.html",
+        urls.page_file("meeting", meeting.meeting_id),
         "meeting.html",
         meeting_title(model, meeting),
         {
@@ -92,4 +90,6 @@ def meeting_page(inputs: Inputs, meeting: Meeting) -> Page:
             "previous": siblings[index - 1] if index > 0 else None,
             "next": siblings[index + 1] if index + 1 < len(siblings) else None,
         },
+        twin=urls.twin("meeting", meeting.meeting_id),
+        searchable=True,
     )

@@ -17,9 +17,10 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from scrutiny import urls
 from scrutiny.config import SiteConfig
+from scrutiny.model import Meeting, Model
 from scrutiny.model.localtime import meeting_start
-from scrutiny.model.records import Meeting, Model
 from scrutiny.output.jsonfile import record_lines
 from scrutiny.outputs import Generated
 from scrutiny.pages.inputs import Inputs
@@ -60,10 +61,10 @@ class Sources:
 def pages(inputs: Inputs) -> Iterator[Generated]:
     model = inputs.model
     sources = Sources(inputs.config, model, inputs.today, frozenset(inputs.minutes))
-    everything = "data/ocd/events.json"
+    everything = urls.path("ocd.events")
     yield Generated(everything, events_file, (sources, everything, list(model.meetings.values())))
     for committee in model.committees.values():
-        path = f"data/ocd/committees/{committee.committee_id}.json"
+        path = urls.path("ocd.committee", committee.committee_id)
         meetings = list(model.meetings_by_committee.get(committee.committee_id, ()))
         yield Generated(path, events_file, (sources, path, meetings))
 
@@ -77,7 +78,7 @@ def event(sources: Sources, path: str, meeting: Meeting) -> dict[str, Any]:
     mid = meeting.meeting_id
     committee = model.committee_of(meeting)
     start = meeting_start(meeting, ZoneInfo(config.timezone))
-    page = f"meetings/{mid}/"
+    page = urls.path("meeting", mid)
     link = lambda target: site_link(config, target, path)  # noqa: E731
     items = model.items(mid)
     return {
@@ -102,10 +103,10 @@ def event(sources: Sources, path: str, meeting: Meeting) -> dict[str, Any]:
         "media": [],
         "links": [
             {"note": "Meeting page", "url": link(page)},
-            {"note": "Meeting data as JSON", "url": link(f"meetings/{mid}.json")},
+            {"note": "Meeting data as JSON", "url": link(urls.twin("meeting", mid))},
             {
                 "note": f"{committee.name} (committee page)",
-                "url": link(f"committees/{committee.committee_id}/"),
+                "url": link(urls.path("committee", committee.committee_id)),
             },
         ],
         "sources": [
@@ -168,7 +169,7 @@ def agenda(config: SiteConfig, model: Model, meeting: Meeting, path: str) -> lis
                         "name": d.text,
                         "note": f"resolution {d.sub_point}" if d.sub_point else "resolution",
                         "url": site_link(
-                            config, f"meetings/{meeting.meeting_id}/#{d.decision_id}", path
+                            config, urls.decision(meeting.meeting_id, d.decision_id), path
                         ),
                     }
                     for d in decisions
@@ -192,7 +193,7 @@ def documents(
     model: Model, minuted: frozenset[str], meeting: Meeting, link: Callable[[str], str]
 ) -> list[dict[str, Any]]:
     mid = meeting.meeting_id
-    page = f"meetings/{mid}/"
+    page = urls.path("meeting", mid)
     date = meeting.date.isoformat()
     docs = []
     if mid in minuted:

@@ -6,10 +6,10 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from scrutiny.model.records import Attendance, Committee, Model, Person
+from scrutiny import urls
+from scrutiny.model import Attendance, Committee, Model, Person
 from scrutiny.outputs import Page
 from scrutiny.pages.inputs import Inputs
-from scrutiny.pages.meetings import MEMBER_ROLES
 
 
 @dataclass(frozen=True)
@@ -33,14 +33,18 @@ class AttendanceRecord:
 
     @property
     def percent(self) -> int | None:
-        return round(100 * self.attended / self.expected) if self.expected else None
+        """Rounded half up (12.5 is 13), as the database's attendance_rates view does."""
+        if not self.expected:
+            return None
+        return (200 * self.attended + self.expected) // (2 * self.expected)
 
 
 def attendance_records(model: Model, person: Person) -> list[AttendanceRecord]:
     replaced = model.substituted
+    members = model.roles.group("members")
     rows: dict[str, list[Attendance]] = defaultdict(list)
     for a in model.attendance_by_person.get(person.person_id, ()):
-        if a.role in MEMBER_ROLES:
+        if a.role in members:
             rows[model.meetings[a.meeting_id].committee_id].append(a)
     records = []
     for committee_id, member_rows in sorted(rows.items()):
@@ -77,7 +81,7 @@ def pages(inputs: Inputs) -> Iterator[Page]:
             reverse=True,
         )
         yield Page(
-            f"people/{person.person_id}/index.html",
+            urls.page_file("person", person.person_id),
             "person.html",
             person.display_name,
             {
@@ -90,12 +94,14 @@ def pages(inputs: Inputs) -> Iterator[Page]:
                 "records": attendance_records(model, person),
                 "roles": sorted({a.role for a in rows}),
             },
+            twin=urls.twin("person", person.person_id),
+            searchable=True,
         )
     kinds = defaultdict(list)
     for person in sorted(model.people.values(), key=lambda p: _surname_key(p.name)):
         kinds[person.kind].append(person)
     yield Page(
-        "people/index.html",
+        urls.page_file("person"),
         "people_index.html",
         "People",
         {

@@ -10,24 +10,11 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from scrutiny.model.records import Model, Recommendation, RecommendationUpdate
+from scrutiny import urls
+from scrutiny.model import Model, Recommendation, RecommendationUpdate
 from scrutiny.outputs import Page
 from scrutiny.pages.inputs import Inputs
-
-RAG_ORDER = ("red", "amber", "green", "complete", "not-rated")
-RAG_LABELS = {
-    "red": "Red",
-    "amber": "Amber",
-    "green": "Green",
-    "complete": "Complete",
-    "not-rated": "Not rated",
-}
-ORIGIN_LABELS = {
-    "inspection": "Inspection",
-    "scrutiny-inquiry": "Scrutiny inquiry",
-    "peer-review": "Peer review",
-    "other": "Other",
-}
+from scrutiny.schema.vocabulary import Vocabulary
 
 
 @dataclass(frozen=True)
@@ -55,22 +42,28 @@ def _ref_key(ref: str) -> tuple:
     return (int(digits) if digits else 0, ref)
 
 
-def counts(items: list[Tracked]) -> list[tuple[str, int]]:
+def ratings(model: Model) -> Vocabulary:
+    """The RAG ratings in the schema's order (red first), with their labels."""
+    return model.vocabulary("recommendation_updates", "rag")
+
+
+def counts(model: Model, items: list[Tracked]) -> list[tuple[str, int]]:
     found = Counter(t.rag for t in items)
-    return [(rag, found[rag]) for rag in RAG_ORDER]
+    return [(rag, found[rag]) for rag in ratings(model).values]
 
 
 def pages(inputs: Inputs) -> Iterator[Page]:
     model = inputs.model
     everything = tracked(model)
-    common = {"labels": RAG_LABELS, "origins": ORIGIN_LABELS, "model": model}
+    origins = model.vocabulary("recommendations", "origin").labels
+    common = {"labels": ratings(model).labels, "origins": origins, "model": model}
     views = _views(model, everything)
     for r in everything:
         rec = r.recommendation
         yield Page(
-            f"recommendations/{rec.recommendation_id}/index.html",
+            urls.page_file("recommendation", rec.recommendation_id),
             "recommendation.html",
-            f"Recommendation {rec.ref}: {rec.origin_title or ORIGIN_LABELS[rec.origin]}",
+            f"Recommendation {rec.ref}: {rec.origin_title or origins[rec.origin]}",
             {
                 "t": r,
                 "updates": model.updates_by_recommendation.get(rec.recommendation_id, ()),
@@ -78,8 +71,10 @@ def pages(inputs: Inputs) -> Iterator[Page]:
                 "committee": model.committees[rec.committee_id],
                 **common,
             },
+            twin=urls.twin("recommendation", rec.recommendation_id),
+            searchable=True,
         )
-    by_council = [(v.subject, counts(v.items)) for v in views if v.group == "Council"]
+    by_council = [(v.subject, counts(model, v.items)) for v in views if v.group == "Council"]
     filters = _filters(views)
     for v in views:
         yield Page(
@@ -89,11 +84,12 @@ def pages(inputs: Inputs) -> Iterator[Page]:
             {
                 "items": v.items,
                 "heading": v.heading,
-                "counts": counts(v.items),
-                "all_counts": counts(everything),
+                "counts": counts(model, v.items),
+                "all_counts": counts(model, everything),
                 "by_council": by_council,
                 "filters": filters,
                 "current": v.path,
+                "all_view": views[0].path,
                 **common,
             },
         )
@@ -112,12 +108,12 @@ class View:
 
 
 def _views(model: Model, everything: list[Tracked]) -> list[View]:
-    views = [View("recommendations/index.html", "Recommendation tracker", everything)]
+    views = [View(urls.page_file("recommendation"), "Recommendation tracker", everything)]
     for c in model.councils.values():
         items = [t for t in everything if t.recommendation.council_id == c.council_id]
         views.append(
             View(
-                f"recommendations/council/{c.council_id}/index.html",
+                urls.page_file("recommendations.council", c.council_id),
                 f"Recommendations to {c.name}",
                 items,
                 "Council",
@@ -129,25 +125,28 @@ def _views(model: Model, everything: list[Tracked]) -> list[View]:
         items = [t for t in everything if t.recommendation.committee_id == c.committee_id]
         views.append(
             View(
-                f"recommendations/committee/{c.committee_id}/index.html",
+                urls.page_file("recommendations.committee", c.committee_id),
                 f"Recommendations tracked by the {c.name}",
                 items,
                 "Committee",
                 c.name,
             )
         )
-    for rag in RAG_ORDER:
+    rags = ratings(model)
+    for rag in rags.values:
         items = [t for t in everything if t.rag == rag]
         views.append(
             View(
-                f"recommendations/status/{rag}/index.html",
-                f"Recommendations rated {RAG_LABELS[rag].lower()}",
+                urls.page_file("recommendations.status", rag),
+                f"Recommendations rated {rags.label(rag).lower()}",
                 items,
                 "Status",
-                RAG_LABELS[rag],
+                rags.label(rag),
             )
         )
-    return [v for v in views if v.items]
+    # The tracker itself is always there (it says when nothing is tracked yet); a filtered
+    # view with nothing in it is left out.
+    return [v for v in views if v.items or not v.group]
 
 
 def _filters(views: list[View]) -> dict[str, list[tuple[str, str]]]:

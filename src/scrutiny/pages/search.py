@@ -9,19 +9,38 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from scrutiny.output.search_index import meeting_bundles
+from scrutiny import urls
+from scrutiny.model import Model
 from scrutiny.outputs import Page
 from scrutiny.pages.inputs import Inputs
 
 BROWSE = (
-    ("meetings/", "Meetings", "every meeting, by year, with agenda, minutes and decisions"),
-    ("committees/", "Committees", "each committee's members, meetings and work programme"),
-    ("people/", "People", "councillors, co-opted members and officers, and their attendance"),
-    ("indicators/", "Performance indicators", "each indicator with its chart and data"),
-    ("recommendations/", "Recommendations", "the tracker, with each recommendation's RAG status"),
+    (
+        urls.path("meeting"),
+        "Meetings",
+        "every meeting, by year, with agenda, minutes and decisions",
+    ),
+    (urls.path("committee"), "Committees", "each committee's members, meetings and work programme"),
+    (
+        urls.path("person"),
+        "People",
+        "councillors, co-opted members and officers, and their attendance",
+    ),
+    (urls.path("indicator"), "Performance indicators", "each indicator with its chart and data"),
+    (
+        urls.path("recommendation"),
+        "Recommendations",
+        "the tracker, with each recommendation's RAG status",
+    ),
 )
+
+
+def meeting_bundles(model: Model) -> list[str]:
+    """The search bundles the search page merges into the main one, one per year of meetings."""
+    years = sorted({m.date.year for m in model.meetings.values()})
+    return [urls.path("search.meetings", str(year)) for year in years]
 
 
 def pages(inputs: Inputs) -> Iterator[Page]:
     context = {"browse": BROWSE, "merge": meeting_bundles(inputs.model)}
-    yield Page("search/index.html", "search.html", "Search", context)
+    yield Page(urls.page_file("search"), "search.html", "Search", context)

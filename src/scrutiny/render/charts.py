@@ -18,7 +18,7 @@ from functools import cache
 from html import escape
 from pathlib import Path
 
-from scrutiny.model.records import Indicator, Observation
+from scrutiny.model import Indicator, Observation
 from scrutiny.render.units import UNIT_NAMES
 
 # label, colour (contrast on white), dash pattern, point shape

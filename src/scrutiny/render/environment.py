@@ -16,14 +16,17 @@ from jinja2 import (
     StrictUndefined,
     TemplateError,
     TemplateNotFound,
+    pass_context,
 )
+from jinja2.runtime import Context
 from markupsafe import Markup
 
+from scrutiny.citations import Library, parts
 from scrutiny.config import SiteConfig
 from scrutiny.outputs import Page
 from scrutiny.problems import Problem, ProjectError
 from scrutiny.render.units import number, with_unit
-from scrutiny.urls import root_prefix
+from scrutiny.urls import root_prefix, url_for
 
 
 def long_date(value: dt.date | None) -> str:
@@ -56,7 +59,28 @@ def split_list(value: str | None) -> list[str]:
     return [part.strip() for part in (value or "").split(";") if part.strip()]
 
 
-def make_environment(site_templates: Path, config: SiteConfig) -> Environment:
+@pass_context
+def cite(context: Context, value: str | None) -> Markup:
+    """A `source` value as links: each citation to the published document at the cited lines
+    (or to its original URL), a URL to itself; anything else as written."""
+    library: Library = context.environment.globals["source_library"]
+    links = []
+    for part in parts(value):
+        href = part.url or (part.citation and library.href(part.citation))
+        if not href:
+            links.append(Markup("<code>{}</code>").format(part.text))
+            continue
+        if "://" not in href:
+            href = context["root"] + href
+        links.append(
+            Markup('<a class="source-link" href="{}"><code>{}</code></a>').format(href, part.text)
+        )
+    return Markup("; ").join(links)
+
+
+def make_environment(
+    site_templates: Path, config: SiteConfig, library: Library | None = None
+) -> Environment:
     env = Environment(
         loader=ChoiceLoader(
             [FileSystemLoader(str(site_templates)), PackageLoader("scrutiny", "templates")]
@@ -75,8 +99,11 @@ def make_environment(site_templates: Path, config: SiteConfig) -> Environment:
         split_list=split_list,
         with_unit=with_unit,
         json_script=json_script,
+        cite=cite,
     )
     env.globals["site"] = config
+    env.globals["url_for"] = url_for
+    env.globals["source_library"] = library or Library()
     return env
 
 

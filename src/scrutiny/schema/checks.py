@@ -145,4 +145,4 @@ def _primary_key_problems(pk: Any, fields: list[dict], shown: str) -> Iterator[P
 
 
 def _problem(shown: str, field: str, message: str, hint: str = "") -> Problem:
-    return Problem(shown, None, field, message, hint, "schema")
+    return Problem(shown, field=field, message=message, hint=hint, rule="schema")

@@ -13,12 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from scrutiny import textfiles as yamlerror
 from scrutiny.problems import Problem, ProjectError
 from scrutiny.project import Project
 from scrutiny.schema.checks import field_names, schema_problems
+from scrutiny.textfiles import Unreadable, read_mapping
 
 # Table names become download file names (data/<name>.csv), so they are slugs.
 RESOURCE_NAME = re.compile(r"[a-z0-9][a-z0-9_-]*")
@@ -89,17 +87,8 @@ def load_package(project: Project) -> DataPackage:
     descriptor = _read_yaml(project.datapackage, shown)
     resources = descriptor.get("resources")
     if not isinstance(resources, list) or not resources:
-        raise ProjectError(
-            [
-                Problem(
-                    shown,
-                    None,
-                    "resources",
-                    "no resources are declared",
-                    "List each table under `resources:`.",
-                    "package",
-                )
-            ]
+        raise _stop(
+            shown, "resources", "no resources are declared", "List each table under `resources:`."
         )
     tables, problems = [], []
     for index, resource in enumerate(resources):
@@ -126,40 +115,22 @@ def _reference_problems(tables: list[Table], declared: dict[Any, int], shown: st
             if target is None and fk.resource in declared:
                 continue
             if target is None:
-                problems.append(
-                    Problem(
-                        shown,
-                        None,
-                        f"{where}.resource",
-                        f"there is no resource '{fk.resource}' in the package",
-                        f"Use one of: {', '.join(sorted(str(n) for n in declared))}.",
-                        "package",
-                    )
-                )
+                message = f"there is no resource '{fk.resource}' in the package"
+                problems.append(_problem(shown, f"{where}.resource", message, _one_of(declared)))
                 continue
-            for name in fk.reference_fields:
-                if name not in target.field_names:
-                    problems.append(
-                        Problem(
-                            shown,
-                            None,
-                            f"{where}.fields",
-                            f"'{name}' is not a field of {target.name}",
-                            f"Use one of: {', '.join(target.field_names)}.",
-                            "package",
-                        )
-                    )
-            if len(fk.reference_fields) != len(fk.fields):
-                problems.append(
-                    Problem(
-                        shown,
-                        None,
-                        where,
-                        "the foreign key and its reference name different numbers of fields",
-                        "",
-                        "package",
-                    )
+            problems += [
+                _problem(
+                    shown,
+                    f"{where}.fields",
+                    f"'{name}' is not a field of {target.name}",
+                    _one_of(target.field_names, sort=False),
                 )
+                for name in fk.reference_fields
+                if name not in target.field_names
+            ]
+            if len(fk.reference_fields) != len(fk.fields):
+                message = "the foreign key and its reference name different numbers of fields"
+                problems.append(_problem(shown, where, message))
     return problems
 
 
@@ -168,30 +139,13 @@ def _table(project: Project, resource: Any, index: int, shown: str) -> Table:
     if not isinstance(resource, dict) or not all(
         isinstance(resource.get(k), str) for k in ("name", "path", "schema")
     ):
-        raise ProjectError(
-            [
-                Problem(
-                    shown,
-                    None,
-                    where,
-                    "each resource needs `name`, `path` and `schema`",
-                    "",
-                    "package",
-                )
-            ]
-        )
+        raise _stop(shown, where, "each resource needs `name`, `path` and `schema`")
     if not RESOURCE_NAME.fullmatch(resource["name"]):
-        raise ProjectError(
-            [
-                Problem(
-                    shown,
-                    None,
-                    f"{where}.name",
-                    f"'{resource['name']}' cannot be a table name (it becomes a file name)",
-                    "Use lowercase letters a-z, digits, hyphens and underscores, e.g. meetings.",
-                    "package",
-                )
-            ]
+        raise _stop(
+            shown,
+            f"{where}.name",
+            f"'{resource['name']}' cannot be a table name (it becomes a file name)",
+            "Use lowercase letters a-z, digits, hyphens and underscores, e.g. meetings.",
         )
     path = _inside(project.datasets, resource["path"], shown, f"{where}.path")
     schema_path = _inside(project.datasets, resource["schema"], shown, f"{where}.schema")
@@ -238,17 +192,11 @@ def _table(project: Project, resource: Any, index: int, shown: str) -> Table:
 def _inside(base: Path, relative: str, shown: str, key: str) -> Path:
     path = (base / relative).resolve()
     if not path.is_relative_to(base.resolve()):
-        raise ProjectError(
-            [
-                Problem(
-                    shown,
-                    None,
-                    key,
-                    f"'{relative}' points outside datasets/",
-                    "Keep tables and schemas inside datasets/.",
-                    "package",
-                )
-            ]
+        raise _stop(
+            shown,
+            key,
+            f"'{relative}' points outside datasets/",
+            "Keep tables and schemas inside datasets/.",
         )
     return path
 
@@ -257,9 +205,7 @@ def _foreign_keys(
     value: Any, shown: str, where: str, own_fields: set[str], table: str
 ) -> list[dict[str, Any]]:
     if not isinstance(value, list):
-        raise ProjectError(
-            [Problem(shown, None, f"{where}.foreignKeys", "expected a list", "", "package")]
-        )
+        raise _stop(shown, f"{where}.foreignKeys", "expected a list")
     problems = []
     for number, fk in enumerate(value):
         at = f"{where}.foreignKeys[{number}]"
@@ -271,30 +217,23 @@ def _foreign_keys(
             and _names(fk["reference"].get("fields"))
         ):
             problems.append(
-                Problem(
+                _problem(
                     shown,
-                    None,
                     at,
                     "each foreign key needs `fields` and a `reference` with `resource` and "
                     "`fields`",
                     "For example: {fields: council_id, reference: {resource: councils, "
                     "fields: council_id}}",
-                    "package",
                 )
             )
             continue
-        for name in _as_list(fk["fields"]):
-            if name not in own_fields:
-                problems.append(
-                    Problem(
-                        shown,
-                        None,
-                        f"{at}.fields",
-                        f"'{name}' is not a field of {table}",
-                        f"Use one of: {', '.join(sorted(own_fields))}.",
-                        "package",
-                    )
-                )
+        problems += [
+            _problem(
+                shown, f"{at}.fields", f"'{name}' is not a field of {table}", _one_of(own_fields)
+            )
+            for name in _as_list(fk["fields"])
+            if name not in own_fields
+        ]
     if problems:
         raise ProjectError(problems)
     return value
@@ -312,7 +251,7 @@ def _check_schema(schema: dict[str, Any], shown: str) -> None:
     from frictionless import Schema  # slow to import, so only here
 
     problems = [
-        Problem(shown, None, None, f"invalid Table Schema: {error[0]}", "", "schema")
+        Problem(shown, message=f"invalid Table Schema: {error[0]}", rule="schema")
         for error in Schema.validate_descriptor(schema).flatten(["note"])
     ]
     if problems:
@@ -321,40 +260,23 @@ def _check_schema(schema: dict[str, Any], shown: str) -> None:
 
 def _read_yaml(path: Path, shown: str) -> dict[str, Any]:
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
-    except FileNotFoundError:
-        raise ProjectError([Problem(shown, None, None, "file not found", "", "package")]) from None
-    except UnicodeDecodeError as exc:
-        line = path.read_bytes().count(b"\n", 0, exc.start) + 1
-        raise ProjectError(
-            [
-                Problem(
-                    shown,
-                    line,
-                    None,
-                    "cannot be read: the file is not UTF-8 text",
-                    "Save it as UTF-8.",
-                    "package",
-                )
-            ]
-        ) from None
-    except yaml.YAMLError as exc:
-        line, reason = yamlerror.describe(exc)
-        raise ProjectError(
-            [
-                Problem(
-                    shown,
-                    line,
-                    None,
-                    f"cannot be read: {reason}",
-                    "Check the YAML syntax.",
-                    "package",
-                )
-            ]
-        ) from None
-    if not isinstance(data, dict):
-        raise ProjectError([Problem(shown, None, None, "expected a YAML mapping", "", "package")])
-    return data
+        return read_mapping(path, shown, empty_hint="")
+    except Unreadable as error:
+        raise ProjectError([error.problem]) from None
+
+
+def _problem(shown: str, field: str, message: str, hint: str = "") -> Problem:
+    return Problem(shown, field=field, message=message, hint=hint, rule="package")
+
+
+def _stop(shown: str, field: str, message: str, hint: str = "") -> ProjectError:
+    """A problem that stops reading the package, ready to raise."""
+    return ProjectError([_problem(shown, field, message, hint)])
+
+
+def _one_of(names: Any, sort: bool = True) -> str:
+    names = [str(n) for n in names]
+    return f"Use one of: {', '.join(sorted(names) if sort else names)}."
 
 
 def _as_list(value: str | list[str]) -> list[str]:

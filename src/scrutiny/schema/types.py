@@ -88,6 +88,10 @@ def _strptime(field_type: str, field_format: str) -> Cast:
     return cast
 
 
+# Typed rows of every table, by table name: what validation proves and the model is made from.
+Rows = dict[str, list[dict[str, Any]]]
+
+
 def to_json(value: Value) -> Any:
     """A typed value as it appears in JSON downloads."""
     if isinstance(value, dt.date | dt.time):

@@ -14,10 +14,10 @@ from typing import Any
 
 from scrutiny.problems import Problem
 from scrutiny.schema.package import DataPackage, ForeignKey, Table
+from scrutiny.schema.types import Rows
 from scrutiny.validate.constraints import Failure, short
 
 Records = list[dict[str, Any]]
-Rows = dict[str, Records]
 
 
 def key_problems(

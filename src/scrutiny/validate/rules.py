@@ -10,14 +10,19 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 
-from scrutiny.documents import DocumentError, markdown_files, read_document
+from scrutiny import ids
+from scrutiny.citations import HOW, Library, citations
+from scrutiny.documents import FENCE, DocumentError, markdown_files, read_document
 from scrutiny.problems import Problem
 from scrutiny.project import Project
 from scrutiny.schema.package import DataPackage
+from scrutiny.schema.vocabulary import Vocabulary
 from scrutiny.validate.tables import ID_PATTERN, Rows
 
-MEMBER_ROLES = {"chair", "vice-chair", "member", "co-opted"}
 SLUG = re.compile(ID_PATTERN)
+# A first line meant as the front matter's opening ---: hyphens or dashes only, or a setting.
+LIKE_A_FENCE = re.compile(r"^\s*[-‐-―−_=]+\s*$")
+LIKE_A_SETTING = re.compile(r"^[A-Za-z_][\w-]*:(\s|$)")
 
 
 class Context:
@@ -54,9 +59,10 @@ def one_chair_per_meeting(ctx: Context) -> Iterator[Problem]:
 
 def substitutes_replace_members(ctx: Context) -> Iterator[Problem]:
     committee_of = {m["meeting_id"]: m["committee_id"] for m in ctx.table("meetings")}
+    member_roles = Vocabulary.of(ctx.package.table("attendance"), "role").group("members")
     members = defaultdict(set)
     for r in ctx.table("attendance"):
-        if r["role"] in MEMBER_ROLES:
+        if r["role"] in member_roles:
             members[committee_of.get(r["meeting_id"])].add(r["person_id"])
     replaced_by = {
         (r["meeting_id"], r["person_id"]): r["substitute_for"]
@@ -110,6 +116,23 @@ def percentages_in_range(ctx: Context) -> Iterator[Problem]:
                 f"{r['indicator_id']} is measured in percent)",
                 "Write the percentage as a number from 0 to 100, e.g. 45.5 for 45.5%.",
                 "percent-in-range",
+            )
+
+
+def updates_after_recommendation(ctx: Context) -> Iterator[Problem]:
+    """A RAG update cannot be dated before the recommendation it rates was made."""
+    made_on = {r["recommendation_id"]: r["made_on"] for r in ctx.table("recommendations")}
+    for r in ctx.table("recommendation_updates"):
+        made = made_on.get(r["recommendation_id"])
+        if made and r["as_at"] < made:
+            yield Problem(
+                ctx.shown["recommendation_updates"],
+                line=r["_line"],
+                field="as_at",
+                message=f"this update is dated {r['as_at']}, before the recommendation "
+                f"was made ({made})",
+                hint="Check the date of the update, and made_on in recommendations.csv.",
+                rule="updates-after-recommendation",
             )
 
 
@@ -195,14 +218,229 @@ def pages_are_readable(ctx: Context) -> Iterator[Problem]:
             )
 
 
+def sources_resolve(ctx: Context) -> Iterator[Problem]:
+    """A `source` that cites a document (`file.txt:55`, `file.pdf#page=3`) must point at a
+    document in sources/ (or in the sources table) and at lines or a page it has, once the
+    project keeps any source documents. Other values (a URL, a note such as `fixture`) are
+    shown as written."""
+    listed = [(r["document"], r["title"], r["original_url"]) for r in ctx.table("sources")]
+    library = Library.load(ctx.project, listed)
+    if not library.documents:
+        return  # the project keeps no source documents: its sources are shown as written
+    for table in ctx.package.tables:
+        if "source" not in table.field_names:
+            continue
+        for row in ctx.table(table.name):
+            for problem in _unresolved(library, row["source"]):
+                yield Problem(ctx.shown[table.name], row["_line"], "source", *problem)
+    for folder in (ctx.project.minutes, ctx.project.reports):
+        for path in markdown_files(folder):
+            yield from _front_matter_sources(ctx, library, path)
+
+
+def _unresolved(library: Library, value: str | None) -> Iterator[tuple[str, str, str]]:
+    for citation in citations(value):
+        message = library.problem(citation)
+        if message:
+            yield message, _source_hint(library, citation.document), "source-resolves"
+
+
+def _source_hint(library: Library, document: str) -> str:
+    if document not in library.documents:
+        return (
+            "Check the file name against the sources/ folder, put the document there, or add "
+            "a row with its original_url to datasets/sources.csv."
+        )
+    return f"Check the line numbers against the document. {HOW}"
+
+
+def _front_matter_sources(ctx: Context, library: Library, path) -> Iterator[Problem]:
+    shown = ctx.project.relative(path)
+    try:
+        value = read_document(path, shown).meta.get("source")
+    except DocumentError:
+        return  # reported by the rules that read documents
+    found = list(_unresolved(library, str(value))) if value else []
+    if found:
+        lines = path.read_text(encoding="utf-8").split("\n")
+        line = next((n for n, text in enumerate(lines, 1) if text.startswith("source:")), None)
+        for problem in found:
+            yield Problem(shown, line, "source", *problem)
+
+
+def documents_start_with_front_matter(ctx: Context) -> Iterator[Problem]:
+    """Minutes and report files must open with a front matter block; a page whose first line
+    was meant to open one (`--`, `----`, a dash, or a setting with no --- above it) is
+    reported too. Without this, a mistyped --- publishes the settings as a heading."""
+    folders = {
+        ctx.project.minutes: "meeting_id",
+        ctx.project.reports: "report_id",
+        ctx.project.pages: None,
+    }
+    for folder, key in folders.items():
+        for path in markdown_files(folder):
+            problem = _opening_problem(ctx.project.relative(path), path, key)
+            if problem:
+                yield problem
+
+
+def _opening_problem(shown: str, path, key: str | None) -> Problem | None:
+    try:
+        with path.open(encoding="utf-8") as handle:
+            first = handle.readline().removeprefix("\ufeff").rstrip("\r\n")
+    except (OSError, UnicodeDecodeError):
+        return None  # reported by the rules that read the document
+    if first.strip() == FENCE:
+        return None
+    named = path.stem if SLUG.fullmatch(path.stem) else f"<{key}>"
+    example = f"---, {key}: {named}, source: ..., ---" if key else "---, title: ..., ---"
+    hint = (
+        f"Make the first line exactly --- (three hyphens) and close the settings with another "
+        f"line of ---, each on its own line: {example}."
+    )
+    if LIKE_A_FENCE.match(first):
+        return Problem(
+            shown,
+            line=1,
+            field=None,
+            message=f"the front matter must start with a line of exactly three hyphens (---), "
+            f"not '{first.strip()}'; as it is, the settings would be published as text",
+            hint=hint,
+            rule="front-matter-opening",
+        )
+    if LIKE_A_SETTING.match(first) or key:
+        return Problem(
+            shown,
+            line=1,
+            field=None,
+            message="the file does not start with front matter (a line of ---, the settings, "
+            "and another line of ---)",
+            hint=hint,
+            rule="front-matter-opening",
+        )
+    return None
+
+
+def meeting_ids_match_committee_and_date(ctx: Context) -> Iterator[Problem]:
+    """A meeting id is its committee id and its date: the id, the committee and the date
+    must agree, or links and the minutes file name say one date and the page another."""
+    for m in ctx.table("meetings"):
+        meeting, committee, date = m["meeting_id"], m["committee_id"], m["date"].isoformat()
+        if ids.meeting_id_agrees(meeting, committee, date):
+            continue
+        if not meeting.startswith(f"{committee}-"):
+            yield Problem(
+                ctx.shown["meetings"],
+                line=m["_line"],
+                field="meeting_id",
+                message=f"the meeting id '{meeting}' does not start with its committee_id "
+                f"'{committee}'",
+                hint=f"A meeting id is the committee id and the date, here "
+                f"{ids.meeting_id(committee, date)}. Correct the committee_id or the id (and the "
+                "id everywhere it is used, including the minutes file name).",
+                rule="meeting-id-matches",
+            )
+        else:
+            written = meeting.removeprefix(f"{committee}-")
+            yield Problem(
+                ctx.shown["meetings"],
+                line=m["_line"],
+                field="date",
+                message=f"the date {date} disagrees with the meeting id '{meeting}', which "
+                f"says {written}",
+                hint="If the meeting was on the date in the id, correct the date. If the id is "
+                f"wrong, change it to {ids.meeting_id(committee, date)} here and everywhere it "
+                "is used (agenda items, attendance, decisions and the minutes file name).",
+                rule="meeting-id-matches",
+            )
+
+
+def decision_ids_match_item(ctx: Context) -> Iterator[Problem]:
+    """A decision id is the meeting id, the item number and the sub-point (or 1, 2, ... when
+    the resolution has no sub-point)."""
+    for d in ctx.table("decisions"):
+        sub_point = d["sub_point"] or ""
+        if ids.decision_id_agrees(d["decision_id"], d["meeting_id"], d["item_no"], sub_point):
+            continue
+        expected = ids.decision_id(d["meeting_id"], d["item_no"], sub_point)
+        said = f"item {d['item_no']}" + (
+            f", sub-point {sub_point}" if sub_point else " with no sub-point"
+        )
+        yield Problem(
+            ctx.shown["decisions"],
+            line=d["_line"],
+            field="decision_id",
+            message=f"the decision id '{d['decision_id']}' disagrees with its meeting and "
+            f"{said}: it should be {expected}",
+            hint="A decision id is the meeting id, the item number and the sub-point, or 1 (2, "
+            "3, ...) when there is no sub-point. Correct the id, or the item_no or sub_point if "
+            "those are what is wrong. `scrutiny new decision` makes the id for you.",
+            rule="decision-id-matches",
+        )
+
+
+def report_ids_match_item(ctx: Context) -> Iterator[Problem]:
+    """A report id is the meeting id, `item` and the item number."""
+    for r in ctx.table("reports"):
+        expected = ids.report_id(r["meeting_id"], r["item_no"])
+        if r["report_id"] != expected:
+            yield Problem(
+                ctx.shown["reports"],
+                line=r["_line"],
+                field="report_id",
+                message=f"the report id '{r['report_id']}' disagrees with its meeting and item "
+                f"{r['item_no']}: it should be {expected}",
+                hint="Correct the id (and rename content/reports/ to match), or the item_no.",
+                rule="report-id-matches",
+            )
+
+
 RULES: tuple[Rule, ...] = (
     one_chair_per_meeting,
     substitutes_replace_members,
     percentages_in_range,
+    updates_after_recommendation,
     minutes_match_meetings,
     reports_match_rows,
     pages_are_readable,
+    sources_resolve,
+    documents_start_with_front_matter,
+    meeting_ids_match_committee_and_date,
+    decision_ids_match_item,
+    report_ids_match_item,
 )
+
+
+def tables_are_described(ctx: Context) -> Iterator[Problem]:
+    """Each table in datapackage.yaml should say what a row is, where the data comes from and
+    its caveats: the catalogue, the table's page and datapackage.json show it. A warning."""
+    shown = ctx.project.relative(ctx.project.datapackage)
+    lines = ctx.project.datapackage.read_text(encoding="utf-8").split("\n")
+    for index, table in enumerate(ctx.package.tables):
+        if table.description.strip():
+            continue
+        start = re.compile(rf"\s*-\s*name:\s*['\"]?{re.escape(table.name)}['\"]?\s*$")
+        line = next((n for n, text in enumerate(lines, 1) if start.fullmatch(text)), None)
+        yield Problem(
+            shown,
+            line,
+            f"resources[{index}].description",
+            f"the table '{table.name}' has no description",
+            "Add `title:` and `description:` to the resource: one paragraph saying what a row "
+            "is, where the data comes from and its caveats (the open-data pages show it).",
+            "table-described",
+            "warning",
+        )
+
+
+WARNINGS: tuple[Rule, ...] = (tables_are_described,)
+
+
+def check_warnings(
+    project: Project, package: DataPackage, rows: Rows, shown: dict[str, str]
+) -> list[Problem]:
+    ctx = Context(project, package, rows, shown)
+    return [problem for rule in WARNINGS for problem in rule(ctx)]
 
 
 def check_rules(

@@ -19,7 +19,7 @@ from scrutiny.project import Project
 from scrutiny.schema.package import DataPackage, Table, load_package
 from scrutiny.validate.keys import Rows, foreign_key_problems
 from scrutiny.validate.paths import outside_links
-from scrutiny.validate.rules import check_rules
+from scrutiny.validate.rules import check_rules, check_warnings
 from scrutiny.validate.structure import read_csv
 from scrutiny.validate.tables import check_table
 from scrutiny.validate.templates import template_problems
@@ -31,6 +31,7 @@ class Validated:
     package: DataPackage
     rows: Rows
     problems: tuple[Problem, ...]
+    warnings: tuple[Problem, ...] = ()  # shown, but the data is valid
 
     @property
     def valid(self) -> bool:
@@ -57,9 +58,18 @@ def validate_project(project: Project, use_cache: bool = True) -> Validated:
             incomplete.add(table.name)
         problems += found
     problems += foreign_key_problems(package, rows, shown, incomplete)
+    warnings: list[Problem] = []
     if not problems:
         problems += check_rules(project, package, rows, shown)
-    return Validated(config, package, rows, tuple(sorted(set(problems), key=_order)))
+    if not problems:
+        warnings = check_warnings(project, package, rows, shown)
+    return Validated(
+        config,
+        package,
+        rows,
+        tuple(sorted(set(problems), key=_order)),
+        tuple(sorted(set(warnings), key=_order)),
+    )
 
 
 def _table(

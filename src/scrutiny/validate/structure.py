@@ -20,9 +20,9 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from operator import methodcaller
 
-from scrutiny.documents import CONTROL
 from scrutiny.problems import Problem
 from scrutiny.schema.package import Table
+from scrutiny.textfiles import CONTROL, bytes_problem
 from scrutiny.validate import shifts
 from scrutiny.validate.constraints import TableChecks
 
@@ -93,27 +93,8 @@ def _decoded(data: bytes, shown: str, table: Table) -> tuple[str, Problem | None
             hint=f"The first line must be the header: {','.join(table.field_names)}",
             rule="empty-file",
         )
-    nul = data.find(b"\x00")
-    if nul >= 0:
-        return "", Problem(
-            shown,
-            line=data.count(b"\n", 0, nul) + 1,
-            message="the file contains a NUL byte (it may be a binary or UTF-16 file)",
-            hint=SAVE_AS_UTF8,
-            rule="nul-byte",
-        )
-    try:
-        return data.decode("utf-8"), None
-    except UnicodeDecodeError as exc:
-        bad = data[exc.start : exc.start + 1].hex()
-        return "", Problem(
-            shown,
-            line=data.count(b"\n", 0, exc.start) + 1,
-            message=f"the file is not UTF-8 text (byte 0x{bad}; it looks like Windows-1252 or "
-            "Latin-1)",
-            hint=SAVE_AS_UTF8,
-            rule="encoding",
-        )
+    problem = bytes_problem(data, shown, SAVE_AS_UTF8)
+    return ("", problem) if problem else (data.decode("utf-8"), None)
 
 
 def _may_have_control(data: bytes) -> bool:

@@ -14,6 +14,7 @@ from scrutiny.config import SiteConfig
 from scrutiny.problems import Problem
 from scrutiny.project import Project
 from scrutiny.render.environment import make_environment
+from scrutiny.textfiles import Unreadable, read_text
 
 _HINT_MISSING = (
     "Check the name in the {% extends %}, {% include %} or {% import %} line, or delete your "
@@ -31,17 +32,13 @@ def template_problems(project: Project, config: SiteConfig) -> list[Problem]:
         name = path.relative_to(folder).as_posix()
         shown = project.relative(path)
         try:
-            source = path.read_text(encoding="utf-8")
-            tree = env.parse(source, name, str(path))
-        except UnicodeDecodeError:
-            problems.append(
-                Problem(shown, None, None, "the file is not UTF-8 text", "", "template")
-            )
+            tree = env.parse(read_text(path, shown), name, str(path))
+        except Unreadable as error:
+            problems.append(error.problem)
             continue
         except TemplateSyntaxError as exc:
-            problems.append(
-                Problem(shown, exc.lineno, None, f"template error: {exc.message}", "", "template")
-            )
+            message = f"template error: {exc.message}"
+            problems.append(Problem(shown, line=exc.lineno, message=message, rule="template"))
             continue
         problems += _missing_references(env, tree, shown)
     return problems
@@ -57,11 +54,10 @@ def _missing_references(env: Environment, tree: nodes.Template, shown: str) -> I
             except TemplateNotFound:
                 yield Problem(
                     shown,
-                    node.lineno,
-                    None,
-                    f"template not found: {name}",
-                    _HINT_MISSING,
-                    "template",
+                    line=node.lineno,
+                    message=f"template not found: {name}",
+                    hint=_HINT_MISSING,
+                    rule="template",
                 )
 
 

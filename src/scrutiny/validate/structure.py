@@ -112,12 +112,16 @@ def _shape(
     plain = None if control else _plain_columns(text, table)
     if plain is not None:
         return plain, []  # the common case, proved in bulk
+    # Read by the csv module: quotes, CRLF, or a line that needs a worded problem.
     records, lines, swept, unreadable = _records(text, shown)
     header = records[0] if records else []
     problems = _header_problems(header, shown, table)
     if problems or not records:
         return None, problems + unreadable
     body, starts = records[1:], lines[1:]
+    width = len(header)
+    if swept and not control and set(map(len, body)) <= {width} and [""] * width not in body:
+        return CsvText.from_rows(header, body, starts), []  # quoted or CRLF, but sound
     long = not swept and len(text) > MAX_CELL
     rows, kept, problems = _well_shaped(body, starts, table, shown, control, long)
     complete = not unreadable and len(rows) == sum(1 for row in body if any(row))

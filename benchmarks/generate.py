@@ -25,6 +25,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import yaml
+
 ROOT = Path(__file__).resolve().parents[1]
 END_YEAR = 2024
 MONTHS = (1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12)  # committees rarely meet in August
@@ -267,113 +269,27 @@ class Tables:
         self.datasets = datasets
         self._files: dict[str, tuple] = {}
 
-    def header(self, name: str, fields: tuple[str, ...]) -> None:
+    def header(self, name: str) -> None:
+        """Open the table with its header, read from its schema (the one declaration)."""
+        schema = yaml.safe_load((self.datasets / "schemas" / f"{name}.schema.yaml").read_text())
+        fields = [f["name"] for f in schema["fields"]]
         handle = (self.datasets / f"{name}.csv").open("w", newline="", encoding="utf-8")
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(fields)
-        self._files[name] = (handle, writer)
+        self._files[name] = (handle, writer, len(fields))
 
     def row(self, name: str, *values: object) -> None:
-        self._files[name][1].writerow(["" if v is None else v for v in values])
+        """A row in the schema's column order; columns the generator does not know (optional
+        ones added to the standard after it was written) are left empty."""
+        _, writer, width = self._files[name]
+        if len(values) > width:
+            raise ValueError(f"{name}: {len(values)} values for {width} columns")
+        cells = ["" if v is None else v for v in values]
+        writer.writerow(cells + [""] * (width - len(cells)))
 
     def close(self) -> None:
-        for handle, _ in self._files.values():
+        for handle, _, _ in self._files.values():
             handle.close()
-
-
-HEADERS = {
-    "councils": ("council_id", "name", "website", "source"),
-    "committees": ("committee_id", "council_id", "name", "kind", "remit", "source"),
-    "people": ("person_id", "name", "honorific", "kind", "council_id", "position", "source"),
-    "meetings": (
-        "meeting_id",
-        "committee_id",
-        "date",
-        "start_time",
-        "venue",
-        "status",
-        "minutes_status",
-        "minutes_published",
-        "note",
-        "source",
-    ),
-    "agenda_items": (
-        "meeting_id",
-        "item_no",
-        "minute_no",
-        "title",
-        "pages",
-        "part",
-        "lead_officers",
-        "time",
-        "source",
-    ),
-    "attendance": (
-        "meeting_id",
-        "person_id",
-        "name_as_written",
-        "role",
-        "status",
-        "substitute_for",
-        "note",
-        "source",
-    ),
-    "declarations": ("meeting_id", "item_no", "person_id", "kind", "description", "source"),
-    "decisions": ("decision_id", "meeting_id", "item_no", "sub_point", "text", "source"),
-    "reports": (
-        "report_id",
-        "meeting_id",
-        "item_no",
-        "title",
-        "report_by",
-        "contact_officer",
-        "source",
-    ),
-    "indicators": (
-        "indicator_id",
-        "council_id",
-        "name",
-        "theme",
-        "unit",
-        "polarity",
-        "definition",
-        "source",
-    ),
-    "observations": (
-        "indicator_id",
-        "period_end",
-        "series",
-        "value",
-        "period_label",
-        "note",
-        "source",
-    ),
-    "recommendations": (
-        "recommendation_id",
-        "council_id",
-        "committee_id",
-        "origin",
-        "origin_title",
-        "ref",
-        "text",
-        "made_on",
-        "lead",
-        "source",
-    ),
-    "recommendation_updates": ("recommendation_id", "as_at", "rag", "commentary", "source"),
-    "workplan": (
-        "committee_id",
-        "plan_version",
-        "seq",
-        "planned_date",
-        "date_label",
-        "topic",
-        "lead_officers",
-        "purpose",
-        "meeting_id",
-        "source",
-    ),
-}
 
 
 @dataclass
@@ -410,12 +326,14 @@ class Generator:
 
     def run(self) -> dict[str, int]:
         (self.out / "datasets").mkdir(parents=True)
-        shutil.copy(ROOT / "datasets" / "datapackage.yaml", self.out / "datasets")
+        for name in ("datapackage.yaml", "standard.yaml"):
+            shutil.copy(ROOT / "datasets" / name, self.out / "datasets")
         shutil.copytree(ROOT / "datasets" / "schemas", self.out / "datasets" / "schemas")
         (self.out / "content" / "minutes").mkdir(parents=True)
         (self.out / "content" / "pages").mkdir(parents=True)
-        for name, fields in HEADERS.items():
-            self.tables.header(name, fields)
+        package = yaml.safe_load((self.out / "datasets" / "datapackage.yaml").read_text())
+        for resource in package["resources"]:
+            self.tables.header(resource["name"])
         council_ids = [self.council(i) for i in range(self.sizes.councils)]
         self.tables.close()
         self.write_site(council_ids)

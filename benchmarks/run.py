@@ -8,7 +8,10 @@ measures, in alternation and --repeat times, each in a child process:
 
 * cold `scrutiny validate` and cold `scrutiny build` (empty cache, new output folder): wall
   time, pages per second, peak RSS of the largest process (from wait4);
-* rebuilds: with no change, after editing one minutes file, after changing one observation;
+* rebuilds (a new process, warm cache): with no change, after editing one minutes file, after
+  changing one observation, after adding a meeting (a row and its minutes);
+* `scrutiny serve` with the page open in Chromium (Playwright): from saving one minutes file,
+  or one observation, to the open page having reloaded with the change;
 * validation rows per second, against frictionless-py's own Package.validate() on the package;
 * Hugo (Debian's `hugo`, if installed) building the same minutes Markdown with a minimal
   layout, and the ratio scrutiny / Hugo;
@@ -21,16 +24,21 @@ It prints a table of medians and the raw figures as JSON. It is a script, not a 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
 import re
 import shutil
+import signal
+import socket
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -227,10 +235,39 @@ class Runner:
             lines[1] = b",".join(fields)
             observations.write_bytes(b"\n".join(lines))
             self.record("rebuild, one observation", scrutiny("build", self.project, "--out", out))
+            observations.write_bytes(original_obs)
+            with new_meeting(self.project):
+                rebuild = scrutiny("build", self.project, "--out", out)
+                self.record("rebuild, one new meeting", rebuild)
         finally:
             minutes.write_bytes(original_minutes)
             observations.write_bytes(original_obs)
+        rebuild = scrutiny("build", self.project, "--out", out)
+        self.record("rebuild, the edits undone", rebuild)
         shutil.rmtree(out.parent, ignore_errors=True)
+
+    def serve_round(self) -> None:
+        """`scrutiny serve` with a page open in Chromium: from saving a file to the open page
+        showing the change (the reload script reloads it after the rebuild)."""
+        out = self.fresh("serve")
+        port = free_port()
+        command = [PYTHON, "-m", "scrutiny", "serve", str(self.project), "--port", str(port)]
+        serve = subprocess.Popen(
+            [*command, "--out", str(out)], env=ENV, stdout=subprocess.PIPE, text=True
+        )
+        try:
+            assert serve.stdout is not None
+            for line in serve.stdout:
+                if line.startswith("Serving"):
+                    break
+            threading.Thread(target=serve.stdout.read, daemon=True).start()  # keep it drained
+            for name, seconds in served_edits(self.project, port):
+                self.results.setdefault(name, []).append({"wall": seconds, "rss_mb": 0.0})
+                print(f"  {name}: {seconds:.2f} s", flush=True)
+        finally:
+            serve.send_signal(signal.SIGINT)
+            serve.wait(timeout=60)
+            shutil.rmtree(out.parent, ignore_errors=True)
 
     def rows_round(self) -> None:
         ours = json.loads(measure([PYTHON, "-c", VALIDATE_ROWS, str(self.project)])["stdout"])
@@ -268,6 +305,69 @@ class Runner:
         shutil.rmtree(out.parent, ignore_errors=True)
 
 
+@contextlib.contextmanager
+def new_meeting(project: Path) -> Iterator[None]:
+    """A new meeting: a row in meetings.csv (a copy of a minuted one, new id) and its minutes."""
+    meetings = project / "datasets" / "meetings.csv"
+    original = meetings.read_bytes()
+    lines = original.decode("utf-8").splitlines()
+    row = next(line for line in reversed(lines) if ",true," in line)
+    old_id = row.split(",", 1)[0]
+    new_id = f"{old_id}-extra"
+    minutes = project / "content" / "minutes" / f"{new_id}.md"
+    text = (project / "content" / "minutes" / f"{old_id}.md").read_text(encoding="utf-8")
+    minutes.write_text(text.replace(old_id, new_id), encoding="utf-8")
+    meetings.write_text("\n".join([*lines, new_id + row[len(old_id) :]]) + "\n", encoding="utf-8")
+    try:
+        yield
+    finally:
+        meetings.write_bytes(original)
+        minutes.unlink(missing_ok=True)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def served_edits(project: Path, port: int) -> Iterator[tuple[str, float]]:
+    """Open a meeting page and an indicator page; save an edit; time until the page reloaded
+    with the change."""
+    from playwright.sync_api import sync_playwright
+
+    minutes = sorted((project / "content" / "minutes").glob("*.md"))[0]
+    observations = project / "datasets" / "observations.csv"
+    lines = observations.read_bytes().split(b"\n")
+    fields = lines[1].split(b",")
+    indicator = fields[0].decode()
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium")
+        page = browser.new_page()
+        page.goto(f"http://127.0.0.1:{port}/meetings/{minutes.stem}/")
+        original = minutes.read_bytes()
+        try:
+            with page.expect_event("load", timeout=600_000):
+                started = time.perf_counter()
+                minutes.write_bytes(original + b"\nA served correction.\n")
+            page.wait_for_function("document.body.innerText.includes('A served correction')")
+            yield "serve: one minutes file saved -> page shows it", time.perf_counter() - started
+        finally:
+            minutes.write_bytes(original)
+        page.goto(f"http://127.0.0.1:{port}/indicators/{indicator}/")
+        original = observations.read_bytes()
+        try:
+            fields[3] = b"%.1f" % (float(fields[3]) + 0.5)
+            lines[1] = b",".join(fields)
+            with page.expect_event("load", timeout=600_000):
+                started = time.perf_counter()
+                observations.write_bytes(b"\n".join(lines))
+            yield "serve: one observation edited -> page shows it", time.perf_counter() - started
+        finally:
+            observations.write_bytes(original)
+        browser.close()
+
+
 def median(entries: list[dict], key: str) -> float:
     return statistics.median(e[key] for e in entries)
 
@@ -284,6 +384,9 @@ def table(runner: Runner, machine: dict) -> str:
     ]
     for name, entries in r.items():
         if name == "validation rows/s":
+            continue
+        if name.startswith("serve:"):
+            lines.append(f"| {name} | {median(entries, 'wall'):.2f} | | |")
             continue
         rate = f"{median(entries, 'pages_per_s'):,.0f}" if "pages_per_s" in entries[0] else ""
         lines.append(
@@ -341,6 +444,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--work", type=Path, default=Path("/tmp/scrutiny-bench"))
     parser.add_argument("--json", type=Path, help="also write the results to this file")
+    parser.add_argument("--no-serve", action="store_true", help="skip the serve latencies")
     parser.add_argument("--no-hugo", action="store_true", help="skip Hugo even if installed")
     parser.add_argument("--no-mkdocs", action="store_true", help="skip MkDocs even if installed")
     args = parser.parse_args(argv)
@@ -349,6 +453,8 @@ def main(argv: list[str] | None = None) -> int:
     runner = Runner(args.work.resolve(), args.size)
     runner.generate()
     steps = [runner.scrutiny_round]
+    if not args.no_serve:
+        steps.append(runner.serve_round)
     if machine["hugo"] is not None and not args.no_hugo:
         steps.append(runner.hugo_round)
     if machine["mkdocs"] is not None and not args.no_mkdocs:

@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from conftest import minimal_project, run_scrutiny
 
+from scrutiny.incremental.store import read_sealed
+
 MINUTES = "content/minutes/testshire-cyp-2017-01-10.md"
 JOBS = {"SCRUTINY_JOBS": "2"}  # the process pool, even for a small site
 
@@ -44,7 +46,7 @@ def cold_build(project: Path, out: Path) -> Path:
 def project(tmp_path: Path) -> Path:
     project = minimal_project(tmp_path / "project")
     build(project)  # warm the cache and the output
-    assert (project / ".cache" / "scrutiny" / "build.pickle").is_file()
+    assert (project / ".cache" / "scrutiny" / "records" / "build.pickle").is_file()
     return project
 
 
@@ -149,27 +151,24 @@ def test_cache_is_git_ignored() -> None:
 
 
 def bundle_keys(project: Path) -> dict[str, str]:
-    """The cache key of every search bundle kept after the last build (search/BUNDLE/KEY/)."""
-    kept = project / ".cache" / "scrutiny" / "search"
-    return {
-        count.parent.parent.relative_to(kept).as_posix(): count.parent.name
-        for count in kept.glob("**/page-count")
-    }
+    """The cache key of every search bundle kept after the last build (blobs/search/)."""
+    kept = project / ".cache" / "scrutiny" / "blobs" / "search"
+    keys = {}
+    for entry in kept.glob("*.tar"):
+        payload = read_sealed(entry)
+        assert payload is not None, f"{entry} is damaged"
+        keys[entry.name.removesuffix(".tar")] = payload.split(b"\n")[0]
+    return keys
 
 
 def test_only_the_search_bundle_of_the_changed_year_is_indexed_again(project: Path) -> None:
     before = bundle_keys(project)
-    assert set(before) == {"pagefind", "pagefind-meetings/2017", "pagefind-meetings/2099"}
-    reused = project / "_site" / "pagefind-meetings" / "2099" / "pagefind-entry.json"
+    assert set(before) == {"pagefind", "pagefind-meetings-2017", "pagefind-meetings-2099"}
     edit_minutes(project)  # a 2017 meeting
     build(project)
     after = bundle_keys(project)
     changed = {name for name in before if before[name] != after[name]}
-    assert changed == {"pagefind-meetings/2017"}
-    kept = (
-        project / ".cache/scrutiny/search/pagefind-meetings/2099" / after["pagefind-meetings/2099"]
-    )
-    assert reused.stat().st_ino == (kept / "bundle" / "pagefind-entry.json").stat().st_ino
+    assert changed == {"pagefind-meetings-2017"}
 
 
 def test_files_made_from_the_tables_alone_survive_a_minutes_edit(project: Path) -> None:

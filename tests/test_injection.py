@@ -70,12 +70,18 @@ BAD_SCHEMES = ("javascript:", "vbscript:", "data:")
 TEXT_SUFFIXES = {".html", ".svg", ".atom", ".xml", ".json", ".jsonld", ".ics", ".csv", ".txt"}
 
 
+# Fields that are part of an id, so a rule checks them against it (validate/rules.py): a
+# decision's sub-point is in its decision_id.
+IN_AN_ID = {("decisions", "sub_point")}
+
+
 def free_text_fields(project: Path) -> dict[str, list[str]]:
     """Per table, the string fields a person types freely: not keys, ids, enums or patterns."""
     package = load_package(Project.at(project))
     fields: dict[str, list[str]] = {}
     for table in package.tables:
         keyed = set(table.primary_key) | {f for fk in table.foreign_keys for f in fk.fields}
+        keyed |= {name for owner, name in IN_AN_ID if owner == table.name}
         fields[table.name] = [
             f.name
             for f in table.fields

@@ -16,6 +16,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("problems", "project", "textfiles", "memory", "progress", "outputs", "__init__"),
     ("output.atomic", "output.jsonfile"),  # writing files, used from every layer above
     ("schema",),
+    ("incremental.keys", "incremental.store"),  # hashing and the cache store, used from above
     ("standard",),  # the data standard a site's schemas come from, and upgrading to it
     ("skeleton",),  # what `scrutiny init` writes
     ("config",),
@@ -34,6 +35,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("output",),  # steps run over the written site: search index, sitemap
     ("check",),  # checks of a built site (`scrutiny check`, and the tests)
     ("build",),
+    ("preview",),  # `scrutiny serve`: watching, rebuilding, the reload script and overlay
     ("commands",),
     ("cli", "__main__"),
 )
@@ -70,9 +72,13 @@ def imported(path: Path) -> set[str]:
     return found
 
 
+def modules() -> list[Path]:
+    return sorted(p for p in PACKAGE.rglob("*.py") if not p.is_relative_to(SITE_FILES))
+
+
 def test_no_module_imports_a_higher_layer() -> None:
     upward = []
-    for path in sorted(p for p in PACKAGE.rglob("*.py") if not p.is_relative_to(SITE_FILES)):
+    for path in modules():
         module = module_name(path)
         for target in imported(path):
             if target != "scrutiny" and layer_of(target) > layer_of(module):
@@ -81,5 +87,5 @@ def test_no_module_imports_a_higher_layer() -> None:
 
 
 def test_every_module_has_a_layer() -> None:
-    for path in PACKAGE.rglob("*.py"):
+    for path in modules():
         layer_of(module_name(path))

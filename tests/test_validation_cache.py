@@ -19,7 +19,7 @@ def project(tmp_path: Path) -> Project:
 
 
 def kept(project: Project) -> list[Path]:
-    return sorted((project.cache / "tables").glob("*.pickle"))
+    return sorted((project.cache / "blobs" / "tables").glob("*.pickle"))
 
 
 def cast_tables(monkeypatch: pytest.MonkeyPatch) -> list[str]:

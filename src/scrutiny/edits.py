@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
+from scrutiny.output.atomic import write_atomic
 from scrutiny.problems import EXIT_INVALID, Problem
 from scrutiny.project import Project
 from scrutiny.schema.package import Table
@@ -112,14 +111,14 @@ class Edit:
         """Replace a file's contents, remembering the old ones."""
         if path not in self.before:
             self.before[path] = path.read_bytes() if path.exists() else None
-        atomic_write(path, data)
+        write_atomic(path, data, durable=True)
 
     def undo(self) -> None:
         for path, data in self.before.items():
             if data is None:
                 path.unlink(missing_ok=True)
             else:
-                atomic_write(path, data)
+                write_atomic(path, data, durable=True)
 
     def _text(self, path: Path) -> tuple[str, str]:
         data = path.read_bytes()
@@ -161,25 +160,3 @@ def transaction(project: Project) -> Iterator[Edit]:
             "Correct the value you typed (see the problems below) and run the command again.",
             problems=checked.problems,
         )
-
-
-def atomic_write(path: Path, data: bytes) -> None:
-    """Replace `path` with `data` in one step: readers see the old file or the new, never half."""
-    mode = path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~_umask()
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _umask() -> int:
-    current = os.umask(0o022)
-    os.umask(current)
-    return current

@@ -11,7 +11,7 @@ import argparse
 
 from scrutiny import standard
 from scrutiny.commands import EXIT_OK, add_project_argument, project_of
-from scrutiny.edits import atomic_write
+from scrutiny.output.atomic import write_atomic
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
@@ -37,7 +37,7 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_OK
     if not args.dry_run:
         for path, data in plan.writes.items():
-            atomic_write(path, data)  # each file whole or not at all
+            write_atomic(path, data, durable=True)  # each file whole or not at all
     lead = "Would change" if args.dry_run else "Changed"
     if plan.said:
         print(f"{lead}:")

@@ -12,6 +12,7 @@ import ctypes
 import ctypes.util
 import os
 import shutil
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -76,6 +77,27 @@ def _exchange(a: Path, b: Path) -> bool:
         return False
     result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
     return result == 0
+
+
+def write_atomic(path: Path, data: bytes, durable: bool = False) -> None:
+    """Write a file so that readers see the old bytes or the new ones, never a part: into a
+    temporary file beside it (named for this process and thread), then renamed over it, keeping
+    the old file's permissions. The one helper every cache, output and data writer uses;
+    `durable` also flushes it to disk first, for the project's own files (an officer's CSV)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.{os.getpid()}-{threading.get_ident()}.partial")
+    try:
+        with partial.open("wb") as handle:
+            handle.write(data)
+            if durable:
+                handle.flush()
+                os.fsync(handle.fileno())
+        if path.exists():
+            os.chmod(partial, path.stat().st_mode & 0o777)
+        partial.replace(path)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
 
 
 def safe_join(root: Path, relative: str) -> Path:

@@ -8,7 +8,8 @@ takes each result's title from the page's `data-pagefind-meta="title"`.
 The index is split into bundles that the search page merges in the browser (Pagefind's
 mergeIndex): `pagefind/` holds everything but the meeting pages, with the search UI, and
 `pagefind-meetings/<year>/` holds one year's meetings. A bundle is indexed again only when
-one of its pages changed; otherwise the copy kept in the build cache is used. So editing one
+one of its pages changed; otherwise the copy kept in the build cache (one sealed tar per
+bundle, incremental/store.py) is used. So editing one
 year's minutes re-indexes that year, and no single Pagefind run has to hold a county's twenty
 years of minutes in memory.
 """
@@ -18,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
+import tarfile
 from collections import defaultdict
 from importlib import metadata
 from pathlib import Path
@@ -26,7 +28,8 @@ from pagefind.index import IndexConfig
 from pagefind.service import PagefindService
 
 from scrutiny import urls
-from scrutiny.incremental.cache import digest
+from scrutiny.incremental.keys import digest
+from scrutiny.incremental.store import pack_folder, recall, remember, unpack_folder
 from scrutiny.model import Model
 from scrutiny.pages.inputs import Inputs
 from scrutiny.pages.search import meeting_bundles
@@ -37,17 +40,20 @@ BUNDLE = "pagefind"
 
 def write(inputs: Inputs, site: Path) -> None:
     counts: dict[str, int] = {}  # pages indexed, by bundle
-    stale: dict[str, tuple[list[str], Path | None]] = {}  # bundle: its pages, where to keep it
-    cache = inputs.cache_folder("search")
+    stale: dict[str, tuple[list[str], str]] = {}  # bundle: its pages, its key
+    kept = inputs.cache_folder("search")
     for bundle, files in _bundles(inputs.model, site).items():
-        kept = cache / bundle / _bundle_key(site, bundle, files) if cache else None
-        count = _from_cache(kept, site / bundle) if kept else None
+        key = _bundle_key(site, bundle, files)
+        count = _from_cache(recall(kept, _name(bundle), key), site / bundle)
         if count is None:
-            stale[bundle] = (files, kept)
+            stale[bundle] = (files, key)
         else:
             counts[bundle] = count
     if stale:
         counts |= _index_stale(site, stale)
+        for bundle, (_, key) in stale.items():
+            packed = pack_folder(site / bundle)
+            remember(kept, _name(bundle), key, f"{counts[bundle]}\n".encode() + packed)
     if sum(counts.values()) == 0:
         raise ProjectError(
             [
@@ -61,6 +67,10 @@ def write(inputs: Inputs, site: Path) -> None:
                 )
             ]
         )
+
+
+def _name(bundle: str) -> str:
+    return bundle.replace("/", "-") + ".tar"
 
 
 def _bundles(model: Model, site: Path) -> dict[str, list[str]]:
@@ -83,8 +93,8 @@ def _bundles(model: Model, site: Path) -> dict[str, list[str]]:
     return bundles
 
 
-def _index_stale(site: Path, stale: dict[str, tuple[list[str], Path | None]]) -> dict[str, int]:
-    """Index each stale bundle from a folder of links to its pages, then keep it."""
+def _index_stale(site: Path, stale: dict[str, tuple[list[str], str]]) -> dict[str, int]:
+    """Index each stale bundle from a folder of links to its pages."""
     pages = site / ".search-pages"  # inside the site being built, so never left behind
     try:
         for bundle, (files, _) in stale.items():
@@ -92,13 +102,9 @@ def _index_stale(site: Path, stale: dict[str, tuple[list[str], Path | None]]) ->
                 target = pages / bundle / relative
                 target.parent.mkdir(parents=True, exist_ok=True)
                 os.link(site / relative, target)
-        counts = asyncio.run(_index(pages, site, list(stale)))
+        return asyncio.run(_index(pages, site, list(stale)))
     finally:
         shutil.rmtree(pages, ignore_errors=True)
-    for bundle, (_, kept) in stale.items():
-        if kept:
-            _keep(site / bundle, kept, counts[bundle])
-    return counts
 
 
 async def _index(pages: Path, site: Path, bundles: list[str]) -> dict[str, int]:
@@ -121,33 +127,14 @@ def _bundle_key(site: Path, bundle: str, files: list[str]) -> str:
     return digest(b"".join(parts))
 
 
-def _from_cache(kept: Path, output: Path) -> int | None:
-    """Copy a cached bundle into the site; None (and nothing copied) if it is not there."""
+def _from_cache(kept: bytes | None, output: Path) -> int | None:
+    """Unpack a kept bundle into the site: its page count, or None (nothing left behind)."""
+    if kept is None:
+        return None
+    count, _, packed = kept.partition(b"\n")
     try:
-        count = int((kept / "page-count").read_text(encoding="utf-8"))
-        shutil.copytree(kept / "bundle", output, copy_function=_link_or_copy)
-    except (OSError, ValueError):
+        unpack_folder(packed, output)
+        return int(count)
+    except (OSError, ValueError, tarfile.TarError):
         shutil.rmtree(output, ignore_errors=True)
         return None
-    return count
-
-
-def _link_or_copy(source: str, target: str) -> None:
-    """A cached bundle's files are never written to again, so the site can share them."""
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copy2(source, target)
-
-
-def _keep(built: Path, kept: Path, count: int) -> None:
-    """Store a freshly indexed bundle in the cache, in place of the bundle's older copies.
-    Best effort: another build storing the same bundle at the same time may win."""
-    shutil.rmtree(kept.parent, ignore_errors=True)
-    partial = kept.with_name(f"{kept.name}.{os.getpid()}.partial")
-    try:
-        shutil.copytree(built, partial / "bundle")
-        (partial / "page-count").write_text(str(count), encoding="utf-8")
-        partial.rename(kept)
-    except OSError:
-        shutil.rmtree(partial, ignore_errors=True)

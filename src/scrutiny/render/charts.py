@@ -3,13 +3,12 @@
 Every series is told apart by colour AND line style AND marker shape, colours keep at least
 3:1 contrast on white, and the SVG gets role="img", a <title> and a <desc> (vl-convert drops
 the spec's description). Rendering is cached by a hash of the spec, so an unchanged chart is
-never rendered twice.
+never rendered twice (kept in the build cache by incremental/store.py).
 """
 
 from __future__ import annotations
 
 import copy
-import hashlib
 import json
 import re
 from collections.abc import Sequence
@@ -18,6 +17,8 @@ from functools import cache
 from html import escape
 from pathlib import Path
 
+from scrutiny.incremental.keys import digest
+from scrutiny.incremental.store import kept_bytes
 from scrutiny.model import Indicator, Observation
 from scrutiny.render.units import UNIT_NAMES
 
@@ -116,21 +117,12 @@ def _design(unit: str, present: tuple[str, ...]) -> dict:
 
 
 def render_svg(spec: dict, cache_dir: Path | None) -> str:
+    """The chart as SVG, kept in the build cache by a hash of its spec (None: not kept)."""
     import vl_convert
 
-    key = hashlib.sha256(
-        (json.dumps(spec, sort_keys=True) + vl_convert.__version__).encode()
-    ).hexdigest()
-    cached = cache_dir / f"{key}.svg" if cache_dir else None
-    if cached and cached.exists():
-        return cached.read_text(encoding="utf-8")
-    svg = vl_convert.vegalite_to_svg(spec)
-    if cached:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cached.with_suffix(".tmp")
-        tmp.write_text(svg, encoding="utf-8")
-        tmp.replace(cached)
-    return svg
+    key = digest((json.dumps(spec, sort_keys=True) + vl_convert.__version__).encode())
+    svg = kept_bytes(cache_dir, key, lambda: vl_convert.vegalite_to_svg(spec).encode("utf-8"))
+    return svg.decode("utf-8")
 
 
 def accessible_svg(svg: str, element_id: str, title: str, desc: str) -> str:

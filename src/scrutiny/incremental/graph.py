@@ -1,0 +1,141 @@
+"""The build as a recorded dependency graph: for every output, the key of what it was given
+and the trace of what it read (tracking.py). An output is re-made only when one of them
+changed; otherwise the last build's copy is linked into the new site.
+
+    static key   scrutiny's code, the templates the page's template extends, includes or
+                 imports, the output's path, and its context (or a generated file's function
+                 and arguments) hashed by value, with tracked roots standing in by name
+    trace        every read through a tracked root, with a digest of what it returned
+
+A trace is checked by replaying its reads on this build's inputs, and only for roots whose
+version (a hash of what the root is made from) changed since the last build.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from jinja2 import Environment, meta
+
+from scrutiny.incremental.keys import Fingerprinter, code_digest
+from scrutiny.incremental.tracking import Recorder, Replayer, Roots, Trace, Tracked, track
+from scrutiny.outputs import Generated, Page
+
+Made = tuple[str, tuple[tuple[Any, bytes], ...]]  # (static key, trace) of one output
+TRACKED_GLOBALS = {"site": "site"}  # Jinja globals that are tracked roots
+
+
+@dataclass
+class Graph:
+    """What the last build recorded, and this build's roots and their versions."""
+
+    roots: Roots
+    versions: dict[str, str]
+    previous_versions: dict[str, str] = field(default_factory=dict)
+    previous: dict[str, Made] = field(default_factory=dict)
+
+    def record(self, made: dict[str, Made]) -> dict[str, Any]:
+        return {"versions": self.versions, "outputs": made}
+
+
+def root_versions(roots: Mapping[str, Any], model_version: str) -> dict[str, str]:
+    """A hash of what each root is made from: for the model, the tables' key (computed from
+    the files, without walking a million records); for the others, their values."""
+    fingerprint = Fingerprinter()
+    return {
+        name: model_version if name == "model" else fingerprint(root)
+        for name, root in roots.items()
+    }
+
+
+class Keys:
+    """Static keys, trace checks and tracked rendering, inside one (worker) process."""
+
+    def __init__(self, env: Environment, graph: Graph) -> None:
+        self.env = env
+        self.graph = graph
+        self.fingerprint = graph.roots.fingerprinter()
+        self.recorder = Recorder(graph.roots, self.fingerprint)
+        self.replayer = Replayer(graph.roots, self.fingerprint)
+        self.tracked_memo: dict[int, Any] = {}
+        self.global_key = self._global_key()
+        self.template_digest = cache(self._template_digest)
+
+    def _global_key(self) -> str:
+        untracked = {k: v for k, v in self.env.globals.items() if k not in TRACKED_GLOBALS}
+        parts = [code_digest(), self.fingerprint(untracked), self.fingerprint(self.env.filters)]
+        return "|".join(parts)
+
+    def static(self, output: Page | Generated) -> str:
+        h = hashlib.blake2b(digest_size=16)
+        h.update(f"{self.global_key}|{output.path}|".encode())
+        if isinstance(output, Generated):
+            h.update(self.fingerprint.raw((output.make, output.args)))
+        else:
+            h.update(f"{output.template}|{output.title}|".encode())
+            h.update(self.template_digest(output.template).encode())
+            h.update(self.fingerprint.raw(output.context))
+        return h.hexdigest()
+
+    def _template_digest(self, name: str) -> str:
+        """The sources of a template and of every template it extends, includes or imports
+        (all templates when one of those names is computed at render time)."""
+        h = hashlib.blake2b(digest_size=16)
+        seen: set[str] = set()
+        pending = [name]
+        while pending:
+            current = pending.pop()
+            if current in seen:
+                continue
+            seen.add(current)
+            source = self.env.loader.get_source(self.env, current)[0]  # type: ignore[union-attr]
+            h.update(f"{current}\0{source}\0".encode())
+            for referenced in meta.find_referenced_templates(self.env.parse(source)):
+                if referenced is None:  # a computed name: depend on every template
+                    pending += self.env.list_templates()
+                else:
+                    pending.append(referenced)
+        return h.hexdigest()
+
+    def fresh(self, trace: tuple[tuple[Any, bytes], ...]) -> bool:
+        before, now = self.graph.previous_versions, self.graph.versions
+        for path, value in trace:
+            root = path[0]
+            if before.get(root) == now.get(root):
+                continue
+            if self.replayer.digest(path) != value:
+                return False
+        return True
+
+    def made(self, output: Page | Generated) -> Made | None:
+        """The last build's record of this output, if it is still fresh."""
+        previous = self.graph.previous.get(output.path)
+        if previous is None:
+            return None
+        static = self.static(output)
+        if previous[0] != static or not self.fresh(previous[1]):
+            return None
+        return previous
+
+    def tracking(self, output: Page | Generated) -> Page | Generated:
+        """The output with its tracked roots replaced by recording proxies; starts a trace."""
+        self.recorder.start()
+        for name, root in TRACKED_GLOBALS.items():
+            value = self.env.globals.get(name)
+            if value is not None and not isinstance(value, Tracked):
+                self.env.globals[name] = Tracked(value, (root,), self.recorder)
+        memo = self.tracked_memo
+        if isinstance(output, Generated):
+            args = tuple(track(a, self.graph.roots, self.recorder, memo) for a in output.args)
+            return dataclasses.replace(output, args=args)
+        context = track(dict(output.context), self.graph.roots, self.recorder, memo)
+        return dataclasses.replace(output, context=context)
+
+    def trace(self) -> tuple[tuple[Any, bytes], ...]:
+        recorded: Trace = self.recorder.trace
+        return tuple(recorded.items())

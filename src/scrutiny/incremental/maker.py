@@ -1,0 +1,125 @@
+"""Make the site's outputs into the new site folder, each re-made only when the graph says it
+changed (graph.py), in the worker pool (pool.py).
+
+A fresh output is hard-linked (or copied) from the last build's site, if that file is still as
+the last build left it (same size and mtime: nobody edited the output by hand). The bytes are
+the same by construction, so the site is byte-identical to a cold build.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from jinja2 import Environment
+
+from scrutiny.incremental import pool
+from scrutiny.incremental.graph import Graph, Keys, Made
+from scrutiny.output.atomic import safe_join
+from scrutiny.outputs import File, Generated, Page
+from scrutiny.render.environment import render_page
+
+
+@dataclass
+class Site:
+    """Where the last build's site is, and the stamp of each of its files."""
+
+    previous: Path | None = None
+    stamps: dict[str, tuple[int, int]] = field(default_factory=dict)
+
+
+@dataclass
+class Outcome:
+    made: dict[str, Made]  # output path -> (static key, trace), for the keyed outputs
+    rendered: int
+    reused: int
+
+
+class Maker:
+    def __init__(
+        self,
+        env: Environment,
+        outputs: Sequence[Page | File | Generated],
+        root: Path,
+        graph: Graph | None,
+        site: Site,
+    ) -> None:
+        self.env = env
+        self.outputs = outputs
+        self.root = root
+        self.graph = graph  # None with --no-cache: everything is made, nothing recorded
+        self.site = site
+        self._keys: Keys | None = None
+
+    def run(self, jobs: int, progress: Callable[[int], None] | None = None) -> Outcome:
+        outcome = Outcome({}, 0, 0)
+        for result in pool.run_chunks(self._chunk, len(self.outputs), jobs):
+            outcome.made.update(result["made"])
+            outcome.rendered += result["rendered"]
+            outcome.reused += result["reused"]
+            if progress:
+                progress(result["count"])
+        return outcome
+
+    def keys(self) -> Keys:
+        """Made once per process (in each worker after the fork)."""
+        if self._keys is None:
+            assert self.graph is not None
+            self._keys = Keys(self.env, self.graph)
+        return self._keys
+
+    def _chunk(self, start: int, stop: int) -> dict:
+        made: dict[str, Made] = {}
+        rendered = reused = 0
+        folders: set[Path] = set()
+        for output in self.outputs[start:stop]:
+            target = safe_join(self.root, output.path)
+            if target.parent not in folders:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                folders.add(target.parent)
+            if isinstance(output, File):
+                target.write_bytes(output.data)
+                continue
+            if self.graph is None:
+                target.write_bytes(_make(self.env, output))
+                rendered += 1
+                continue
+            keys = self.keys()
+            static = keys.static(output)
+            previous = self.graph.previous.get(output.path)
+            if (
+                previous is not None
+                and previous[0] == static
+                and keys.fresh(previous[1])
+                and self._link(output.path, target)
+            ):
+                made[output.path] = previous
+                reused += 1
+                continue
+            target.write_bytes(_make(self.env, keys.tracking(output)))
+            made[output.path] = (static, keys.trace())
+            rendered += 1
+        return {"made": made, "rendered": rendered, "reused": reused, "count": stop - start}
+
+    def _link(self, relative: str, target: Path) -> bool:
+        if self.site.previous is None:
+            return False
+        source = self.site.previous / relative
+        try:
+            stat = source.stat()
+        except OSError:
+            return False
+        if self.site.stamps.get(relative) != (stat.st_size, stat.st_mtime_ns):
+            return False
+        try:
+            os.link(source, target)
+        except OSError:
+            shutil.copy2(source, target)
+        return True
+
+
+def _make(env: Environment, output: Page | Generated) -> bytes:
+    return output.data() if isinstance(output, Generated) else render_page(env, output)

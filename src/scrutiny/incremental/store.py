@@ -1,0 +1,189 @@
+"""The build cache in PROJECT/.cache/scrutiny/: one store, safe to delete, safe to share.
+
+Every entry is written whole (output/atomic.write_atomic) and carries a checksum of its
+payload and the code digest it was made with, so a damaged, half-written or stale entry is
+detected and ignored (then rebuilt), never trusted. `--no-cache` (enabled=False) makes every
+read miss and every write a no-op.
+
+Two builds of one project take turns: `Store.lock()` holds an exclusive lock for the whole
+build and says so when it has to wait.
+
+    records/<name>.pickle    named records: the last build's graph, Markdown HTML, ...
+    blobs/<kind>/<key>       bytes by content key: charts, JSON downloads, search bundles
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import io
+import pickle
+import sys
+import tarfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from scrutiny.incremental.keys import code_digest
+from scrutiny.output.atomic import write_atomic
+from scrutiny.project import Project
+
+MAGIC = b"scrutiny-cache 1\n"
+
+
+def seal(payload: bytes) -> bytes:
+    """The payload with a header naming its checksum and the code it was made with."""
+    check = hashlib.blake2b(payload, digest_size=16).hexdigest()
+    return MAGIC + f"{code_digest()} {check}\n".encode() + payload
+
+
+def unseal(data: bytes) -> bytes | None:
+    """The payload, or None if the entry is damaged, truncated or from other code."""
+    if not data.startswith(MAGIC):
+        return None
+    header, _, payload = data[len(MAGIC) :].partition(b"\n")
+    parts = header.decode("ascii", "replace").split(" ")
+    if len(parts) != 2 or parts[0] != code_digest():
+        return None
+    if hashlib.blake2b(payload, digest_size=16).hexdigest() != parts[1]:
+        return None
+    return payload
+
+
+def read_sealed(path: Path) -> bytes | None:
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    payload = unseal(data)
+    if payload is None:
+        path.unlink(missing_ok=True)  # damaged or stale: drop it, it will be made again
+    return payload
+
+
+def write_sealed(path: Path, payload: bytes) -> None:
+    """Best effort: a cache that cannot be written costs only time."""
+    with contextlib.suppress(OSError):
+        write_atomic(path, seal(payload))
+
+
+class Store:
+    def __init__(self, project: Project, enabled: bool = True) -> None:
+        self.root = project.cache
+        self.enabled = enabled
+
+    # -- named records ---------------------------------------------------------------------
+
+    def load(self, name: str) -> Any:
+        if not self.enabled:
+            return None
+        payload = read_sealed(self.root / "records" / f"{name}.pickle")
+        if payload is None:
+            return None
+        try:
+            return pickle.loads(payload)
+        except Exception:  # unpicklable after a code change: a miss
+            return None
+
+    def save(self, name: str, data: Any) -> None:
+        if self.enabled:
+            write_sealed(self.root / "records" / f"{name}.pickle", pickle.dumps(data, 5))
+
+    # -- blobs by content key --------------------------------------------------------------
+
+    def folder(self, kind: str) -> Path | None:
+        """Where blobs of one kind live (None with --no-cache): handed to the writers of
+        charts, downloads and search bundles, which use remembered_bytes on it."""
+        return self.root / "blobs" / kind if self.enabled else None
+
+    # -- taking turns ------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def lock(self, out: Path) -> Iterator[bool]:
+        """Hold the project's build lock (and the output folder's) for a whole build; yields
+        whether it had to wait for another build (whose result may make this one needless)."""
+        paths = [out.parent / f".scrutiny-lock-{out.name}"]
+        if self.enabled:
+            paths.insert(0, self.root / "lock")
+        with contextlib.ExitStack() as stack:
+            waited = [stack.enter_context(_locked(path)) for path in paths]
+            yield any(waited)
+
+
+@contextlib.contextmanager
+def _locked(path: Path) -> Iterator[bool]:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a+b") as handle:
+        waited = False
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            waited = True
+            print(
+                f"Another scrutiny build is using {path.parent}; waiting for it to finish...",
+                file=sys.stderr,
+                flush=True,
+            )
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield waited
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def recall(folder: Path | None, name: str, key: str) -> bytes | None:
+    """What was remembered as `name` for this key (None if not, or kept for another key)."""
+    if folder is None:
+        return None
+    payload = read_sealed(folder / name)
+    if payload is not None and payload.startswith(key.encode() + b"\n"):
+        return payload[len(key) + 1 :]
+    return None
+
+
+def remember(folder: Path | None, name: str, key: str, data: bytes) -> None:
+    """Keep data as `name` for this key, in place of what was kept for an older key."""
+    if folder is not None:
+        write_sealed(folder / name, key.encode() + b"\n" + data)
+
+
+def remembered_bytes(folder: Path | None, name: str, key: str, make: Callable[[], bytes]) -> bytes:
+    """make(), kept in folder as `name` for this key (a hash of everything it is made from);
+    a new key replaces the old entry. Without a folder (--no-cache), just make()."""
+    data = recall(folder, name, key)
+    if data is None:
+        data = make()
+        remember(folder, name, key, data)
+    return data
+
+
+def kept_bytes(folder: Path | None, key: str, make: Callable[[], bytes]) -> bytes:
+    """make(), kept in folder by its content key (many entries: one per chart spec)."""
+    if folder is None:
+        return make()
+    path = folder / key[:2] / key
+    payload = read_sealed(path)
+    if payload is not None:
+        return payload
+    data = make()
+    write_sealed(path, data)
+    return data
+
+
+def pack_folder(folder: Path) -> bytes:
+    """A folder's files as one uncompressed tar (a search bundle kept as one sealed blob)."""
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w", format=tarfile.PAX_FORMAT) as archive:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                info = tarfile.TarInfo(path.relative_to(folder).as_posix())
+                info.size = path.stat().st_size
+                with path.open("rb") as handle:
+                    archive.addfile(info, handle)
+    return buffer.getvalue()
+
+
+def unpack_folder(data: bytes, folder: Path) -> None:
+    with tarfile.open(fileobj=io.BytesIO(data), mode="r") as archive:
+        archive.extractall(folder, filter="data")

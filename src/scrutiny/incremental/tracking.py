@@ -1,0 +1,279 @@
+"""Recorded dependencies: what an output read from the model, the documents and site.yaml.
+
+The large shared inputs (the `Model`, its indexes, the Markdown documents, the site config)
+are *tracked roots*. Wherever one appears in a page's context or a generated file's
+arguments, the output gets a `Tracked` proxy instead. Every read through a proxy (an
+attribute, a lookup, a call of a model method, an iteration, a length) is recorded as a
+*path* from its root with a digest of what it returned (records by value). Everything else in
+a context is hashed by value (keys.Fingerprinter).
+
+Next build, an output is fresh when its context hashes the same and every recorded path,
+replayed on the new inputs, returns the same digest (a "verifying trace": if everything it
+read is the same, it would be made the same). So a meeting page that looks up one person in
+`people` depends on that person, not on the table; a list page depends on the list it
+iterated (keys and order, and the records it shows), not on the rest of the model.
+
+Page families know nothing of this: they put the model and documents in contexts as before.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from scrutiny.incremental.keys import Fingerprinter, is_flat_record
+
+Path = tuple  # (root name, step, step, ...); a step is ("attr", name), ("item", key), ...
+Trace = dict  # Path -> digest (bytes)
+
+
+class Roots:
+    """The tracked roots of one build, by name, and every object that stands for a path."""
+
+    def __init__(self, roots: Mapping[str, Any]) -> None:
+        self.roots = dict(roots)
+        self.paths: dict[int, tuple[Any, Path]] = {}
+        for name, root in self.roots.items():
+            self.paths[id(root)] = (root, (name,))
+            if not isinstance(root, Mapping) and hasattr(root, "__dict__"):
+                for attr, value in vars(root).items():  # the model's tables and indexes
+                    if isinstance(value, Mapping) and not attr.startswith("_"):
+                        self.paths.setdefault(id(value), (value, (name, ("attr", attr))))
+
+    def path_of(self, obj: Any) -> Path | None:
+        found = self.paths.get(id(obj))
+        return found[1] if found is not None and found[0] is obj else None
+
+    def fingerprinter(self) -> Fingerprinter:
+        """A Fingerprinter that hashes each root as its name (its reads are traced)."""
+        fingerprint = Fingerprinter()
+        for obj, path in self.paths.values():
+            fingerprint.register(obj, repr(path))
+        return fingerprint
+
+
+class Recorder:
+    """Collects the reads of the output being made (one output at a time per process)."""
+
+    def __init__(self, roots: Roots, fingerprint: Fingerprinter) -> None:
+        self.roots = roots
+        self.fingerprint = fingerprint
+        self.trace: Trace = {}
+
+    def start(self) -> None:
+        self.trace = {}
+
+    def observe(self, path: Path, operation) -> Any:
+        """Do one read, record it, and hand back its result (tracked if it is a root)."""
+        try:
+            value = operation()
+        except Exception as exc:
+            self.trace[path] = f"raise:{type(exc).__name__}".encode()
+            raise
+        value = _materialise(value)
+        known = self.roots.path_of(value)
+        if known is not None:
+            return Tracked(value, known, self)
+        if callable(value) and not isinstance(value, type):
+            return TrackedCall(value, path, self)
+        self.trace[path] = self.fingerprint.raw(value)
+        return value
+
+
+def _materialise(value: Any) -> Any:
+    """dict views and iterators as lists, so they can be hashed and read more than once."""
+    if isinstance(value, Iterator) or type(value).__name__ in (
+        "dict_keys",
+        "dict_values",
+        "dict_items",
+    ):
+        return list(value)
+    return value
+
+
+def _step_value(value: Any) -> Any:
+    """How an argument appears in a path: a tracked object as its own path."""
+    if isinstance(value, Tracked | TrackedCall):
+        return ("ref", object.__getattribute__(value, "_path"))
+    return value
+
+
+class Tracked:
+    """A tracked root (or an index of it) as an output sees it: every read is recorded."""
+
+    __slots__ = ("_path", "_recorder", "_target")
+
+    def __init__(self, target: Any, path: Path, recorder: Recorder) -> None:
+        object.__setattr__(self, "_target", target)
+        object.__setattr__(self, "_path", path)
+        object.__setattr__(self, "_recorder", recorder)
+
+    def _read(self, step: tuple, operation) -> Any:
+        return self._recorder.observe((*self._path, step), operation)
+
+    def __getattr__(self, name: str) -> Any:
+        return self._read(("attr", name), lambda: getattr(self._target, name))
+
+    def __getitem__(self, key: Any) -> Any:
+        key = _step_value(key)
+        return self._read(("item", key), lambda: self._target[_resolve_arg(key, self)])
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._read(("iter",), lambda: list(self._target)))
+
+    def __reversed__(self) -> Iterator[Any]:
+        return reversed(self._read(("iter",), lambda: list(self._target)))
+
+    def __len__(self) -> int:
+        return self._read(("len",), lambda: len(self._target))
+
+    def __bool__(self) -> bool:
+        return self._read(("bool",), lambda: bool(self._target))
+
+    def __contains__(self, key: Any) -> bool:
+        key = _step_value(key)
+        return self._read(("contains", key), lambda: _resolve_arg(key, self) in self._target)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError("tracked inputs are read-only")
+
+    def __repr__(self) -> str:
+        return f"<tracked {self._path!r}>"
+
+
+class TrackedCall:
+    """A method of a tracked object (model.committee_of, people.get): calls are recorded."""
+
+    __slots__ = ("_function", "_path", "_recorder")
+
+    def __init__(self, function: Any, path: Path, recorder: Recorder) -> None:
+        self._function, self._path, self._recorder = function, path, recorder
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        steps = tuple(map(_step_value, args))
+        named = tuple(sorted((k, _step_value(v)) for k, v in kwargs.items()))
+        real_args = [_resolve_arg(a, self) for a in steps]
+        real_kwargs = {k: _resolve_arg(v, self) for k, v in named}
+        return self._recorder.observe(
+            (*self._path, ("call", steps, named)),
+            lambda: self._function(*real_args, **real_kwargs),
+        )
+
+
+def _resolve_arg(value: Any, holder: Tracked | TrackedCall) -> Any:
+    if isinstance(value, tuple) and len(value) == 2 and value[0] == "ref":
+        roots = object.__getattribute__(holder, "_recorder").roots
+        return resolve(value[1], roots)
+    return value
+
+
+# -- replay --------------------------------------------------------------------------------
+
+
+def resolve(path: Path, roots: Roots) -> Any:
+    """Follow a recorded path on this build's inputs (raises what the read raised)."""
+    value = roots.roots[path[0]]
+    for step in path[1:]:
+        value = _materialise(_apply(value, step, roots))
+    return value
+
+
+def _apply(value: Any, step: tuple, roots: Roots) -> Any:
+    kind = step[0]
+    if kind == "attr":
+        return getattr(value, step[1])
+    if kind == "item":
+        return value[_replay_arg(step[1], roots)]
+    if kind == "iter":
+        return list(value)
+    if kind == "len":
+        return len(value)
+    if kind == "bool":
+        return bool(value)
+    if kind == "contains":
+        return _replay_arg(step[1], roots) in value
+    if kind == "call":
+        args = [_replay_arg(a, roots) for a in step[1]]
+        return value(*args, **{k: _replay_arg(v, roots) for k, v in step[2]})
+    raise ValueError(f"unknown step {step!r}")
+
+
+def _replay_arg(value: Any, roots: Roots) -> Any:
+    if isinstance(value, tuple) and len(value) == 2 and value[0] == "ref":
+        return resolve(value[1], roots)
+    return value
+
+
+class Replayer:
+    """Digests of recorded paths on this build's inputs, each computed once."""
+
+    def __init__(self, roots: Roots, fingerprint: Fingerprinter) -> None:
+        self.roots = roots
+        self.fingerprint = fingerprint
+        self.memo: dict[Path, bytes] = {}
+
+    def digest(self, path: Path) -> bytes:
+        try:
+            return self.memo[path]
+        except KeyError:
+            pass
+        except TypeError:  # an unhashable step (a list argument): not remembered
+            return self._digest(path)
+        value = self.memo[path] = self._digest(path)
+        return value
+
+    def _digest(self, path: Path) -> bytes:
+        try:
+            value = resolve(path, self.roots)
+        except Exception as exc:
+            return f"raise:{type(exc).__name__}".encode()
+        if (callable(value) and not isinstance(value, type)) or self.roots.path_of(value):
+            return b"tracked"  # never recorded as a digest: a miss, so the output is made
+        return self.fingerprint.raw(value)
+
+
+# -- contexts ------------------------------------------------------------------------------
+
+
+def track(value: Any, roots: Roots, recorder: Recorder, memo: dict[int, Any]) -> Any:
+    """The value with every tracked root in it replaced by a recording proxy (containers
+    and dataclasses rebuilt only where something inside was replaced)."""
+    found = memo.get(id(value))
+    if found is not None and found[0] is value:
+        return found[1]
+    result = _track(value, roots, recorder, memo)
+    memo[id(value)] = (value, result)
+    return result
+
+
+def _track(value: Any, roots: Roots, recorder: Recorder, memo: dict[int, Any]) -> Any:
+    path = roots.path_of(value)
+    if path is not None:
+        return Tracked(value, path, recorder)
+    if isinstance(value, str | bytes | int | float | type(None)) or is_flat_record(value):
+        return value
+    if isinstance(value, dict):
+        items = {k: track(v, roots, recorder, memo) for k, v in value.items()}
+        same = all(items[k] is v for k, v in value.items())
+        return value if same else type(value)(items) if type(value) is dict else items
+    if isinstance(value, list | tuple):
+        items = [track(v, roots, recorder, memo) for v in value]
+        if all(a is b for a, b in zip(items, value, strict=True)):
+            return value
+        return items if isinstance(value, list) else _same_tuple(value, items)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changes = {}
+        for field in dataclasses.fields(value):
+            inner = getattr(value, field.name)
+            new = track(inner, roots, recorder, memo)
+            if new is not inner:
+                changes[field.name] = new
+        return dataclasses.replace(value, **changes) if changes else value
+    return value
+
+
+def _same_tuple(original: tuple, items: list) -> tuple:
+    if type(original) is tuple:
+        return tuple(items)
+    return type(original)(*items)  # a named tuple

@@ -1,0 +1,128 @@
+"""Serve a built site on 127.0.0.1, with the reload script added to every HTML page as it is
+served (the files on disk, the published site, never contain it).
+
+The script (reload.js, same origin, so the pages' Content-Security-Policy allows it) asks
+`/__scrutiny__/status` for the build state: a long poll that answers when the site was
+rebuilt or the problems changed. It reloads the page after a rebuild and shows the problems
+over the page while the data is invalid.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import http.server
+import json
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+from scrutiny.problems import Problem
+
+SCRIPT_PATH = "/__scrutiny__/reload.js"
+STATUS_PATH = "/__scrutiny__/status"
+SCRIPT = (Path(__file__).with_name("reload.js")).read_bytes()
+WAIT = 20.0  # seconds a status request waits for news
+
+
+@dataclass
+class BuildState:
+    """The last build: its number (bumped by each good build) and the current problems."""
+
+    version: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    changed: threading.Condition = field(default_factory=threading.Condition)
+
+    def built(self) -> None:
+        with self.changed:
+            self.version += 1
+            self.problems = []
+            self.changed.notify_all()
+
+    def failed(self, problems: list[Problem]) -> None:
+        with self.changed:
+            self.problems = list(problems)
+            self.changed.notify_all()
+
+    def as_json(self) -> bytes:
+        problems = [asdict(p) | {"location": p.location()} for p in self.problems]
+        return json.dumps({"version": self.version, "problems": problems}).encode("utf-8")
+
+    def wait(self, since: str, seen: int) -> bytes:
+        """The state once it differs from what the page has (or after WAIT seconds)."""
+        deadline = time.monotonic() + WAIT
+        with self.changed:
+            while (
+                str(self.version) == since
+                and len(self.problems) == seen
+                and time.monotonic() < deadline
+            ):
+                self.changed.wait(max(0.0, deadline - time.monotonic()))
+            return self.as_json()
+
+
+def make_handler(site: Path, state: BuildState, reload: bool) -> type:
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def __init__(self, *args, **kwargs) -> None:
+            super().__init__(*args, directory=str(site), **kwargs)
+
+        def log_message(self, format: str, *args) -> None:
+            pass  # the terminal is for build messages
+
+        def do_GET(self) -> None:
+            path = urlsplit(self.path).path
+            if reload and path == SCRIPT_PATH:
+                return self._send(SCRIPT, "text/javascript; charset=utf-8")
+            if reload and path == STATUS_PATH:
+                query = parse_qs(urlsplit(self.path).query)
+                since = query.get("since", [""])[0]
+                seen = int(query.get("seen", ["0"])[0] or 0)
+                body = state.wait(since, seen) if since else state.as_json()
+                return self._send(body, "application/json")
+            if reload and self._is_html(path):
+                return self._send_page(path)
+            return super().do_GET()
+
+        def _is_html(self, path: str) -> bool:
+            local = Path(self.translate_path(path))
+            return path.endswith("/") or local.suffix == ".html" or (local / "index.html").is_file()
+
+        def _send_page(self, path: str) -> None:
+            local = Path(self.translate_path(path))
+            if local.is_dir():
+                if not path.endswith("/"):
+                    return super().do_GET()  # the redirect to the folder's URL
+                local = local / "index.html"
+            try:
+                html = local.read_bytes()
+            except OSError:
+                if not site.is_dir():  # nothing built yet: a page to carry the problems
+                    html = b"<!doctype html><title>Not built</title><body><h1>Not built</h1>"
+                else:
+                    return super().do_GET()  # the 404
+            tag = f'<script src="{SCRIPT_PATH}" data-version="{state.version}"></script>'
+            self._send(_inject(html, tag.encode()), "text/html; charset=utf-8")
+
+        def _send(self, body: bytes, content_type: str) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                self.wfile.write(body)  # the page may have reloaded meanwhile
+
+    return Handler
+
+
+def _inject(html: bytes, tag: bytes) -> bytes:
+    at = html.rfind(b"</body>")
+    return html + tag if at < 0 else html[:at] + tag + html[at:]
+
+
+def serve(site: Path, state: BuildState, port: int, reload: bool) -> http.server.HTTPServer:
+    """A threaded server for the site on 127.0.0.1 (not yet serving: call serve_forever)."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), make_handler(site, state, reload))
+    server.daemon_threads = True
+    return server

@@ -48,9 +48,11 @@ ENV = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000"}
 VALIDATE_ROWS = """
 import json, sys, time
 from scrutiny.project import Project
+from scrutiny.memory import bulk_allocation
 from scrutiny.validate import validate_project
 start = time.perf_counter()
-result = validate_project(Project.at(sys.argv[1]), use_cache=False)
+with bulk_allocation():  # as `scrutiny validate` calls it
+    result = validate_project(Project.at(sys.argv[1]), use_cache=False)
 seconds = time.perf_counter() - start
 rows = sum(len(r) for r in result.rows.values())
 print(json.dumps({"rows": rows, "seconds": seconds, "problems": len(result.problems)}))

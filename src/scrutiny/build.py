@@ -86,10 +86,10 @@ def _build(project: Project, out: Path, store: Store, last: LastBuild) -> BuildR
 
 def load_inputs(project: Project, store: Store | None = None) -> Inputs:
     store = store or Store(project, enabled=False)
-    validated = validate_project(project, use_cache=store.enabled)
-    if validated.problems:
-        raise InvalidData(validated.problems)
-    with bulk_allocation():
+    with bulk_allocation():  # the rows and records live for the whole build
+        validated = validate_project(project, use_cache=store.enabled)
+        if validated.problems:
+            raise InvalidData(validated.problems)
         model = Model(validated.package, validated.rows)  # takes the rows: never held twice
     markdown = MarkdownCache(store.load("markdown"))
     folders = (project.minutes, project.reports, project.pages)

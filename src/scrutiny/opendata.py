@@ -20,6 +20,7 @@ from scrutiny.database import DATABASE_NAME as DATABASE
 from scrutiny.output.jsonfile import record_lines
 from scrutiny.schema.package import DataPackage, Table
 from scrutiny.schema.types import to_json
+from scrutiny.validate.structure import BYTE_ORDER_MARK
 
 ZIP_NAME = "scrutiny-data.zip"
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
@@ -58,7 +59,7 @@ def table_facts(package: DataPackage, tables: Mapping[str, Sequence[Any]]) -> li
         facts.append(
             TableFacts(
                 table,
-                table.path.read_bytes(),
+                table.path.read_bytes().removeprefix(BYTE_ORDER_MARK),  # as Excel saves it
                 len(records),
                 min(dates, default=None),
                 max(dates, default=None),

@@ -35,11 +35,13 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from scrutiny.memory import bulk_allocation
     from scrutiny.validate import validate_project
 
     project = project_of(args)
     try:
-        result = validate_project(project, use_cache=not args.no_cache)
+        with bulk_allocation():  # the rows are kept until exit: no need to scan them
+            result = validate_project(project, use_cache=not args.no_cache)
     except ProjectError as error:
         print(format_problems(error.problems, args.format))
         return EXIT_USAGE

@@ -1,4 +1,5 @@
-"""Validation: file structure, then table schemas and keys (frictionless), then named rules."""
+"""Validation: each file's structure, then every value against its Table Schema (each check
+defined once, in constraints.py and keys.py), then the named rules a schema cannot say."""
 
 from scrutiny.validate.run import validate_project
 

@@ -18,6 +18,7 @@ import contextlib
 import fcntl
 import hashlib
 import io
+import os
 import pickle
 import sys
 import tarfile
@@ -103,33 +104,36 @@ class Store:
     def lock(self, out: Path) -> Iterator[bool]:
         """Hold the project's build lock (and the output folder's) for a whole build; yields
         whether it had to wait for another build (whose result may make this one needless)."""
-        paths = [out.parent / f".scrutiny-lock-{out.name}"]
+        out.parent.mkdir(parents=True, exist_ok=True)
+        locks = [(out.parent, out.parent)]  # the output's folder itself: no file left behind
         if self.enabled:
-            paths.insert(0, self.root / "lock")
+            self.root.mkdir(parents=True, exist_ok=True)
+            locks.insert(0, (self.root / "lock", self.root))
         with contextlib.ExitStack() as stack:
-            waited = [stack.enter_context(_locked(path)) for path in paths]
+            waited = [stack.enter_context(_locked(path, shown)) for path, shown in locks]
             yield any(waited)
 
 
 @contextlib.contextmanager
-def _locked(path: Path) -> Iterator[bool]:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("a+b") as handle:
+def _locked(path: Path, shown: Path) -> Iterator[bool]:
+    """An exclusive flock on a file (made if need be) or on a folder, for this process."""
+    flags = os.O_RDONLY if path.is_dir() else os.O_RDWR | os.O_CREAT
+    handle = os.open(path, flags, 0o666)
+    try:
         waited = False
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             waited = True
             print(
-                f"Another scrutiny build is using {path.parent}; waiting for it to finish...",
+                f"Another scrutiny build is using {shown}; waiting for it to finish...",
                 file=sys.stderr,
                 flush=True,
             )
             fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield waited
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+        yield waited
+    finally:
+        os.close(handle)  # closing releases the lock
 
 
 def recall(folder: Path | None, name: str, key: str) -> bytes | None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+from scrutiny.incremental.checked import CheckedBefore
 from scrutiny.problems import Problem
 from scrutiny.schema.package import DataPackage, ForeignKey, Table
 from scrutiny.schema.types import Rows
@@ -93,17 +94,27 @@ def repeats(keys: Sequence[tuple]) -> Iterator[tuple[int, int]]:
 
 
 def foreign_key_problems(
-    package: DataPackage, rows: Rows, shown: dict[str, str], incomplete: set[str]
+    package: DataPackage,
+    rows: Rows,
+    shown: dict[str, str],
+    incomplete: set[str],
+    checked: CheckedBefore | None = None,
 ) -> list[Problem]:
     """Every row whose foreign key names no row of the table it refers to. A table that could
     not be read, or only in part, is left out of the joins: its missing rows would make
-    references to them look wrong."""
+    references to them look wrong. With `checked`, a join between two tables that are both
+    unchanged since the last clean validation is not checked again."""
     problems = []
     for table in package.tables:
         for fk in table.foreign_keys:
             target = package.table(fk.resource or table.name)
             if table.name not in rows or target.name not in rows or target.name in incomplete:
                 continue
+            name = f"join:{table.name}({','.join(fk.fields)})->{target.name}"
+            if checked is not None:
+                if checked.unchanged(name):
+                    continue
+                checked.ran(name, (table.name, target.name), documents=False)
             missing = _missing_references(rows[table.name], rows[target.name], fk)
             for record in rows[table.name] if missing else ():
                 value = tuple(record[f] for f in fk.fields)

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from scrutiny import ids
 from scrutiny.citations import HOW, Library, citations
 from scrutiny.documents import FENCE, DocumentError, markdown_files, read_document
+from scrutiny.incremental.checked import CheckedBefore
 from scrutiny.problems import Problem
 from scrutiny.project import Project
 from scrutiny.schema.package import DataPackage
@@ -26,13 +27,25 @@ LIKE_A_SETTING = re.compile(r"^[A-Za-z_][\w-]*:(\s|$)")
 
 
 class Context:
+    """What a rule reads. It notes the tables a rule asked for and whether it looked at the
+    project's files, so validation can skip the rule while those are unchanged
+    (incremental/checked.py)."""
+
     def __init__(self, project: Project, package: DataPackage, rows: Rows, shown: dict[str, str]):
-        self.project = project
+        self._project = project
         self.package = package
         self.rows = rows
         self.shown = shown
+        self.tables_read: set[str] = set()
+        self.read_files = False
+
+    @property
+    def project(self) -> Project:
+        self.read_files = True
+        return self._project
 
     def table(self, name: str) -> list[dict]:
+        self.tables_read.add(name)
         return self.rows.get(name, [])
 
 
@@ -444,7 +457,21 @@ def check_warnings(
 
 
 def check_rules(
-    project: Project, package: DataPackage, rows: Rows, shown: dict[str, str]
+    project: Project,
+    package: DataPackage,
+    rows: Rows,
+    shown: dict[str, str],
+    checked: CheckedBefore | None = None,
 ) -> list[Problem]:
-    ctx = Context(project, package, rows, shown)
-    return [problem for rule in RULES for problem in rule(ctx)]
+    """Every rule's problems; with `checked`, a rule whose inputs are unchanged since the last
+    clean validation is not run again."""
+    problems = []
+    for rule in RULES:
+        name = f"rule:{rule.__name__}"
+        if checked is not None and checked.unchanged(name):
+            continue
+        ctx = Context(project, package, rows, shown)
+        problems += rule(ctx)
+        if checked is not None:
+            checked.ran(name, ctx.tables_read, ctx.read_files)
+    return problems

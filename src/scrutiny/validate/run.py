@@ -2,7 +2,9 @@
 
 Each table is read (structure.py) and its values checked (tables.py) in turn, or its typed rows
 taken from the cache when the very same file was proved valid before; then the foreign keys
-join the tables (keys.py), and, once the tables are sound, the named rules run (rules.py).
+join the tables (keys.py), and, once the tables are sound, the named rules run (rules.py). A
+join or a rule whose inputs are unchanged since the last clean validation is skipped
+(incremental/checked.py).
 
 This is library code: how a large project is held in memory (`memory.bulk_allocation`) is the
 caller's choice, made by the `validate` and `build` commands.
@@ -13,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from scrutiny.config import SiteConfig, load_config
+from scrutiny.incremental.checked import CheckedBefore
 from scrutiny.incremental.remembered import RememberedTables
 from scrutiny.problems import Problem, ProjectError
 from scrutiny.project import Project
@@ -32,6 +35,7 @@ class Validated:
     rows: Rows
     problems: tuple[Problem, ...]
     warnings: tuple[Problem, ...] = ()  # shown, but the data is valid
+    skipped: tuple[str, ...] = ()  # joins and rules not run again: their inputs are unchanged
 
     @property
     def valid(self) -> bool:
@@ -57,11 +61,13 @@ def validate_project(project: Project, use_cache: bool = True) -> Validated:
         if not complete:
             incomplete.add(table.name)
         problems += found
-    problems += foreign_key_problems(package, rows, shown, incomplete)
+    checked = CheckedBefore(project, remembered.keys, enabled=use_cache)
+    problems += foreign_key_problems(package, rows, shown, incomplete, checked)
     warnings: list[Problem] = []
     if not problems:
-        problems += check_rules(project, package, rows, shown)
+        problems += check_rules(project, package, rows, shown, checked)
     if not problems:
+        checked.save()
         warnings = check_warnings(project, package, rows, shown)
     return Validated(
         config,
@@ -69,6 +75,7 @@ def validate_project(project: Project, use_cache: bool = True) -> Validated:
         rows,
         tuple(sorted(set(problems), key=_order)),
         tuple(sorted(set(warnings), key=_order)),
+        tuple(checked.skipped),
     )
 
 

@@ -104,8 +104,8 @@ class Store:
     def lock(self, out: Path) -> Iterator[bool]:
         """Hold the project's build lock (and the output folder's) for a whole build; yields
         whether it had to wait for another build (whose result may make this one needless)."""
-        out.parent.mkdir(parents=True, exist_ok=True)
-        locks = [(out.parent, out.parent)]  # the output's folder itself: no file left behind
+        folder = next(f for f in out.parents if f.is_dir())  # the nearest that exists
+        locks = [(folder, folder)]  # a lock on the folder itself leaves nothing behind
         if self.enabled:
             self.root.mkdir(parents=True, exist_ok=True)
             locks.insert(0, (self.root / "lock", self.root))

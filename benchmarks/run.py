@@ -25,6 +25,9 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import csv
+import datetime as dt
+import io
 import json
 import os
 import platform
@@ -307,17 +310,22 @@ class Runner:
 
 @contextlib.contextmanager
 def new_meeting(project: Path) -> Iterator[None]:
-    """A new meeting: a row in meetings.csv (a copy of a minuted one, new id) and its minutes."""
+    """A new meeting: a row in meetings.csv (a copy of a minuted one, on a later free date, with
+    the id that date gives it) and its minutes."""
     meetings = project / "datasets" / "meetings.csv"
     original = meetings.read_bytes()
-    lines = original.decode("utf-8").splitlines()
-    row = next(line for line in reversed(lines) if ",true," in line)
-    old_id = row.split(",", 1)[0]
-    new_id = f"{old_id}-extra"
+    rows = list(csv.reader(io.StringIO(original.decode("utf-8"))))
+    row = next(r for r in reversed(rows) if r[7] == "true")  # minutes_published
+    old_id, committee, day = row[0], row[1], dt.date.fromisoformat(row[2])
+    taken = {r[0] for r in rows}
+    while f"{committee}-{day}" in taken:
+        day += dt.timedelta(days=1)
+    new_id = f"{committee}-{day}"
     minutes = project / "content" / "minutes" / f"{new_id}.md"
     text = (project / "content" / "minutes" / f"{old_id}.md").read_text(encoding="utf-8")
     minutes.write_text(text.replace(old_id, new_id), encoding="utf-8")
-    meetings.write_text("\n".join([*lines, new_id + row[len(old_id) :]]) + "\n", encoding="utf-8")
+    with meetings.open("a", newline="", encoding="utf-8") as handle:
+        csv.writer(handle, lineterminator="\n").writerow([new_id, committee, str(day), *row[3:]])
     try:
         yield
     finally:

@@ -59,11 +59,10 @@ def write(inputs: Inputs, site: Path) -> None:
             [
                 Problem(
                     "templates/base.html",
-                    None,
-                    None,
-                    "the search index is empty: no page has data-pagefind-body",
-                    "If you override base.html, keep the data-pagefind-body attribute on <main>.",
-                    "search",
+                    message="the search index is empty: no page has data-pagefind-body",
+                    hint="If you override base.html, keep the data-pagefind-body attribute on "
+                    "<main>.",
+                    rule="search",
                 )
             ]
         )

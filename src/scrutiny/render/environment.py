@@ -117,18 +117,21 @@ def check_templates(env: Environment, names: set[str], shown_dir: str) -> None:
             problems.append(
                 Problem(
                     f"{shown_dir}/{name}",
-                    None,
-                    None,
-                    f"template not found: {exc.name}",
-                    "Check the name in the {% extends %} or {% include %} line, "
+                    message=f"template not found: {exc.name}",
+                    hint="Check the name in the {% extends %} or {% include %} line, "
                     "or delete your override to use the built-in one.",
-                    "template",
+                    rule="template",
                 )
             )
         except Exception as exc:  # a syntax error in a council's template override
             line = getattr(exc, "lineno", None)
             problems.append(
-                Problem(f"{shown_dir}/{name}", line, None, f"template error: {exc}", "", "template")
+                Problem(
+                    f"{shown_dir}/{name}",
+                    line=line,
+                    message=f"template error: {exc}",
+                    rule="template",
+                )
             )
     if problems:
         raise ProjectError(problems)
@@ -157,9 +160,8 @@ def _render_problem(env: Environment, page: Page, exc: TemplateError) -> Problem
     )
     return Problem(
         shown,
-        line,
-        None,
-        f"template error while drawing {page.path}: {exc.message}",
-        "Check the names in your template against the built-in one it replaces.",
-        "template",
+        line=line,
+        message=f"template error while drawing {page.path}: {exc.message}",
+        hint="Check the names in your template against the built-in one it replaces.",
+        rule="template",
     )

@@ -60,9 +60,7 @@ def record_text(record: Record) -> str:
 def _problem(shown: str, message: str) -> Problem:
     return Problem(
         shown,
-        None,
-        None,
-        message,
-        "Run `scrutiny upgrade` to write it again.",
-        "standard",
+        message=message,
+        hint="Run `scrutiny upgrade` to write it again.",
+        rule="standard",
     )

@@ -28,13 +28,11 @@ def standard_notes(project: Project, package: DataPackage) -> list[Problem]:
         return [
             Problem(
                 shown,
-                None,
-                None,
-                "this site does not record which version of the scrutiny data standard its "
+                message="this site does not record which version of the scrutiny data standard its "
                 "schemas follow",
-                f"Run `scrutiny upgrade` to compare them with the installed standard "
+                hint=f"Run `scrutiny upgrade` to compare them with the installed standard "
                 f"(version {standard.VERSION}) and record it.",
-                RULE,
+                rule=RULE,
             )
         ]
     notes = _version_notes(record, shown)
@@ -46,13 +44,11 @@ def standard_notes(project: Project, package: DataPackage) -> list[Problem]:
             notes.append(
                 Problem(
                     project.relative(table.schema_path),
-                    None,
-                    None,
-                    f"this schema has been changed here since it came from version "
+                    message=f"this schema has been changed here since it came from version "
                     f"{record.version} of the scrutiny data standard",
-                    "Nothing to fix if the change was meant: `scrutiny upgrade` keeps it and says "
-                    "what the standard changed.",
-                    RULE,
+                    hint="Nothing to fix if the change was meant: `scrutiny upgrade` keeps it "
+                    "and says what the standard changed.",
+                    rule=RULE,
                 )
             )
     return notes
@@ -64,25 +60,23 @@ def _version_notes(record: Record, shown: str) -> list[Problem]:
         return [
             Problem(
                 shown,
-                None,
-                "version",
-                f"this site's schemas follow version {record.version} of the scrutiny data "
+                field="version",
+                message=f"this site's schemas follow version {record.version} of the scrutiny data "
                 f"standard; the installed scrutiny has version {standard.VERSION}",
-                "Run `scrutiny upgrade` to bring them up to date: it keeps every row and says "
+                hint="Run `scrutiny upgrade` to bring them up to date: it keeps every row and says "
                 "what it changes.",
-                RULE,
+                rule=RULE,
             )
         ]
     if site > installed:
         return [
             Problem(
                 shown,
-                None,
-                "version",
-                f"this site's schemas follow version {record.version} of the scrutiny data "
+                field="version",
+                message=f"this site's schemas follow version {record.version} of the scrutiny data "
                 f"standard, newer than the installed scrutiny knows ({standard.VERSION})",
-                "Install the version of scrutiny named in requirements.txt.",
-                RULE,
+                hint="Install the version of scrutiny named in requirements.txt.",
+                rule=RULE,
             )
         ]
     return []

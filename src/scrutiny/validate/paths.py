@@ -17,12 +17,10 @@ def outside_links(project: Project) -> list[Problem]:
     return [
         Problem(
             (link.parent.resolve() / link.name).relative_to(project.root).as_posix(),
-            None,
-            None,
-            f"is a link to {os.readlink(link)}, outside the project",
-            "Copy the file into the project instead: the build only reads files inside the "
+            message=f"is a link to {os.readlink(link)}, outside the project",
+            hint="Copy the file into the project instead: the build only reads files inside the "
             "project folder.",
-            "outside-project",
+            rule="outside-project",
         )
         for link in _links(project, (*roots, project.static))
         if not link.resolve().is_relative_to(project.root)

@@ -62,11 +62,12 @@ def one_chair_per_meeting(ctx: Context) -> Iterator[Problem]:
         if r["role"] == "chair" and r["status"] == "present" and chairs[r["meeting_id"]] > 1:
             yield Problem(
                 ctx.shown["attendance"],
-                r["_line"],
-                "role",
-                f"meeting {r['meeting_id']} has {chairs[r['meeting_id']]} chairs present",
-                "Only one person can chair a meeting: mark the others as member (or vice-chair).",
-                "one-chair-per-meeting",
+                line=r["_line"],
+                field="role",
+                message=f"meeting {r['meeting_id']} has {chairs[r['meeting_id']]} chairs present",
+                hint="Only one person can chair a meeting: mark the others as member "
+                "(or vice-chair).",
+                rule="one-chair-per-meeting",
             )
 
 
@@ -88,32 +89,32 @@ def substitutes_replace_members(ctx: Context) -> Iterator[Problem]:
         if r["role"] == "substitute" and not sub:
             yield Problem(
                 shown,
-                r["_line"],
-                "substitute_for",
-                "a substitute must say whom they replaced",
-                "Fill in substitute_for with the person_id of the member they replaced.",
-                "substitute-names-member",
+                line=r["_line"],
+                field="substitute_for",
+                message="a substitute must say whom they replaced",
+                hint="Fill in substitute_for with the person_id of the member they replaced.",
+                rule="substitute-names-member",
             )
         if not sub:
             continue
         if sub == r["person_id"] or replaced_by.get((r["meeting_id"], sub)) == r["person_id"]:
             yield Problem(
                 shown,
-                r["_line"],
-                "substitute_for",
-                f"circular substitution: {r['person_id']} and {sub} replace each other",
-                "A substitute replaces a member who is absent: fix one of the rows.",
-                "substitute-not-circular",
+                line=r["_line"],
+                field="substitute_for",
+                message=f"circular substitution: {r['person_id']} and {sub} replace each other",
+                hint="A substitute replaces a member who is absent: fix one of the rows.",
+                rule="substitute-not-circular",
             )
         elif sub not in members[committee_of.get(r["meeting_id"])]:
             yield Problem(
                 shown,
-                r["_line"],
-                "substitute_for",
-                f"'{sub}' is not a member of this meeting's committee",
-                "Name a member of the committee (someone with a member, chair, "
+                line=r["_line"],
+                field="substitute_for",
+                message=f"'{sub}' is not a member of this meeting's committee",
+                hint="Name a member of the committee (someone with a member, chair, "
                 "vice-chair or co-opted row at one of its meetings).",
-                "substitute-names-member",
+                rule="substitute-names-member",
             )
 
 
@@ -123,12 +124,12 @@ def percentages_in_range(ctx: Context) -> Iterator[Problem]:
         if r["indicator_id"] in percent and not 0 <= r["value"] <= 100:
             yield Problem(
                 ctx.shown["observations"],
-                r["_line"],
-                "value",
-                f"{r['value']} is not a percentage between 0 and 100 (indicator "
+                line=r["_line"],
+                field="value",
+                message=f"{r['value']} is not a percentage between 0 and 100 (indicator "
                 f"{r['indicator_id']} is measured in percent)",
-                "Write the percentage as a number from 0 to 100, e.g. 45.5 for 45.5%.",
-                "percent-in-range",
+                hint="Write the percentage as a number from 0 to 100, e.g. 45.5 for 45.5%.",
+                rule="percent-in-range",
             )
 
 
@@ -158,21 +159,22 @@ def minutes_match_meetings(ctx: Context) -> Iterator[Problem]:
         if m["minutes_published"] and m["meeting_id"] not in minuted:
             yield Problem(
                 ctx.shown["meetings"],
-                m["_line"],
-                "minutes_published",
-                f"minutes are marked as published but content/minutes/"
+                line=m["_line"],
+                field="minutes_published",
+                message=f"minutes are marked as published but content/minutes/"
                 f"{m['meeting_id']}.md does not exist",
-                "Add the minutes file, or set minutes_published to false.",
-                "minutes-file-exists",
+                hint="Add the minutes file, or set minutes_published to false.",
+                rule="minutes-file-exists",
             )
         elif not m["minutes_published"] and m["meeting_id"] in minuted:
             yield Problem(
                 ctx.shown["meetings"],
-                m["_line"],
-                "minutes_published",
-                f"content/minutes/{m['meeting_id']}.md exists but minutes_published is false",
-                "Set minutes_published to true.",
-                "minutes-file-exists",
+                line=m["_line"],
+                field="minutes_published",
+                message=f"content/minutes/{m['meeting_id']}.md exists but minutes_published "
+                "is false",
+                hint="Set minutes_published to true.",
+                rule="minutes-file-exists",
             )
 
 
@@ -194,20 +196,19 @@ def _documents_match(ctx: Context, folder, table: str, key: str, rule: str) -> I
         if path.stem not in known:
             yield Problem(
                 shown,
-                None,
-                None,
-                f"there is no {key} '{path.stem}' in {table}.csv",
-                f"Name the file after an existing {key}, or add the row to {table}.csv.",
-                rule,
+                message=f"there is no {key} '{path.stem}' in {table}.csv",
+                hint=f"Name the file after an existing {key}, or add the row to {table}.csv.",
+                rule=rule,
             )
         elif doc.meta.get(key, path.stem) != path.stem:
             yield Problem(
                 shown,
-                2,
-                key,
-                f"front matter says {key} '{doc.meta.get(key)}' but the file is named {path.name}",
-                "Make the file name and the front matter agree.",
-                rule,
+                line=2,
+                field=key,
+                message=f"front matter says {key} '{doc.meta.get(key)}' but the file is named "
+                f"{path.name}",
+                hint="Make the file name and the front matter agree.",
+                rule=rule,
             )
 
 
@@ -222,12 +223,10 @@ def pages_are_readable(ctx: Context) -> Iterator[Problem]:
         if not SLUG.fullmatch(path.stem):
             yield Problem(
                 shown,
-                None,
-                None,
-                f"the file name '{path.stem}' cannot be used in a web address",
-                "Rename the file using only lowercase letters a-z, digits and hyphens, for "
+                message=f"the file name '{path.stem}' cannot be used in a web address",
+                hint="Rename the file using only lowercase letters a-z, digits and hyphens, for "
                 "example about-this-site.md.",
-                "page-slug",
+                rule="page-slug",
             )
 
 
@@ -315,7 +314,6 @@ def _opening_problem(shown: str, path, key: str | None) -> Problem | None:
         return Problem(
             shown,
             line=1,
-            field=None,
             message=f"the front matter must start with a line of exactly three hyphens (---), "
             f"not '{first.strip()}'; as it is, the settings would be published as text",
             hint=hint,
@@ -325,7 +323,6 @@ def _opening_problem(shown: str, path, key: str | None) -> Problem | None:
         return Problem(
             shown,
             line=1,
-            field=None,
             message="the file does not start with front matter (a line of ---, the settings, "
             "and another line of ---)",
             hint=hint,
@@ -436,13 +433,13 @@ def tables_are_described(ctx: Context) -> Iterator[Problem]:
         line = next((n for n, text in enumerate(lines, 1) if start.fullmatch(text)), None)
         yield Problem(
             shown,
-            line,
-            f"resources[{index}].description",
-            f"the table '{table.name}' has no description",
-            "Add `title:` and `description:` to the resource: one paragraph saying what a row "
+            line=line,
+            field=f"resources[{index}].description",
+            message=f"the table '{table.name}' has no description",
+            hint="Add `title:` and `description:` to the resource: one paragraph saying what a row "
             "is, where the data comes from and its caveats (the open-data pages show it).",
-            "table-described",
-            "warning",
+            rule="table-described",
+            severity="warning",
         )
 
 

@@ -9,6 +9,7 @@ project again; if the project would not be valid, every file is put back exactly
 from __future__ import annotations
 
 import argparse
+import inspect
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -88,19 +89,6 @@ def _meeting_parser(kinds: argparse._SubParsersAction, name: str) -> argparse.Ar
     return p
 
 
-def _meeting(project: Project, a: argparse.Namespace) -> Change:
-    return new_meeting(
-        project,
-        committee=a.committee,
-        date=a.date,
-        time=a.time,
-        venue=a.venue,
-        status=a.status,
-        source=a.source,
-        note=a.note,
-    )
-
-
 def _observation_parser(kinds: argparse._SubParsersAction, name: str) -> argparse.ArgumentParser:
     p = kinds.add_parser(
         name,
@@ -125,19 +113,6 @@ def _observation_parser(kinds: argparse._SubParsersAction, name: str) -> argpars
     return p
 
 
-def _observation(project: Project, a: argparse.Namespace) -> Change:
-    return new_observation(
-        project,
-        indicator=a.indicator,
-        period_end=a.period_end,
-        value=a.value,
-        series=a.series,
-        label=a.label,
-        source=a.source,
-        note=a.note,
-    )
-
-
 def _agenda_parser(kinds: argparse._SubParsersAction, name: str) -> argparse.ArgumentParser:
     p = kinds.add_parser(
         name,
@@ -146,7 +121,9 @@ def _agenda_parser(kinds: argparse._SubParsersAction, name: str) -> argparse.Arg
         "meeting's last item. Give --title once per item, in order.",
     )
     p.add_argument("--meeting", required=True, metavar="ID", help=MEETING_HELP)
-    p.add_argument("--title", action="append", default=[], help="the item's title as printed")
+    p.add_argument(
+        "--title", dest="titles", action="append", default=[], help="the item's title as printed"
+    )
     p.add_argument("--item-no", help="the item's number, if not the next one (e.g. 4a)")
     p.add_argument("--minute-no", help="the minute number, where the minutes number it apart")
     p.add_argument("--pages", help="pages in the agenda pack, e.g. 5-8")
@@ -155,21 +132,6 @@ def _agenda_parser(kinds: argparse._SubParsersAction, name: str) -> argparse.Arg
     p.add_argument("--time", metavar="HH:MM", help="the time the item is scheduled for")
     p.add_argument("--source", help=SOURCE_HELP)
     return p
-
-
-def _agenda(project: Project, a: argparse.Namespace) -> Change:
-    return new_agenda_items(
-        project,
-        meeting=a.meeting,
-        titles=a.title,
-        item_no=a.item_no,
-        minute_no=a.minute_no,
-        pages=a.pages,
-        part=a.part,
-        lead=a.lead,
-        time=a.time,
-        source=a.source,
-    )
 
 
 def _attendance_parser(kinds: argparse._SubParsersAction, name: str) -> argparse.ArgumentParser:
@@ -239,18 +201,6 @@ def _declaration_parser(kinds: argparse._SubParsersAction, name: str) -> argpars
     return p
 
 
-def _declaration(project: Project, a: argparse.Namespace) -> Change:
-    return new_declaration(
-        project,
-        meeting=a.meeting,
-        item=a.item,
-        person=a.person,
-        kind=a.kind,
-        description=a.description,
-        source=a.source,
-    )
-
-
 def _decision_parser(kinds: argparse._SubParsersAction, name: str) -> argparse.ArgumentParser:
     p = kinds.add_parser(
         name,
@@ -264,17 +214,6 @@ def _decision_parser(kinds: argparse._SubParsersAction, name: str) -> argparse.A
     p.add_argument("--text", required=True, help="the resolution, word for word")
     p.add_argument("--source", help=SOURCE_HELP)
     return p
-
-
-def _decision(project: Project, a: argparse.Namespace) -> Change:
-    return new_decision(
-        project,
-        meeting=a.meeting,
-        item=a.item,
-        sub_point=a.sub_point,
-        text=a.text,
-        source=a.source,
-    )
 
 
 def _update_parser(kinds: argparse._SubParsersAction, name: str) -> argparse.ArgumentParser:
@@ -292,18 +231,6 @@ def _update_parser(kinds: argparse._SubParsersAction, name: str) -> argparse.Arg
     return p
 
 
-def _update(project: Project, a: argparse.Namespace) -> Change:
-    return new_update(
-        project,
-        recommendation=a.recommendation,
-        rag=a.rag,
-        as_at=a.as_at,
-        meeting=a.meeting,
-        commentary=a.commentary,
-        source=a.source,
-    )
-
-
 def _minutes_parser(kinds: argparse._SubParsersAction, name: str) -> argparse.ArgumentParser:
     p = kinds.add_parser(
         name,
@@ -315,10 +242,6 @@ def _minutes_parser(kinds: argparse._SubParsersAction, name: str) -> argparse.Ar
     p.add_argument("--status", required=True, help="draft or approved")
     p.add_argument("--from", dest="text_file", type=Path, metavar="FILE", help="the minutes text")
     return p
-
-
-def _minutes(project: Project, a: argparse.Namespace) -> Change:
-    return new_minutes(project, meeting=a.meeting, status=a.status, text_file=a.text_file)
 
 
 def _ids(values: list[str]) -> list[str]:
@@ -340,14 +263,22 @@ def _pairs(values: list[str], option: str, form: str) -> dict[str, str]:
     return pairs
 
 
+def _forward(entry: Callable[..., Change]) -> Callable[[Project, argparse.Namespace], Change]:
+    """Call an entry function with the command-line options of the same names."""
+    names = [n for n in inspect.signature(entry).parameters if n != "project"]
+    return lambda project, args: entry(
+        project, **{n: getattr(args, n) for n in names if hasattr(args, n)}
+    )
+
+
 Parser = Callable[[argparse._SubParsersAction, str], argparse.ArgumentParser]
 SUBCOMMANDS: dict[str, tuple[Parser, Callable[[Project, argparse.Namespace], Change]]] = {
-    "meeting": (_meeting_parser, _meeting),
-    "agenda-item": (_agenda_parser, _agenda),
+    "meeting": (_meeting_parser, _forward(new_meeting)),
+    "agenda-item": (_agenda_parser, _forward(new_agenda_items)),
     "attendance": (_attendance_parser, _attendance),
-    "declaration": (_declaration_parser, _declaration),
-    "decision": (_decision_parser, _decision),
-    "minutes": (_minutes_parser, _minutes),
-    "observation": (_observation_parser, _observation),
-    "rag-update": (_update_parser, _update),
+    "declaration": (_declaration_parser, _forward(new_declaration)),
+    "decision": (_decision_parser, _forward(new_decision)),
+    "minutes": (_minutes_parser, _forward(new_minutes)),
+    "observation": (_observation_parser, _forward(new_observation)),
+    "rag-update": (_update_parser, _forward(new_update)),
 }

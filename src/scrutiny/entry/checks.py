@@ -95,6 +95,11 @@ class Known:
     def rows(self, name: str) -> list[dict[str, Any]]:
         return self.checked.rows.get(name, [])
 
+    def with_key(self, name: str, *key: Any) -> dict[str, Any] | None:
+        """The row of table `name` whose primary key (as its schema declares it) is `key`."""
+        fields = self.table(name).primary_key
+        return next((r for r in self.rows(name) if tuple(r[f] for f in fields) == key), None)
+
     def one(self, name: str, column: str, value: str, option: str) -> dict[str, Any]:
         """The row of table `name` whose `column` is `value`, or a refusal naming the option."""
         found = {r[column]: r for r in self.rows(name)}

@@ -36,14 +36,13 @@ def new_decision(
     sub_point = one_line(sub_point, "--sub-point")
     decision_id = next_decision_id(known, meeting, item, sub_point)
     shown = known.shown("decisions")
-    for r in known.rows("decisions"):
-        if r["decision_id"] == decision_id:
-            raise Refused(
-                f"item {item} of {meeting} already has a decision with sub-point "
-                f"'{sub_point}' ({decision_id}, line {r['_line']} of {shown})",
-                "Give the sub-point as printed in the minutes (i, ii, a, b, ...), or change "
-                "that row if it is wrong.",
-            )
+    if r := known.with_key("decisions", decision_id):
+        raise Refused(
+            f"item {item} of {meeting} already has a decision with sub-point "
+            f"'{sub_point}' ({decision_id}, line {r['_line']} of {shown})",
+            "Give the sub-point as printed in the minutes (i, ii, a, b, ...), or change "
+            "that row if it is wrong.",
+        )
     row = {
         "decision_id": decision_id,
         "meeting_id": meeting,

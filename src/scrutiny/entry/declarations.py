@@ -24,13 +24,12 @@ def new_declaration(
     known.one("people", "person_id", person, "--person")
     known.choice("declarations", "kind", kind, "--kind")
     shown = known.shown("declarations")
-    for r in known.rows("declarations"):
-        if (r["meeting_id"], r["item_no"], r["person_id"]) == (meeting, item, person):
-            raise Refused(
-                f"{person} already has a declaration for item {item} of {meeting} (line "
-                f"{r['_line']} of {shown})",
-                "Change that row instead: one declaration per person per item.",
-            )
+    if r := known.with_key("declarations", meeting, item, person):
+        raise Refused(
+            f"{person} already has a declaration for item {item} of {meeting} (line "
+            f"{r['_line']} of {shown})",
+            "Change that row instead: one declaration per person per item.",
+        )
     row = {
         "meeting_id": meeting,
         "item_no": item,

@@ -50,15 +50,14 @@ def new_meeting(
     committee_row = known.one("committees", "committee_id", committee, "--committee")
     table = known.table("meetings")
     meeting_id = ids.meeting_id(committee, when.isoformat())
-    for row in known.rows("meetings"):
-        if row["meeting_id"] == meeting_id:
-            raise Refused(
-                f"there is already a meeting {meeting_id} on line {row['_line']} of "
-                f"{known.shown('meetings')}",
-                "Change that row instead of adding another. If the committee really meets twice "
-                "that day, add the second meeting by hand with an id such as "
-                f"{meeting_id}-2.",
-            )
+    if found := known.with_key("meetings", meeting_id):
+        raise Refused(
+            f"there is already a meeting {meeting_id} on line {found['_line']} of "
+            f"{known.shown('meetings')}",
+            "Change that row instead of adding another. If the committee really meets twice "
+            "that day, add the second meeting by hand with an id such as "
+            f"{meeting_id}-2.",
+        )
     minutes = project.minutes / f"{meeting_id}.md"
     if minutes.exists():
         raise Refused(

@@ -26,13 +26,12 @@ def new_observation(
     known.choice("observations", "series", series, "--series")
     indicator_row = known.one("indicators", "indicator_id", indicator, "--indicator")
     shown = known.shown("observations")
-    for row in known.rows("observations"):
-        if (row["indicator_id"], row["period_end"], row["series"]) == (indicator, end, series):
-            raise Refused(
-                f"indicator {indicator} already has {article(series)} {series} value for "
-                f"{end.isoformat()} (value {row['value']}, line {row['_line']} of {shown})",
-                "If that value was wrong, correct it in the file instead of adding another.",
-            )
+    if found := known.with_key("observations", indicator, end, series):
+        raise Refused(
+            f"indicator {indicator} already has {article(series)} {series} value for "
+            f"{end.isoformat()} (value {found['value']}, line {found['_line']} of {shown})",
+            "If that value was wrong, correct it in the file instead of adding another.",
+        )
     row = {
         "indicator_id": indicator,
         "period_end": end.isoformat(),

@@ -43,13 +43,12 @@ def new_update(
             EXIT_USAGE,
         )
     shown = known.shown("recommendation_updates")
-    for r in known.rows("recommendation_updates"):
-        if (r["recommendation_id"], r["as_at"]) == (recommendation, when):
-            raise Refused(
-                f"{recommendation} already has an update on {when.isoformat()} (line "
-                f"{r['_line']} of {shown})",
-                "Change that row instead of adding another for the same day.",
-            )
+    if r := known.with_key("recommendation_updates", recommendation, when):
+        raise Refused(
+            f"{recommendation} already has an update on {when.isoformat()} (line "
+            f"{r['_line']} of {shown})",
+            "Change that row instead of adding another for the same day.",
+        )
     row = {
         "recommendation_id": recommendation,
         "as_at": when.isoformat(),

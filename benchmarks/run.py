@@ -365,11 +365,13 @@ def served_edits(project: Path, port: int) -> Iterator[tuple[str, float]]:
         page.goto(f"http://127.0.0.1:{port}/indicators/{indicator}/")
         original = observations.read_bytes()
         try:
-            fields[3] = b"%.1f" % (float(fields[3]) + 0.5)
+            fields[3] = b"%.2f" % (float(fields[3]) + 0.05)  # two decimals: no other value has
             lines[1] = b",".join(fields)
+            shown = f'[data-value="{fields[3].decode()}"]'
             with page.expect_event("load", timeout=600_000):
                 started = time.perf_counter()
                 observations.write_bytes(b"\n".join(lines))
+            page.wait_for_selector(shown, state="attached", timeout=600_000)
             yield "serve: one observation edited -> page shows it", time.perf_counter() - started
         finally:
             observations.write_bytes(original)

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from pathlib import Path
 
 from scrutiny.citations import Library
-from scrutiny.documents import load_folder, markdown_files
+from scrutiny.documents import Document, load_folder, markdown_files
 from scrutiny.incremental import pool
 from scrutiny.incremental.documents import MarkdownCache
 from scrutiny.incremental.freshness import BuildResult, LastBuild, build_date, last_build
@@ -35,6 +35,7 @@ from scrutiny.project import PACKAGE_DIR, Project
 from scrutiny.render.environment import check_templates, make_environment
 from scrutiny.schema.package import DataPackage
 from scrutiny.validate import validate_project
+from scrutiny.validate.run import Validated
 
 # Steps that run on the written site before it is swapped in.
 POSTPROCESS: tuple[Callable[[Inputs, Path], None], ...] = (sitemap.write, search_index.write)
@@ -86,19 +87,8 @@ def _build(project: Project, out: Path, store: Store, last: LastBuild) -> BuildR
 
 def load_inputs(project: Project, store: Store | None = None) -> Inputs:
     store = store or Store(project, enabled=False)
-    with bulk_allocation():  # the rows and records live for the whole build
-        validated = validate_project(project, use_cache=store.enabled)
-        if validated.problems:
-            raise InvalidData(validated.problems)
-        model = Model(validated.package, validated.rows)  # takes the rows: never held twice
-    markdown = MarkdownCache(store.load("markdown"))
-    folders = (project.minutes, project.reports, project.pages)
-    markdown.prerender([path for folder in folders for path in markdown_files(folder)])
-    minutes = load_folder(project, project.minutes, markdown)
-    reports = load_folder(project, project.reports, markdown)
-    pages = tuple(load_folder(project, project.pages, markdown).values())
-    store.save("markdown", markdown.used)
-    listed = [(s.document, s.title, s.original_url) for s in model.tables.get("sources", ())]
+    validated, model = load_model(project, store.enabled)
+    minutes, reports, pages = load_documents(project, store)
     return Inputs(
         validated.config,
         model,
@@ -108,8 +98,43 @@ def load_inputs(project: Project, store: Store | None = None) -> Inputs:
         build_date(),
         cache=store.root / "blobs" if store.enabled else None,
         package=validated.package,
-        library=Library.load(project, listed),
+        library=library_of(project, model),
     )
+
+
+def load_model(
+    project: Project, use_cache: bool, previous: Model | None = None, tables: Collection[str] = ()
+) -> tuple[Validated, Model]:
+    """The validated tables as the model; raises InvalidData with every problem found. Given
+    the `previous` model, only the `tables` named are made into records again."""
+    with bulk_allocation():  # the rows and records live for the whole build
+        validated = validate_project(project, use_cache=use_cache)
+        if validated.problems:
+            raise InvalidData(validated.problems)
+        rows = validated.rows
+        if previous is not None:
+            rows = {name: rows[name] for name in tables if name in rows}
+        return validated, Model(validated.package, rows, previous)  # takes the rows
+
+
+def load_documents(
+    project: Project, store: Store
+) -> tuple[dict[str, Document], dict[str, Document], tuple[Document, ...]]:
+    """The minutes, the report summaries and the content pages, rendered."""
+    markdown = MarkdownCache(store.load("markdown"))
+    folders = (project.minutes, project.reports, project.pages)
+    markdown.prerender([path for folder in folders for path in markdown_files(folder)])
+    minutes = load_folder(project, project.minutes, markdown)
+    reports = load_folder(project, project.reports, markdown)
+    pages = tuple(load_folder(project, project.pages, markdown).values())
+    store.save("markdown", markdown.used)
+    return minutes, reports, pages
+
+
+def library_of(project: Project, model: Model) -> Library:
+    """The source documents the tables' `source` values cite."""
+    listed = [(s.document, s.title, s.original_url) for s in model.tables.get("sources", ())]
+    return Library.load(project, listed)
 
 
 def _graph(inputs: Inputs, store: Store, last: LastBuild, out: Path) -> Graph:

@@ -114,13 +114,20 @@ def _doc(project: Project, document: MarkdownFile, render: Callable[[str], str])
     )
 
 
+def load_document(
+    project: Project, path: Path, render: Callable[[str], str] = render_markdown
+) -> Document:
+    """One Markdown file, rendered; a broken file raises DocumentError."""
+    return _doc(project, read_document(path, project.relative(path)), render)
+
+
 def load_folder(
     project: Project, folder: Path, render: Callable[[str], str] = render_markdown
 ) -> dict[str, Document]:
     docs, problems = {}, []
     for path in markdown_files(folder):
         try:
-            docs[path.stem] = _doc(project, read_document(path, project.relative(path)), render)
+            docs[path.stem] = load_document(project, path, render)
         except DocumentError as error:
             problems.append(error.problem)
     if problems:

@@ -9,9 +9,9 @@ import threading
 from pathlib import Path
 
 from scrutiny.commands import EXIT_OK, add_project_argument, output_of, project_of
-from scrutiny.commands.build import build_if_needed
 from scrutiny.preview.server import BuildState, serve
-from scrutiny.preview.watch import rebuild, watch
+from scrutiny.preview.session import Session
+from scrutiny.preview.watch import watch
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
@@ -38,20 +38,17 @@ def run(args: argparse.Namespace) -> int:
     project = project_of(args)
     out = output_of(project, args.out)
     state = BuildState()
-
-    def build() -> str:
-        result = build_if_needed(project, out, use_cache=True)
-        return f"{result.pages} pages and {result.files} files into {result.out}"
-
-    rebuild(build, state.built, state.failed)
+    session = Session(project, out, state)
     server = serve(out, state, args.port, reload=not args.no_reload)
     port = server.server_address[1]
     stop = threading.Event()
-    watcher = threading.Thread(
-        target=watch, args=(project, out, build, state.built, state.failed, stop), daemon=True
-    )
-    watcher.start()
-    print(f"Serving {out} at http://127.0.0.1:{port}/ (Ctrl+C to stop)", flush=True)
+
+    def follow() -> None:
+        session.start()
+        print(f"Serving {out} at http://127.0.0.1:{port}/ (Ctrl+C to stop)", flush=True)
+        watch(project, out, session.changed, stop)
+
+    threading.Thread(target=follow, daemon=True).start()
     with server, contextlib.suppress(KeyboardInterrupt):
         server.serve_forever()
     stop.set()

@@ -98,18 +98,19 @@ class Stamps:
         self.seen: dict[str, tuple[int, int, str]] = {}
         self.racy_after = time.time_ns() - RACY_NS
 
-    def digest(self, path: Path) -> str:
+    def digest(self, path: str | Path) -> str:
         key = str(path)
         if key in self.seen:
             return self.seen[key][2]
-        stat = path.stat()
+        stat = os.stat(key)
         entry = self.known.get(key)
         if (
             entry is None
             or entry[:2] != (stat.st_size, stat.st_mtime_ns)
             or stat.st_mtime_ns > self.racy_after
         ):
-            entry = (stat.st_size, stat.st_mtime_ns, digest(path.read_bytes()))
+            with open(key, "rb") as handle:
+                entry = (stat.st_size, stat.st_mtime_ns, digest(handle.read()))
         self.seen[key] = entry
         return entry[2]
 

@@ -8,7 +8,7 @@ Vocabularies (the allowed values of a field and their labels) come from the sche
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 from scrutiny.model.records import (
@@ -61,13 +61,21 @@ class Model:
 
     The typed rows are consumed: each table's rows are taken out of `rows` as soon as its
     records are made, so a large project is never held twice (a million observations as
-    dictionaries and as records)."""
+    dictionaries and as records).
 
-    def __init__(self, package: DataPackage, rows: Rows) -> None:
+    Given the `previous` model, only the tables in `rows` are made again, with the relations
+    that come from them; the other tables are the previous model's (the preview after an
+    edit, preview/live.py)."""
+
+    def __init__(self, package: DataPackage, rows: Rows, previous: Model | None = None) -> None:
         self.package = package
+        changed = set(rows) if previous is not None else None
         # records in file order, by table name: every table the package declares
         self.tables: dict[str, tuple[Any, ...]] = {
-            table.name: make_records(table, rows.pop(table.name, [])) for table in package.tables
+            table.name: make_records(table, rows.pop(table.name, []))
+            if previous is None or table.name in rows
+            else previous.tables[table.name]
+            for table in package.tables
         }
         t = self.tables
         self.councils = {c.council_id: c for c in t["councils"]}
@@ -84,33 +92,9 @@ class Model:
         self.recommendations = {r.recommendation_id: r for r in t["recommendations"]}
         self.recommendation_updates = t["recommendation_updates"]
         self.workplan = t["workplan"]
-        self._index()
-
-    def _index(self) -> None:
-        self.items_by_meeting = {
-            k: tuple(sorted(v, key=lambda item: item.sort_key))
-            for k, v in _group(self.agenda_items, "meeting_id").items()
-        }
-        self.attendance_by_meeting = _group(self.attendance, "meeting_id")
-        self.attendance_by_person = _group(self.attendance, "person_id")
-        self.substituted = frozenset(
-            (a.meeting_id, a.substitute_for) for a in self.attendance if a.substitute_for
-        )  # (meeting, member) pairs where a substitute replaced the member
-        self.declarations_by_meeting = _group(self.declarations, "meeting_id")
-        self.declarations_by_person = _group(self.declarations, "person_id")
-        self.decisions_by_meeting = _group(self.decisions, "meeting_id")
-        self.reports_by_meeting = _group(self.reports, "meeting_id")
-        self.meetings_by_committee = _group(self.meetings.values(), "committee_id")
-        self.committees_by_council = _group(self.committees.values(), "council_id")
-        self.observations_by_indicator = {
-            k: tuple(sorted(v, key=lambda o: (o.period_end, o.series)))
-            for k, v in _group(self.observations, "indicator_id").items()
-        }
-        self.updates_by_recommendation = {
-            k: tuple(sorted(v, key=lambda u: u.as_at))
-            for k, v in _group(self.recommendation_updates, "recommendation_id").items()
-        }
-        self.workplan_by_committee = _group(self.workplan, "committee_id")
+        for name, (table, relate) in RELATIONS.items():
+            kept = previous is not None and changed is not None and table not in changed
+            setattr(self, name, getattr(previous, name) if kept else relate(self))
 
     def committee_of(self, meeting: Meeting) -> Committee:
         return self.committees[meeting.committee_id]
@@ -139,3 +123,42 @@ class Model:
     def vocabulary(self, table: str, field: str) -> Vocabulary:
         """The allowed values of a field, their labels and groups, from its schema."""
         return Vocabulary.of(self.package.table(table), field)
+
+
+def _sorted_groups(records: Iterable[R], key: str, order: Callable[[R], Any]) -> dict:
+    return {k: tuple(sorted(v, key=order)) for k, v in _group(records, key).items()}
+
+
+# The named relations: attribute -> (the table it comes from, how it is made).
+RELATIONS: dict[str, tuple[str, Callable[[Model], Any]]] = {
+    "items_by_meeting": (
+        "agenda_items",
+        lambda m: _sorted_groups(m.agenda_items, "meeting_id", lambda i: i.sort_key),
+    ),
+    "attendance_by_meeting": ("attendance", lambda m: _group(m.attendance, "meeting_id")),
+    "attendance_by_person": ("attendance", lambda m: _group(m.attendance, "person_id")),
+    # (meeting, member) pairs where a substitute replaced the member
+    "substituted": (
+        "attendance",
+        lambda m: frozenset(
+            (a.meeting_id, a.substitute_for) for a in m.attendance if a.substitute_for
+        ),
+    ),
+    "declarations_by_meeting": ("declarations", lambda m: _group(m.declarations, "meeting_id")),
+    "declarations_by_person": ("declarations", lambda m: _group(m.declarations, "person_id")),
+    "decisions_by_meeting": ("decisions", lambda m: _group(m.decisions, "meeting_id")),
+    "reports_by_meeting": ("reports", lambda m: _group(m.reports, "meeting_id")),
+    "meetings_by_committee": ("meetings", lambda m: _group(m.meetings.values(), "committee_id")),
+    "committees_by_council": ("committees", lambda m: _group(m.committees.values(), "council_id")),
+    "observations_by_indicator": (
+        "observations",
+        lambda m: _sorted_groups(
+            m.observations, "indicator_id", lambda o: (o.period_end, o.series)
+        ),
+    ),
+    "updates_by_recommendation": (
+        "recommendation_updates",
+        lambda m: _sorted_groups(m.recommendation_updates, "recommendation_id", lambda u: u.as_at),
+    ),
+    "workplan_by_committee": ("workplan", lambda m: _group(m.workplan, "committee_id")),
+}

@@ -47,6 +47,14 @@ FAMILIES: tuple[Family, ...] = (
     search.pages,
 )
 
+# Families that can make one page of a route from its key without making the others (the
+# preview re-makes the open pages first: preview/live.py); any other page is found by
+# running its family.
+ONE_PAGE: dict[str, Callable[[Inputs, str], Page | None]] = {
+    "meeting": meetings.one_page,
+    "person": people.one_page,
+}
+
 
 def collect(inputs: Inputs) -> list[Page | File | Generated]:
     return [output for family in FAMILIES for output in family(inputs)]

@@ -60,6 +60,11 @@ def pages(inputs: Inputs) -> Iterator[Page]:
     )
 
 
+def one_page(inputs: Inputs, meeting_id: str) -> Page | None:
+    meeting = inputs.model.meetings.get(meeting_id)
+    return meeting_page(inputs, meeting) if meeting else None
+
+
 def meeting_page(inputs: Inputs, meeting: Meeting) -> Page:
     model = inputs.model
     committee = model.committee_of(meeting)

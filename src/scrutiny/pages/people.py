@@ -75,28 +75,7 @@ def attendance_records(model: Model, person: Person) -> list[AttendanceRecord]:
 def pages(inputs: Inputs) -> Iterator[Page]:
     model = inputs.model
     for person in model.people.values():
-        rows = sorted(
-            model.attendance_by_person.get(person.person_id, ()),
-            key=lambda a: model.meetings[a.meeting_id].date,
-            reverse=True,
-        )
-        yield Page(
-            urls.page_file("person", person.person_id),
-            "person.html",
-            person.display_name,
-            {
-                "person": person,
-                "council": model.councils.get(person.council_id or ""),
-                "rows": rows,
-                "meetings": model.meetings,
-                "committees": model.committees,
-                "people": model.people,
-                "records": attendance_records(model, person),
-                "roles": sorted({a.role for a in rows}),
-            },
-            twin=urls.twin("person", person.person_id),
-            searchable=True,
-        )
+        yield person_page(inputs, person)
     kinds = defaultdict(list)
     for person in sorted(model.people.values(), key=lambda p: _surname_key(p.name)):
         kinds[person.kind].append(person)
@@ -109,6 +88,37 @@ def pages(inputs: Inputs) -> Iterator[Page]:
                 (k, kinds[k]) for k in ("councillor", "co-optee", "officer", "guest") if kinds[k]
             ]
         },
+    )
+
+
+def one_page(inputs: Inputs, person_id: str) -> Page | None:
+    person = inputs.model.people.get(person_id)
+    return person_page(inputs, person) if person else None
+
+
+def person_page(inputs: Inputs, person: Person) -> Page:
+    model = inputs.model
+    rows = sorted(
+        model.attendance_by_person.get(person.person_id, ()),
+        key=lambda a: model.meetings[a.meeting_id].date,
+        reverse=True,
+    )
+    return Page(
+        urls.page_file("person", person.person_id),
+        "person.html",
+        person.display_name,
+        {
+            "person": person,
+            "council": model.councils.get(person.council_id or ""),
+            "rows": rows,
+            "meetings": model.meetings,
+            "committees": model.committees,
+            "people": model.people,
+            "records": attendance_records(model, person),
+            "roles": sorted({a.role for a in rows}),
+        },
+        twin=urls.twin("person", person.person_id),
+        searchable=True,
     )
 
 

@@ -48,7 +48,8 @@
   }
 
   function poll() {
-    var query = "?since=" + encodeURIComponent(version || "") + "&seen=" + seen;
+    var query = "?since=" + encodeURIComponent(version || "") + "&seen=" + seen +
+      "&page=" + encodeURIComponent(location.pathname);
     fetch("/__scrutiny__/status" + query, { cache: "no-store" })
       .then(function (r) { return r.json(); })
       .then(function (state) {

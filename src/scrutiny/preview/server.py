@@ -28,11 +28,27 @@ WAIT = 20.0  # seconds a status request waits for news
 
 @dataclass
 class BuildState:
-    """The last build: its number (bumped by each good build) and the current problems."""
+    """The last build: its number (bumped by each good build), the current problems, and the
+    pages open in a browser (each asks for the state while it is open)."""
 
     version: int = 0
     problems: list[Problem] = field(default_factory=list)
     changed: threading.Condition = field(default_factory=threading.Condition)
+    viewed: dict[str, float] = field(default_factory=dict)  # page file -> when last asked
+
+    def viewing(self, url_path: str) -> None:
+        file = page_file(url_path)
+        if file is not None:
+            with self.changed:
+                self.viewed[file] = time.monotonic()
+
+    def open_pages(self) -> list[str]:
+        """The HTML files of the pages that asked for the state lately, latest first."""
+        recent = time.monotonic() - 2 * WAIT
+        with self.changed:
+            return sorted(
+                (f for f, t in self.viewed.items() if t > recent), key=self.viewed.get, reverse=True
+            )
 
     def built(self) -> None:
         with self.changed:
@@ -78,6 +94,7 @@ def make_handler(site: Path, state: BuildState, reload: bool) -> type:
                 query = parse_qs(urlsplit(self.path).query)
                 since = query.get("since", [""])[0]
                 seen = int(query.get("seen", ["0"])[0] or 0)
+                state.viewing(query.get("page", [""])[0])
                 body = state.wait(since, seen) if since else state.as_json()
                 return self._send(body, "application/json")
             if reload and self._is_html(path):
@@ -114,6 +131,17 @@ def make_handler(site: Path, state: BuildState, reload: bool) -> type:
                 self.wfile.write(body)  # the page may have reloaded meanwhile
 
     return Handler
+
+
+def page_file(url_path: str) -> str | None:
+    """The HTML file of a page's URL path (`/meetings/x/` is `meetings/x/index.html`); None
+    for a path that could leave the site."""
+    parts = [p for p in url_path.split("/") if p]
+    if any(p in (".", "..") or "\\" in p for p in parts):
+        return None
+    if not parts or url_path.endswith("/"):
+        parts.append("index.html")
+    return "/".join(parts)
 
 
 def _inject(html: bytes, tag: bytes) -> bytes:

@@ -1,16 +1,13 @@
-"""Watch a project (watchfiles: the operating system's change events, not polling) and
-rebuild after each batch of edits. A failed build leaves the last good site in place."""
+"""Watch a project (watchfiles: the operating system's change events, not polling) and hand
+on each batch of edits (to preview/session.py)."""
 
 from __future__ import annotations
 
-import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 
 import watchfiles
 
-from scrutiny.problems import InvalidData, Problem, ProjectError, format_problems
 from scrutiny.project import Project
 
 IGNORED_DIRS = {".git", ".cache", "node_modules", "__pycache__", ".venv", "_site"}
@@ -34,26 +31,8 @@ class ProjectFilter(watchfiles.DefaultFilter):
         return super().__call__(change, path)
 
 
-def rebuild(build: Callable[[], object], on_built, on_failed) -> bool:
-    """One build; problems are printed and handed on, never raised."""
-    started = time.perf_counter()
-    try:
-        result = build()
-    except (InvalidData, ProjectError) as error:
-        problems: list[Problem] = list(error.problems)
-        print(format_problems(problems, "text"), file=sys.stderr)
-        print("The last good site is still served: fix the problems above.", file=sys.stderr)
-        on_failed(problems)
-        return False
-    print(f"Rebuilt in {time.perf_counter() - started:.2f} s: {result}", flush=True)
-    on_built()
-    return True
-
-
-def watch(
-    project: Project, out: Path, build: Callable[[], object], on_built, on_failed, stop=None
-) -> None:
-    """Rebuild after every batch of changes until `stop` (a threading.Event) is set."""
+def watch(project: Project, out: Path, changed: Callable[[set[Path]], None], stop=None) -> None:
+    """Hand each batch of changed files to `changed` until `stop` (an Event) is set."""
     for changes in watchfiles.watch(
         project.root,
         watch_filter=ProjectFilter(project, out),
@@ -62,6 +41,7 @@ def watch(
         stop_event=stop,
         raise_interrupt=False,
     ):
-        names = sorted({project.relative(Path(path)) for _, path in changes})
+        paths = {Path(path) for _, path in changes}
+        names = sorted(project.relative(path) for path in paths)
         print(f"Changed: {', '.join(names[:5])}{' ...' if len(names) > 5 else ''}", flush=True)
-        rebuild(build, on_built, on_failed)
+        changed(paths)

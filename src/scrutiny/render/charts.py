@@ -116,6 +116,14 @@ def _design(unit: str, present: tuple[str, ...]) -> dict:
     return spec
 
 
+def warm_up() -> None:
+    """Start the chart engine (vl-convert's JavaScript runtime), which takes half a second
+    the first time: the preview does it once, so no edit waits for it."""
+    import vl_convert
+
+    vl_convert.vegalite_to_svg({"mark": "point", "data": {"values": [{}]}})
+
+
 def render_svg(spec: dict, cache_dir: Path | None) -> str:
     """The chart as SVG, kept in the build cache by a hash of its spec (None: not kept)."""
     import vl_convert

@@ -27,8 +27,6 @@ from scrutiny.project import Project
 
 __all__ = ["PARSER", "new_meeting", "new_observation", "run"]
 
-MEETING_HELP = "the meeting's meeting_id (see datasets/meetings.csv)"
-SOURCE_HELP = "where this comes from (default: the meeting's source)"
 Handler = Callable[[Project, argparse.Namespace], Change]
 
 
@@ -45,9 +43,10 @@ def run(args: argparse.Namespace) -> int:
 
 # --- what each kind takes -------------------------------------------------------------------
 
+MEETING_HELP = "the meeting's meeting_id (see datasets/meetings.csv)"
 MEETING = option("--meeting", required=True, metavar="ID", help=MEETING_HELP)
 ITEM = option("--item", required=True, metavar="NO", help="the agenda item number")
-SOURCE = option("--source", help=SOURCE_HELP)
+SOURCE = option("--source", help="where this comes from (default: the meeting's source)")
 PEOPLE = {"action": "append", "default": [], "metavar": "PERSON[,PERSON...]"}
 PAIRS = {"action": "append", "default": []}
 

@@ -44,8 +44,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"scrutiny {__version__}")
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for command in COMMANDS.values():
-        command.add_parser(subparsers)
+    for name, command in COMMANDS.items():
+        command.PARSER.add_to(subparsers, name)
     return parser
 
 

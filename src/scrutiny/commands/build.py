@@ -5,13 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from scrutiny.commands import (
-    EXIT_OK,
-    add_no_cache_argument,
-    add_project_argument,
-    output_of,
-    project_of,
-)
+from scrutiny.commands import EXIT_OK, NO_CACHE, OUT, PROJECT, Parser, output_of, project_of
 from scrutiny.incremental.cache import BuildCache
 from scrutiny.incremental.freshness import BuildResult, last_build
 from scrutiny.project import Project
@@ -20,15 +14,11 @@ from scrutiny.project import Project
 # something to build, so `scrutiny build` with nothing to do answers without loading it.
 
 
-def add_parser(commands: argparse._SubParsersAction) -> None:
-    parser = commands.add_parser(
-        "build",
-        help="validate, then build the site",
-        description="Validate the data, then build the static site.",
-    )
-    add_project_argument(parser)
-    parser.add_argument("--out", type=Path, help="output folder (default: PROJECT/_site)")
-    add_no_cache_argument(parser)
+PARSER = Parser(
+    "validate, then build the site",
+    "Validate the data, then build the static site.",
+    (PROJECT, OUT, NO_CACHE),
+)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -11,26 +11,22 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from scrutiny.commands import EXIT_INVALID, EXIT_OK
+from scrutiny.commands import EXIT_INVALID, EXIT_OK, Parser, option
 from scrutiny.problems import UsageError
 
-
-def add_parser(commands: argparse._SubParsersAction) -> None:
-    parser = commands.add_parser(
-        "check",
-        help="check a built site: links, files, HTML, titles (and accessibility with --browser)",
-        description="Check a built site for broken links and anchors, missing files, anything "
-        "loaded from the network, HTML that does not parse, and pages without a title or a "
-        "main landmark.",
-    )
-    parser.add_argument(
-        "site", nargs="?", default="_site", help="the built site's folder (default: _site)"
-    )
-    parser.add_argument(
-        "--browser",
-        action="store_true",
-        help="also run axe-core (WCAG 2.2 AA) and the 320px reflow check in Chromium",
-    )
+PARSER = Parser(
+    "check a built site: links, files, HTML, titles (and accessibility with --browser)",
+    "Check a built site for broken links and anchors, missing files, anything loaded from the "
+    "network, HTML that does not parse, and pages without a title or a main landmark.",
+    (
+        option("site", nargs="?", default="_site", help="the built site's folder (default: _site)"),
+        option(
+            "--browser",
+            action="store_true",
+            help="also run axe-core (WCAG 2.2 AA) and the 320px reflow check in Chromium",
+        ),
+    ),
+)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -9,24 +9,29 @@ import argparse
 import sys
 from pathlib import Path
 
-from scrutiny.commands import EXIT_INVALID, EXIT_OK, EXIT_USAGE, add_project_argument, project_of
+from scrutiny.commands import (
+    EXIT_INVALID,
+    EXIT_OK,
+    EXIT_USAGE,
+    PROJECT,
+    Parser,
+    option,
+    project_of,
+    refused,
+)
 from scrutiny.edits import Refused, transaction, valid_project
 from scrutiny.entry.checks import Known, did_you_mean
-from scrutiny.problems import Problem, UsageError, format_problems
+from scrutiny.problems import Problem, UsageError
 from scrutiny.workbook.merge import Plan, plan_import
 from scrutiny.workbook.read import CellProblem, SheetRow, Unreadable, read_workbook
 
-
-def add_parser(commands: argparse._SubParsersAction) -> None:
-    parser = commands.add_parser(
-        "import",
-        help="turn a filled meeting workbook (.xlsx) into rows",
-        description="Read a workbook made by `scrutiny workbook` and filled in Excel or "
-        "LibreOffice; add its rows to the data (or change the rows it changed). Nothing is "
-        "written unless everything is valid.",
-    )
-    parser.add_argument("workbook", type=Path, metavar="WORKBOOK", help="the .xlsx file")
-    add_project_argument(parser)
+PARSER = Parser(
+    "turn a filled meeting workbook (.xlsx) into rows",
+    "Read a workbook made by `scrutiny workbook` and filled in Excel or LibreOffice; add its "
+    "rows to the data (or change the rows it changed). Nothing is written unless everything is "
+    "valid.",
+    (option("workbook", type=Path, metavar="WORKBOOK", help="the .xlsx file"), PROJECT),
+)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -46,13 +51,9 @@ def run(args: argparse.Namespace) -> int:
     except Unreadable as unreadable:
         _report(name, unreadable.problems)
         return EXIT_INVALID
-    except Refused as refused:
-        print(f"scrutiny import: nothing was imported: {refused.message}", file=sys.stderr)
-        if refused.hint:
-            print(f"    how to fix: {refused.hint}", file=sys.stderr)
-        if refused.problems:
-            print(format_problems(refused.problems, "text"), file=sys.stderr)
-        return refused.code if refused.code != EXIT_USAGE else EXIT_INVALID
+    except Refused as refusal:
+        code = refused("scrutiny import: nothing was imported: ", refusal)
+        return code if code != EXIT_USAGE else EXIT_INVALID
     added = sum(1 for c in plan.changes if c.line is None)
     print(
         f"Imported {name}: {added} rows added, {len(plan.changes) - added} changed, "

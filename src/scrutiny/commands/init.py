@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 
 from scrutiny import install_requirement
-from scrutiny.commands import EXIT_OK
+from scrutiny.commands import EXIT_OK, Parser, option
 from scrutiny.problems import UsageError
 from scrutiny.skeleton import Council, new_site
 
@@ -28,28 +28,28 @@ PLACEHOLDER_EMAIL = "democratic.services@example.org"
 IGNORED_IN_EMPTY = {".git"}
 
 
-def add_parser(commands: argparse._SubParsersAction) -> None:
-    parser = commands.add_parser(
-        "init",
-        help="start a new site for a council",
-        description="Create a new scrutiny site in DIR: settings, empty tables with the standard "
-        "schemas, draft About and accessibility pages, and a GitHub workflow that publishes it. "
-        "Run in a terminal without --council-name, it asks for each detail.",
-    )
-    parser.add_argument("directory", metavar="DIR", help="the new site's folder (new or empty)")
-    parser.add_argument("--council-name", help="e.g. 'Testshire County Council'")
-    parser.add_argument(
-        "--council-id", help="a short lowercase id, e.g. testshire (default: from the name)"
-    )
-    parser.add_argument("--contact-email", help="where the public can write about the site")
-    parser.add_argument("--website", help="the council's website address (optional)")
-    parser.add_argument(
-        "--from",
-        dest="requirement",
-        metavar="SPEC",
-        help="what the site installs scrutiny from, as pip understands it "
-        f"(default: {install_requirement()})",
-    )
+PARSER = Parser(
+    "start a new site for a council",
+    "Create a new scrutiny site in DIR: settings, empty tables with the standard schemas, draft "
+    "About and accessibility pages, and a GitHub workflow that publishes it. Run in a terminal "
+    "without --council-name, it asks for each detail.",
+    (
+        option("directory", metavar="DIR", help="the new site's folder (new or empty)"),
+        option("--council-name", help="e.g. 'Testshire County Council'"),
+        option(
+            "--council-id", help="a short lowercase id, e.g. testshire (default: from the name)"
+        ),
+        option("--contact-email", help="where the public can write about the site"),
+        option("--website", help="the council's website address (optional)"),
+        option(
+            "--from",
+            dest="requirement",
+            metavar="SPEC",
+            help="what the site installs scrutiny from, as pip understands it "
+            f"(default: {install_requirement()})",
+        ),
+    ),
+)
 
 
 def run(args: argparse.Namespace) -> int:

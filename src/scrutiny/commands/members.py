@@ -3,23 +3,18 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
-from scrutiny.commands import EXIT_OK, add_project_argument, project_of
+from scrutiny.commands import EXIT_OK, PROJECT, Parser, option, project_of, refused
 from scrutiny.edits import Refused, valid_project
 from scrutiny.entry.checks import Known
 from scrutiny.entry.members import membership
 
-
-def add_parser(commands: argparse._SubParsersAction) -> None:
-    parser = commands.add_parser(
-        "members",
-        help="list a committee's members with their ids",
-        description="List the members of a committee, as recorded at its latest meeting with "
-        "attendance, with the person_id to use in `scrutiny new attendance`.",
-    )
-    parser.add_argument("committee", metavar="COMMITTEE", help="the committee_id")
-    add_project_argument(parser)
+PARSER = Parser(
+    "list a committee's members with their ids",
+    "List the members of a committee, as recorded at its latest meeting with attendance, with "
+    "the person_id to use in `scrutiny new attendance`.",
+    (option("committee", metavar="COMMITTEE", help="the committee_id"), PROJECT),
+)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -27,11 +22,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         known = Known(project, valid_project(project))
         known.one("committees", "committee_id", args.committee, "COMMITTEE")
-    except Refused as refused:
-        print(f"scrutiny members: {refused.message}", file=sys.stderr)
-        if refused.hint:
-            print(f"    how to fix: {refused.hint}", file=sys.stderr)
-        return refused.code
+    except Refused as refusal:
+        return refused("scrutiny members: ", refusal, problems=False)
     found = membership(known.checked.package, known.checked.rows, args.committee)
     if found.meeting_id is None:
         print(

@@ -6,32 +6,28 @@ from __future__ import annotations
 import argparse
 import contextlib
 import threading
-from pathlib import Path
 
-from scrutiny.commands import EXIT_OK, add_project_argument, output_of, project_of
+from scrutiny.commands import EXIT_OK, OUT, PROJECT, Parser, option, output_of, project_of
 from scrutiny.preview.server import BuildState, serve
 from scrutiny.preview.session import Session
 from scrutiny.preview.watch import watch
 
-
-def add_parser(commands: argparse._SubParsersAction) -> None:
-    parser = commands.add_parser(
-        "serve",
-        help="build, then preview the site on localhost, rebuilding after each edit",
-        description=(
-            "Build the site and serve it on 127.0.0.1 for a preview. Edits to the project are "
-            "rebuilt at once and the open page reloads itself; while the data has problems, "
-            "the last good site stays served and the problems are listed over the page."
+PARSER = Parser(
+    "build, then preview the site on localhost, rebuilding after each edit",
+    "Build the site and serve it on 127.0.0.1 for a preview. Edits to the project are rebuilt at "
+    "once and the open page reloads itself; while the data has problems, the last good site "
+    "stays served and the problems are listed over the page.",
+    (
+        PROJECT,
+        option("--port", type=int, default=8000, help="port (default: 8000)"),
+        OUT,
+        option(
+            "--no-reload",
+            action="store_true",
+            help="do not reload the open page after a rebuild (the site is still rebuilt)",
         ),
-    )
-    add_project_argument(parser)
-    parser.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
-    parser.add_argument("--out", type=Path, help="output folder (default: PROJECT/_site)")
-    parser.add_argument(
-        "--no-reload",
-        action="store_true",
-        help="do not reload the open page after a rebuild (the site is still rebuilt)",
-    )
+    ),
+)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -10,21 +10,18 @@ from __future__ import annotations
 import argparse
 
 from scrutiny import standard
-from scrutiny.commands import EXIT_OK, add_project_argument, project_of
+from scrutiny.commands import EXIT_OK, PROJECT, Parser, option, project_of
 from scrutiny.output.atomic import write_atomic
 
-
-def add_parser(commands: argparse._SubParsersAction) -> None:
-    parser = commands.add_parser(
-        "upgrade",
-        help="bring the site's schemas up to the installed standard",
-        description="Update datasets/schemas/ (and the CSV columns) to the data standard of "
-        f"this scrutiny (version {standard.VERSION}), keeping every row and every local change.",
-    )
-    add_project_argument(parser)
-    parser.add_argument(
-        "--dry-run", action="store_true", help="say what would change, and change nothing"
-    )
+PARSER = Parser(
+    "bring the site's schemas up to the installed standard",
+    "Update datasets/schemas/ (and the CSV columns) to the data standard of this scrutiny "
+    f"(version {standard.VERSION}), keeping every row and every local change.",
+    (
+        PROJECT,
+        option("--dry-run", action="store_true", help="say what would change, and change nothing"),
+    ),
+)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -9,29 +9,30 @@ from scrutiny.commands import (
     EXIT_INVALID,
     EXIT_OK,
     EXIT_USAGE,
-    add_no_cache_argument,
-    add_project_argument,
+    NO_CACHE,
+    PROJECT,
+    Parser,
+    option,
     project_of,
 )
 from scrutiny.problems import Problem, ProjectError, format_problems
 from scrutiny.project import Project
 from scrutiny.schema.package import DataPackage
 
-
-def add_parser(commands: argparse._SubParsersAction) -> None:
-    parser = commands.add_parser(
-        "validate",
-        help="check the data and say what to fix",
-        description="Check every table, schema and minutes file.",
-    )
-    add_project_argument(parser)
-    parser.add_argument(
-        "--format",
-        choices=("text", "json", "github"),
-        default="text",
-        help="text for people, json for programs, github for annotations",
-    )
-    add_no_cache_argument(parser)
+PARSER = Parser(
+    "check the data and say what to fix",
+    "Check every table, schema and minutes file.",
+    (
+        PROJECT,
+        option(
+            "--format",
+            choices=("text", "json", "github"),
+            default="text",
+            help="text for people, json for programs, github for annotations",
+        ),
+        NO_CACHE,
+    ),
+)
 
 
 def run(args: argparse.Namespace) -> int:

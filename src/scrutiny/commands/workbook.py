@@ -4,26 +4,24 @@ attendance, declarations and decisions in Excel or LibreOffice."""
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
-from scrutiny.commands import EXIT_OK, add_project_argument, project_of
+from scrutiny.commands import EXIT_OK, PROJECT, Parser, option, project_of, refused
 from scrutiny.edits import Refused, valid_project
 from scrutiny.entry.checks import Known
 from scrutiny.workbook.write import make_workbook
 
-
-def add_parser(commands: argparse._SubParsersAction) -> None:
-    parser = commands.add_parser(
-        "workbook",
-        help="make an Excel workbook to fill in a meeting's agenda, attendance and decisions",
-        description="Write MEETING_ID.xlsx with one sheet each for the agenda, attendance, "
-        "declarations and decisions, pre-filled with what the data already holds and with the "
-        "committee's members. Fill it in, then run `scrutiny import`.",
-    )
-    parser.add_argument("meeting", metavar="MEETING_ID", help="the meeting's meeting_id")
-    add_project_argument(parser)
-    parser.add_argument("--out", type=Path, metavar="FILE", help="default: MEETING_ID.xlsx")
+PARSER = Parser(
+    "make an Excel workbook to fill in a meeting's agenda, attendance and decisions",
+    "Write MEETING_ID.xlsx with one sheet each for the agenda, attendance, declarations and "
+    "decisions, pre-filled with what the data already holds and with the committee's members. "
+    "Fill it in, then run `scrutiny import`.",
+    (
+        option("meeting", metavar="MEETING_ID", help="the meeting's meeting_id"),
+        PROJECT,
+        option("--out", type=Path, metavar="FILE", help="default: MEETING_ID.xlsx"),
+    ),
+)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -31,11 +29,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         known = Known(project, valid_project(project))
         meeting = known.one("meetings", "meeting_id", args.meeting, "MEETING_ID")
-    except Refused as refused:
-        print(f"scrutiny workbook: {refused.message}", file=sys.stderr)
-        if refused.hint:
-            print(f"    how to fix: {refused.hint}", file=sys.stderr)
-        return refused.code
+    except Refused as refusal:
+        return refused("scrutiny workbook: ", refusal, problems=False)
     out = args.out or Path(f"{args.meeting}.xlsx")
     make_workbook(known, meeting).save(out)
     print(f"Wrote {out}. Fill it in, then run: scrutiny import {out}")

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from scrutiny.edits import Refused
+from scrutiny.edits import Refused, transaction
 from scrutiny.problems import EXIT_USAGE
 from scrutiny.project import Project
 from scrutiny.schema.package import Table
@@ -99,6 +99,12 @@ class Known:
         """The row of table `name` whose primary key (as its schema declares it) is `key`."""
         fields = self.table(name).primary_key
         return next((r for r in self.rows(name) if tuple(r[f] for f in fields) == key), None)
+
+    def append(self, name: str, row: dict[str, str]) -> int:
+        """Append `row` to table `name` and validate the project (`edits.transaction`: the
+        change lands whole and valid or not at all); the line the row is on."""
+        with transaction(self.project) as edit:
+            return edit.append_row(self.table(name), row)
 
     def one(self, name: str, column: str, value: str, option: str) -> dict[str, Any]:
         """The row of table `name` whose `column` is `value`, or a refusal naming the option."""

@@ -4,7 +4,7 @@ and the sub-point."""
 from __future__ import annotations
 
 from scrutiny import ids
-from scrutiny.edits import Refused, transaction, valid_project
+from scrutiny.edits import Refused, valid_project
 from scrutiny.entry import VALID, Change
 from scrutiny.entry.checks import Known, one_line
 from scrutiny.project import Project
@@ -51,6 +51,5 @@ def new_decision(
         "text": one_line(text, "--text"),
         "source": one_line(source, "--source") or meeting_row["source"],
     }
-    with transaction(project) as edit:
-        line = edit.append_row(known.table("decisions"), row)
+    line = known.append("decisions", row)
     return Change([f"Added decision {decision_id} on line {line} of {shown}.", VALID])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from scrutiny.edits import Refused, transaction, valid_project
+from scrutiny.edits import Refused, valid_project
 from scrutiny.entry import VALID, Change
 from scrutiny.entry.checks import Known, one_line
 from scrutiny.project import Project
@@ -38,8 +38,7 @@ def new_declaration(
         "description": one_line(description, "--description"),
         "source": one_line(source, "--source") or meeting_row["source"],
     }
-    with transaction(project) as edit:
-        line = edit.append_row(known.table("declarations"), row)
+    line = known.append("declarations", row)
     return Change(
         [f"Added {person}'s {kind} interest in item {item} on line {line} of {shown}.", VALID]
     )

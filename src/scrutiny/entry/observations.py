@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from scrutiny.edits import Refused, transaction, valid_project
+from scrutiny.edits import Refused, valid_project
 from scrutiny.entry import VALID, Change
 from scrutiny.entry.checks import Known, article, one_line, parse_date, parse_number
 from scrutiny.project import Project
@@ -41,8 +41,7 @@ def new_observation(
         "note": one_line(note, "--note"),
         "source": one_line(source, "--source"),
     }
-    with transaction(project) as edit:
-        line = edit.append_row(known.table("observations"), row)
+    line = known.append("observations", row)
     unit = indicator_row.get("unit") or ""
     return Change(
         [

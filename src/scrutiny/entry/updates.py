@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from scrutiny.edits import Refused, transaction, valid_project
+from scrutiny.edits import Refused, valid_project
 from scrutiny.entry import VALID, Change
 from scrutiny.entry.checks import Known, one_line, parse_date
 from scrutiny.problems import EXIT_USAGE
@@ -56,6 +56,5 @@ def new_update(
         "commentary": one_line(commentary, "--commentary"),
         "source": source,
     }
-    with transaction(project) as edit:
-        line = edit.append_row(known.table("recommendation_updates"), row)
+    line = known.append("recommendation_updates", row)
     return Change([f"Added a {rag} update for {recommendation} on line {line} of {shown}.", VALID])

@@ -18,8 +18,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from feedgen.entry import FeedEntry
 from feedgen.feed import FeedGenerator
 
 from scrutiny import urls
@@ -56,6 +58,18 @@ def entry_id(config: SiteConfig, target: str, specific: str) -> str:
     return config.base_url + target if config.base_url else tag_uri(config, specific)
 
 
+@dataclass(frozen=True)
+class Entry:
+    """What a feed entry says: its id, where it leads, its title and date (and text)."""
+
+    id_target: str  # path from the root (and fragment) that names the entry
+    specific: str  # the same, for tag: URIs
+    link: str  # the page the entry leads to, from the root
+    title: str
+    stamp: dt.datetime
+    text: str = ""
+
+
 def pages(inputs: Inputs) -> Iterator[File]:
     model = inputs.model
     meetings = list(model.meetings.values())
@@ -73,10 +87,6 @@ def pages(inputs: Inputs) -> Iterator[File]:
         yield decisions_feed(inputs, feed, home, f"{committee.name}: decisions", own)
 
 
-def _feed(inputs: Inputs, path: str, page: str, title: str, subtitle: str) -> FeedGenerator:
-    return new_feed(inputs.config, path, page, title, subtitle)
-
-
 def new_feed(config: SiteConfig, path: str, page: str, title: str, subtitle: str) -> FeedGenerator:
     """An Atom feed at `path` about the page at `page` (paths from the site root)."""
     feed = FeedGenerator()
@@ -91,6 +101,17 @@ def new_feed(config: SiteConfig, path: str, page: str, title: str, subtitle: str
     if config.base_url:
         feed.link(href=config.base_url + path, rel="self", type=ATOM)
     return feed
+
+
+def add_entry(feed: FeedGenerator, config: SiteConfig, path: str, e: Entry) -> FeedEntry:
+    """Add an entry to the feed at `path`; its text is the caller's to add."""
+    entry = feed.add_entry(order="append")
+    entry.id(entry_id(config, e.id_target, e.specific))
+    entry.title(clean(e.title))
+    entry.link(href=site_link(config, e.link, path), rel="alternate", type="text/html")
+    entry.updated(e.stamp)
+    entry.published(e.stamp)
+    return entry
 
 
 def finish(feed: FeedGenerator, stamps: Sequence[dt.datetime], fallback: dt.date) -> bytes:
@@ -126,22 +147,22 @@ def meetings_feed(
 ) -> File:
     config, model = inputs.config, inputs.model
     tz = ZoneInfo(config.timezone)
-    feed = _feed(inputs, path, page, title, "Meetings: agenda, venue, status and decisions.")
+    feed = new_feed(config, path, page, title, "Meetings: agenda, venue, status and decisions.")
     stamps = []
     for meeting in _newest_first(meetings, tz)[:FEED_ENTRIES]:
         target = urls.path("meeting", meeting.meeting_id)
-        stamp = meeting_instant(meeting, tz)
-        stamps.append(stamp)
-        entry = feed.add_entry(order="append")
-        entry.id(entry_id(config, target, f"meetings/{meeting.meeting_id}"))
-        entry.title(clean(meeting_title(model, meeting)))
-        entry.link(href=site_link(config, target, path), rel="alternate", type="text/html")
-        entry.updated(stamp)
-        entry.published(stamp)
+        stamps.append(meeting_instant(meeting, tz))
+        specific = f"meetings/{meeting.meeting_id}"
+        about = Entry(target, specific, target, meeting_title(model, meeting), stamps[-1])
+        entry = add_entry(feed, config, path, about)
         entry.summary(meeting_summary(model, meeting))
-        committee = model.committee_of(meeting)
-        entry.category(term=committee.committee_id, label=clean(committee.name))
+        _category(entry, model, meeting)
     return File(path, finish(feed, stamps, inputs.today))
+
+
+def _category(entry: FeedEntry, model: Model, meeting: Meeting) -> None:
+    committee = model.committee_of(meeting)
+    entry.category(term=committee.committee_id, label=clean(committee.name))
 
 
 def _newest_first(meetings: Sequence[Meeting], tz: ZoneInfo) -> list[Meeting]:
@@ -162,20 +183,16 @@ def decisions_feed(
 ) -> File:
     config, model = inputs.config, inputs.model
     tz = ZoneInfo(config.timezone)
-    feed = _feed(inputs, path, page, title, "Decisions (resolutions) recorded at each meeting.")
+    feed = new_feed(config, path, page, title, "Decisions (resolutions) recorded at each meeting.")
     stamps = []
     for meeting in _newest_first(meetings, tz):
         stamp = meeting_instant(meeting, tz)
         for decision in model.decisions_at(meeting.meeting_id)[: FEED_ENTRIES - len(stamps)]:
             stamps.append(stamp)
             target = urls.decision(meeting.meeting_id, decision.decision_id)
-            entry = feed.add_entry(order="append")
-            entry.id(entry_id(config, target, f"decisions/{decision.decision_id}"))
-            entry.title(clean(decision_title(model, decision)))
-            entry.link(href=site_link(config, target, path), rel="alternate", type="text/html")
-            entry.updated(stamp)
-            entry.published(stamp)
+            specific = f"decisions/{decision.decision_id}"
+            about = Entry(target, specific, target, decision_title(model, decision), stamp)
+            entry = add_entry(feed, config, path, about)
             entry.content(clean(decision.text), type="text")
-            committee = model.committee_of(meeting)
-            entry.category(term=committee.committee_id, label=clean(committee.name))
+            _category(entry, model, meeting)
     return File(path, finish(feed, stamps, inputs.today))

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from scrutiny import urls
@@ -23,21 +22,10 @@ from scrutiny.config import SiteConfig
 from scrutiny.model import Model
 from scrutiny.model.localtime import meeting_instant
 from scrutiny.outputs import Generated
-from scrutiny.pages.feeds import FEED_ENTRIES, clean, entry_id, finish, new_feed
+from scrutiny.pages.feeds import FEED_ENTRIES, Entry, add_entry, clean, finish, new_feed
 from scrutiny.pages.inputs import Inputs
 from scrutiny.pages.meetings import meeting_title
 from scrutiny.render.units import with_unit
-from scrutiny.urls import site_link
-
-
-@dataclass(frozen=True)
-class Entry:
-    id_target: str  # path from the root (and fragment) that names the entry
-    specific: str  # the same, for tag: URIs
-    link: str  # the page the entry leads to, from the root
-    title: str
-    stamp: dt.datetime
-    text: str
 
 
 def pages(inputs: Inputs) -> Iterator[Generated]:
@@ -58,13 +46,7 @@ def feed_file(config: SiteConfig, model: Model, today: dt.date, family: str, key
     feed = new_feed(config, path, urls.path(family, key), title(model, key), subtitle)
     entries = sorted(make(model, key, tz), key=lambda e: (e.stamp, e.id_target), reverse=True)
     for e in entries[:FEED_ENTRIES]:
-        entry = feed.add_entry(order="append")
-        entry.id(entry_id(config, e.id_target, e.specific))
-        entry.title(clean(e.title))
-        entry.link(href=site_link(config, e.link, path), rel="alternate", type="text/html")
-        entry.updated(e.stamp)
-        entry.published(e.stamp)
-        entry.content(clean(e.text), type="text")
+        add_entry(feed, config, path, e).content(clean(e.text), type="text")
     return finish(feed, [e.stamp for e in entries[:FEED_ENTRIES]], today)
 
 

@@ -108,42 +108,39 @@ class View:
 
 
 def _views(model: Model, everything: list[Tracked]) -> list[View]:
-    views = [View(urls.page_file("recommendation"), "Recommendation tracker", everything)]
-    for c in model.councils.values():
-        items = [t for t in everything if t.recommendation.council_id == c.council_id]
-        views.append(
-            View(
-                urls.page_file("recommendations.council", c.council_id),
-                f"Recommendations to {c.name}",
-                items,
-                "Council",
-                c.name,
-                c,
-            )
-        )
-    for c in model.committees.values():
-        items = [t for t in everything if t.recommendation.committee_id == c.committee_id]
-        views.append(
-            View(
-                urls.page_file("recommendations.committee", c.committee_id),
-                f"Recommendations tracked by the {c.name}",
-                items,
-                "Committee",
-                c.name,
-            )
-        )
     rags = ratings(model)
-    for rag in rags.values:
-        items = [t for t in everything if t.rag == rag]
-        views.append(
-            View(
-                urls.page_file("recommendations.status", rag),
-                f"Recommendations rated {rags.label(rag).lower()}",
-                items,
-                "Status",
-                rags.label(rag),
-            )
-        )
+    councils = model.councils.values()
+    committees = model.committees.values()
+    # Each filter group: its route, what an item is filed under, and (key, label, heading,
+    # subject) for each view in it.
+    groups = {
+        "Council": (
+            "recommendations.council",
+            lambda t: t.recommendation.council_id,
+            [(c.council_id, c.name, f"Recommendations to {c.name}", c) for c in councils],
+        ),
+        "Committee": (
+            "recommendations.committee",
+            lambda t: t.recommendation.committee_id,
+            [
+                (c.committee_id, c.name, f"Recommendations tracked by the {c.name}", None)
+                for c in committees
+            ],
+        ),
+        "Status": (
+            "recommendations.status",
+            lambda t: t.rag,
+            [
+                (r, rags.label(r), f"Recommendations rated {rags.label(r).lower()}", None)
+                for r in rags.values
+            ],
+        ),
+    }
+    views = [View(urls.page_file("recommendation"), "Recommendation tracker", everything)]
+    for group, (route, filed_under, shown) in groups.items():
+        for key, label, heading, subject in shown:
+            items = [t for t in everything if filed_under(t) == key]
+            views.append(View(urls.page_file(route, key), heading, items, group, label, subject))
     # The tracker itself is always there (it says when nothing is tracked yet); a filtered
     # view with nothing in it is left out.
     return [v for v in views if v.items or not v.group]

@@ -48,6 +48,10 @@ class Context:
         self.tables_read.add(name)
         return self.rows.get(name, [])
 
+    def at(self, table: str, row: dict) -> tuple[str, int]:
+        """Where a row of `table` is: its file as shown and its line (a Problem's first two)."""
+        return self.shown[table], row["_line"]
+
 
 Rule = Callable[[Context], Iterator[Problem]]
 
@@ -61,8 +65,7 @@ def one_chair_per_meeting(ctx: Context) -> Iterator[Problem]:
     for r in ctx.table("attendance"):
         if r["role"] == "chair" and r["status"] == "present" and chairs[r["meeting_id"]] > 1:
             yield Problem(
-                ctx.shown["attendance"],
-                line=r["_line"],
+                *ctx.at("attendance", r),
                 field="role",
                 message=f"meeting {r['meeting_id']} has {chairs[r['meeting_id']]} chairs present",
                 hint="Only one person can chair a meeting: mark the others as member "
@@ -83,13 +86,11 @@ def substitutes_replace_members(ctx: Context) -> Iterator[Problem]:
         for r in ctx.table("attendance")
         if r["substitute_for"]
     }
-    shown = ctx.shown["attendance"]
     for r in ctx.table("attendance"):
         sub = r["substitute_for"]
         if r["role"] == "substitute" and not sub:
             yield Problem(
-                shown,
-                line=r["_line"],
+                *ctx.at("attendance", r),
                 field="substitute_for",
                 message="a substitute must say whom they replaced",
                 hint="Fill in substitute_for with the person_id of the member they replaced.",
@@ -99,8 +100,7 @@ def substitutes_replace_members(ctx: Context) -> Iterator[Problem]:
             continue
         if sub == r["person_id"] or replaced_by.get((r["meeting_id"], sub)) == r["person_id"]:
             yield Problem(
-                shown,
-                line=r["_line"],
+                *ctx.at("attendance", r),
                 field="substitute_for",
                 message=f"circular substitution: {r['person_id']} and {sub} replace each other",
                 hint="A substitute replaces a member who is absent: fix one of the rows.",
@@ -108,8 +108,7 @@ def substitutes_replace_members(ctx: Context) -> Iterator[Problem]:
             )
         elif sub not in members[committee_of.get(r["meeting_id"])]:
             yield Problem(
-                shown,
-                line=r["_line"],
+                *ctx.at("attendance", r),
                 field="substitute_for",
                 message=f"'{sub}' is not a member of this meeting's committee",
                 hint="Name a member of the committee (someone with a member, chair, "
@@ -123,8 +122,7 @@ def percentages_in_range(ctx: Context) -> Iterator[Problem]:
     for r in ctx.table("observations"):
         if r["indicator_id"] in percent and not 0 <= r["value"] <= 100:
             yield Problem(
-                ctx.shown["observations"],
-                line=r["_line"],
+                *ctx.at("observations", r),
                 field="value",
                 message=f"{r['value']} is not a percentage between 0 and 100 (indicator "
                 f"{r['indicator_id']} is measured in percent)",
@@ -140,8 +138,7 @@ def updates_after_recommendation(ctx: Context) -> Iterator[Problem]:
         made = made_on.get(r["recommendation_id"])
         if made and r["as_at"] < made:
             yield Problem(
-                ctx.shown["recommendation_updates"],
-                line=r["_line"],
+                *ctx.at("recommendation_updates", r),
                 field="as_at",
                 message=f"this update is dated {r['as_at']}, before the recommendation "
                 f"was made ({made})",
@@ -158,8 +155,7 @@ def minutes_match_meetings(ctx: Context) -> Iterator[Problem]:
     for m in ctx.table("meetings"):
         if m["minutes_published"] and m["meeting_id"] not in minuted:
             yield Problem(
-                ctx.shown["meetings"],
-                line=m["_line"],
+                *ctx.at("meetings", m),
                 field="minutes_published",
                 message=f"minutes are marked as published but content/minutes/"
                 f"{m['meeting_id']}.md does not exist",
@@ -168,8 +164,7 @@ def minutes_match_meetings(ctx: Context) -> Iterator[Problem]:
             )
         elif not m["minutes_published"] and m["meeting_id"] in minuted:
             yield Problem(
-                ctx.shown["meetings"],
-                line=m["_line"],
+                *ctx.at("meetings", m),
                 field="minutes_published",
                 message=f"content/minutes/{m['meeting_id']}.md exists but minutes_published "
                 "is false",
@@ -244,7 +239,7 @@ def sources_resolve(ctx: Context) -> Iterator[Problem]:
             continue
         for row in ctx.table(table.name):
             for problem in _unresolved(library, row["source"]):
-                yield Problem(ctx.shown[table.name], row["_line"], "source", *problem)
+                yield Problem(*ctx.at(table.name, row), "source", *problem)
     for folder in (ctx.project.minutes, ctx.project.reports):
         for path in markdown_files(folder):
             yield from _front_matter_sources(ctx, library, path)
@@ -340,8 +335,7 @@ def meeting_ids_match_committee_and_date(ctx: Context) -> Iterator[Problem]:
             continue
         if not meeting.startswith(f"{committee}-"):
             yield Problem(
-                ctx.shown["meetings"],
-                line=m["_line"],
+                *ctx.at("meetings", m),
                 field="meeting_id",
                 message=f"the meeting id '{meeting}' does not start with its committee_id "
                 f"'{committee}'",
@@ -353,8 +347,7 @@ def meeting_ids_match_committee_and_date(ctx: Context) -> Iterator[Problem]:
         else:
             written = meeting.removeprefix(f"{committee}-")
             yield Problem(
-                ctx.shown["meetings"],
-                line=m["_line"],
+                *ctx.at("meetings", m),
                 field="date",
                 message=f"the date {date} disagrees with the meeting id '{meeting}', which "
                 f"says {written}",
@@ -377,8 +370,7 @@ def decision_ids_match_item(ctx: Context) -> Iterator[Problem]:
             f", sub-point {sub_point}" if sub_point else " with no sub-point"
         )
         yield Problem(
-            ctx.shown["decisions"],
-            line=d["_line"],
+            *ctx.at("decisions", d),
             field="decision_id",
             message=f"the decision id '{d['decision_id']}' disagrees with its meeting and "
             f"{said}: it should be {expected}",
@@ -395,8 +387,7 @@ def report_ids_match_item(ctx: Context) -> Iterator[Problem]:
         expected = ids.report_id(r["meeting_id"], r["item_no"])
         if r["report_id"] != expected:
             yield Problem(
-                ctx.shown["reports"],
-                line=r["_line"],
+                *ctx.at("reports", r),
                 field="report_id",
                 message=f"the report id '{r['report_id']}' disagrees with its meeting and item "
                 f"{r['item_no']}: it should be {expected}",

@@ -11,6 +11,7 @@ from conftest import BUILD_EPOCH, minimal_project, run_scrutiny
 
 from scrutiny.model import Model
 from scrutiny.preview.live import LivePages
+from scrutiny.preview.server import BuildState, page_file
 from scrutiny.problems import InvalidData
 from scrutiny.project import Project
 from scrutiny.validate import validate_project
@@ -126,3 +127,15 @@ def test_a_model_made_from_the_previous_one_equals_a_new_one(tmp_path: Path) -> 
         for name, value in vars(fresh).items():
             # by repr: each model makes its own record classes, which never compare equal
             assert repr(getattr(remade, name)) == repr(value), f"{name}: {table.name}"
+
+
+def test_the_server_knows_which_pages_are_open() -> None:
+    state = BuildState()
+    state.viewing("a", "/meetings/x/")
+    state.viewing("b", "/")
+    state.viewing("c", "/../../etc/passwd")  # never a file outside the site
+    assert state.open_pages() == ["index.html", "meetings/x/index.html"]
+    state.closed("a")  # the page was left or reloaded
+    assert state.open_pages() == ["index.html"]
+    assert page_file("/people/ann-able/") == "people/ann-able/index.html"
+    assert page_file("/data/catalog.jsonld") == "data/catalog.jsonld"

@@ -3,56 +3,59 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from collections.abc import Sequence
+from types import ModuleType
 
 from scrutiny import __version__
-from scrutiny.commands import (
-    EXIT_INVALID,
-    EXIT_USAGE,
-    check,
-    import_workbook,
-    init,
-    members,
-    new,
-    serve,
-    upgrade,
-    validate,
-    workbook,
-)
-from scrutiny.commands import build as build_command
+from scrutiny.commands import EXIT_INVALID, EXIT_USAGE
 from scrutiny.problems import InvalidData, ProjectError, UsageError, format_problems
 
+# Each command and the module of commands/ that carries it out. Only the module of the command
+# being run is imported (all of them for `scrutiny --help`), so a command never waits for the
+# libraries of another (the spreadsheet reader, the preview server).
 COMMANDS = {
-    "validate": validate,
-    "build": build_command,
-    "serve": serve,
-    "new": new,
-    "members": members,
-    "workbook": workbook,
-    "import": import_workbook,
-    "init": init,
-    "check": check,
-    "upgrade": upgrade,
+    "validate": "validate",
+    "build": "build",
+    "serve": "serve",
+    "new": "new",
+    "members": "members",
+    "workbook": "workbook",
+    "import": "import_workbook",
+    "init": "init",
+    "check": "check",
+    "upgrade": "upgrade",
 }
 
 
-def _parser() -> argparse.ArgumentParser:
+def command(name: str) -> ModuleType:
+    return importlib.import_module(f"scrutiny.commands.{COMMANDS[name]}")
+
+
+def _parser(names: Sequence[str]) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="scrutiny",
         description="Validate a council's scrutiny-committee records and build the website.",
     )
     parser.add_argument("--version", action="version", version=f"scrutiny {__version__}")
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for name, command in COMMANDS.items():
-        command.PARSER.add_to(subparsers, name)
+    for name in names:
+        command(name).PARSER.add_to(subparsers, name)
     return parser
 
 
+def _wanted(argv: Sequence[str]) -> list[str]:
+    """The command named first, if it is one; otherwise all (for help and usage errors)."""
+    named = next((a for a in argv if not a.startswith("-")), None)
+    return [named] if named in COMMANDS else list(COMMANDS)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    args = _parser(_wanted(argv)).parse_args(argv)
     try:
-        return COMMANDS[args.command].run(args)
+        return command(args.command).run(args)
     except UsageError as error:
         print(f"scrutiny: error: {error}", file=sys.stderr)
         return EXIT_USAGE

@@ -13,13 +13,15 @@ import io
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from scrutiny.output.atomic import write_atomic
 from scrutiny.problems import EXIT_INVALID, Problem
 from scrutiny.project import Project
 from scrutiny.schema.package import Table
-from scrutiny.validate import validate_project
-from scrutiny.validate.run import Validated
+
+if TYPE_CHECKING:
+    from scrutiny.validate.run import Validated
 
 
 class Refused(Exception):
@@ -42,7 +44,7 @@ class Refused(Exception):
 def valid_project(project: Project) -> Validated:
     """The project's typed rows; refused when it already has problems (a change made on top of
     them could not be checked)."""
-    checked = validate_project(project)
+    checked = _validate(project)
     if checked.problems:
         raise Refused(
             "the project already has problems, so nothing was added",
@@ -149,7 +151,7 @@ def transaction(project: Project) -> Iterator[Edit]:
     edit = Edit(project)
     try:
         yield edit
-        checked = validate_project(project)
+        checked = _validate(project)
     except BaseException:
         edit.undo()
         raise
@@ -160,3 +162,11 @@ def transaction(project: Project) -> Iterator[Edit]:
             "Correct the value you typed (see the problems below) and run the command again.",
             problems=checked.problems,
         )
+
+
+def _validate(project: Project) -> Validated:
+    """Imported here: validation (and Markdown) load only when a change is made, so the
+    commands that import this module start fast."""
+    from scrutiny.validate import validate_project
+
+    return validate_project(project)

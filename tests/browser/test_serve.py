@@ -103,6 +103,8 @@ def test_serve_reloads_and_shows_problems(tmp_path: Path) -> None:
     finally:
         os.killpg(serve.pid, signal.SIGINT)
         serve.wait(timeout=30)
+    said = serve.stdout.read() if serve.stdout else ""
+    assert "Made the open page in" in said  # the edit reached the page before the whole build
     published = (out / "meetings" / MEETING / "index.html").read_text(encoding="utf-8")
     assert "__scrutiny__" not in published
     assert "A live edit, seen at once." in published

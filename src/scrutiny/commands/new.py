@@ -9,25 +9,22 @@ project again; if the project would not be valid, every file is put back exactly
 from __future__ import annotations
 
 import argparse
+import importlib
 import inspect
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from scrutiny.commands import EXIT_OK, EXIT_USAGE, PROJECT, Parser, option, project_of, refused
 from scrutiny.edits import Refused
-from scrutiny.entry import Change
-from scrutiny.entry.agenda import new_agenda_items
-from scrutiny.entry.attendance import Marks, new_attendance
-from scrutiny.entry.decisions import new_decision
-from scrutiny.entry.declarations import new_declaration
-from scrutiny.entry.meetings import new_meeting, new_minutes
-from scrutiny.entry.observations import new_observation
-from scrutiny.entry.updates import new_update
 from scrutiny.project import Project
 
-__all__ = ["PARSER", "new_meeting", "new_observation", "run"]
+if TYPE_CHECKING:
+    from scrutiny.entry import Change
 
-Handler = Callable[[Project, argparse.Namespace], Change]
+__all__ = ["PARSER", "run"]
+
+Handler = Callable[[Project, argparse.Namespace], "Change"]
 
 
 def run(args: argparse.Namespace) -> int:
@@ -205,6 +202,8 @@ MINUTES_KIND = Parser(
 
 
 def _attendance(project: Project, a: argparse.Namespace) -> Change:
+    from scrutiny.entry.attendance import Marks, new_attendance
+
     marks = Marks(
         apologies=_ids(a.apologies),
         absent=_ids(a.absent),
@@ -235,23 +234,29 @@ def _pairs(values: list[str], option: str, form: str) -> dict[str, str]:
     return pairs
 
 
-def _forward(entry: Callable[..., Change]) -> Handler:
-    """Call an entry function with the command-line options of the same names."""
-    names = [n for n in inspect.signature(entry).parameters if n != "project"]
-    return lambda project, args: entry(
-        project, **{n: getattr(args, n) for n in names if hasattr(args, n)}
-    )
+def _forward(name: str) -> Handler:
+    """Call the entry function `module.function` of scrutiny.entry with the command-line
+    options of the same names. It is imported when the subcommand runs: the entry layer loads
+    validation, which the other commands can start without."""
+
+    def handle(project: Project, args: argparse.Namespace) -> Change:
+        module, _, function = name.rpartition(".")
+        entry = getattr(importlib.import_module(f"scrutiny.entry.{module}"), function)
+        names = [n for n in inspect.signature(entry).parameters if n != "project"]
+        return entry(project, **{n: getattr(args, n) for n in names if hasattr(args, n)})
+
+    return handle
 
 
 SUBCOMMANDS: dict[str, tuple[Parser, Handler]] = {
-    "meeting": (MEETING_KIND, _forward(new_meeting)),
-    "agenda-item": (AGENDA_KIND, _forward(new_agenda_items)),
+    "meeting": (MEETING_KIND, _forward("meetings.new_meeting")),
+    "agenda-item": (AGENDA_KIND, _forward("agenda.new_agenda_items")),
     "attendance": (ATTENDANCE_KIND, _attendance),
-    "declaration": (DECLARATION_KIND, _forward(new_declaration)),
-    "decision": (DECISION_KIND, _forward(new_decision)),
-    "minutes": (MINUTES_KIND, _forward(new_minutes)),
-    "observation": (OBSERVATION_KIND, _forward(new_observation)),
-    "rag-update": (UPDATE_KIND, _forward(new_update)),
+    "declaration": (DECLARATION_KIND, _forward("declarations.new_declaration")),
+    "decision": (DECISION_KIND, _forward("decisions.new_decision")),
+    "minutes": (MINUTES_KIND, _forward("meetings.new_minutes")),
+    "observation": (OBSERVATION_KIND, _forward("observations.new_observation")),
+    "rag-update": (UPDATE_KIND, _forward("updates.new_update")),
 }
 PARSER = Parser(
     "add a meeting, its agenda, attendance, declarations, decisions, minutes, ...",

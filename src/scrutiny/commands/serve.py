@@ -9,7 +9,6 @@ import threading
 
 from scrutiny.commands import EXIT_OK, OUT, PROJECT, Parser, option, output_of, project_of
 from scrutiny.preview.server import BuildState, serve
-from scrutiny.preview.session import Session
 from scrutiny.preview.watch import watch
 
 PARSER = Parser(
@@ -31,6 +30,8 @@ PARSER = Parser(
 
 
 def run(args: argparse.Namespace) -> int:
+    from scrutiny.preview.session import Session  # the whole pipeline: only when serving
+
     project = project_of(args)
     out = output_of(project, args.out)
     state = BuildState()

@@ -69,5 +69,5 @@ def inputs_key(project: Project, out: Path, stamps: Stamps) -> str:
     h.update(f"{code_digest()}|{build_date()}|{out}|".encode())
     root = len(str(project.root)) + 1
     for path in input_files(project, out):
-        h.update(f"{str(path)[root:]}:{stamps.digest(path)}|".encode())
+        h.update(f"{path[root:]}:{stamps.digest(path)}|".encode())
     return h.hexdigest()

@@ -66,22 +66,22 @@ def code_digest() -> str:
     return h.hexdigest()
 
 
-def input_files(project: Project, out: Path) -> list[Path]:
+def input_files(project: Project, out: Path) -> list[str]:
     """Every file under the project that a build could read: all but hidden folders, the
-    output, caches and development folders."""
-    out = out.resolve()
-    found: list[Path] = []
+    output, caches and development folders. As strings: a no-change build makes ten thousand
+    of them, and Paths take a while to make."""
+    out_path = str(out.resolve())
+    found: list[str] = []
     for folder, dirs, files in os.walk(project.root):
-        here = Path(folder)
         dirs[:] = sorted(
             d
             for d in dirs
             if not d.startswith(".")
             and d not in SKIP_DIRS
             and not d.endswith(".egg-info")
-            and (here / d).resolve() != out
+            and os.path.realpath(os.path.join(folder, d)) != out_path
         )
-        found += (here / f for f in sorted(files) if not f.startswith("."))
+        found += (os.path.join(folder, f) for f in sorted(files) if not f.startswith("."))
     return found
 
 

@@ -7,6 +7,12 @@
   var version = script ? script.getAttribute("data-version") : null;
   var overlay = null;
   var seen = 0;
+  // This load of the page: the server makes the open pages first after an edit, and is told
+  // when this one is left (or reloaded) so it stops making it.
+  var view = Math.random().toString(36).slice(2);
+  window.addEventListener("pagehide", function () {
+    navigator.sendBeacon("/__scrutiny__/closed?view=" + view);
+  });
 
   function show(problems) {
     if (!problems.length) {
@@ -49,7 +55,7 @@
 
   function poll() {
     var query = "?since=" + encodeURIComponent(version || "") + "&seen=" + seen +
-      "&page=" + encodeURIComponent(location.pathname);
+      "&page=" + encodeURIComponent(location.pathname) + "&view=" + view;
     fetch("/__scrutiny__/status" + query, { cache: "no-store" })
       .then(function (r) { return r.json(); })
       .then(function (state) {

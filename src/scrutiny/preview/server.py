@@ -4,7 +4,9 @@ served (the files on disk, the published site, never contain it).
 The script (reload.js, same origin, so the pages' Content-Security-Policy allows it) asks
 `/__scrutiny__/status` for the build state: a long poll that answers when the site was
 rebuilt or the problems changed. It reloads the page after a rebuild and shows the problems
-over the page while the data is invalid.
+over the page while the data is invalid. Each request names the page and this load of it (its
+view), and a beacon says when the page is left: so the server knows which pages are open, and
+makes those first after an edit (session.py).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from scrutiny.problems import Problem
 
 SCRIPT_PATH = "/__scrutiny__/reload.js"
 STATUS_PATH = "/__scrutiny__/status"
+CLOSED_PATH = "/__scrutiny__/closed"  # a page was left or reloaded (a beacon)
 SCRIPT = (Path(__file__).with_name("reload.js")).read_bytes()
 WAIT = 20.0  # seconds a status request waits for news
 
@@ -34,21 +37,25 @@ class BuildState:
     version: int = 0
     problems: list[Problem] = field(default_factory=list)
     changed: threading.Condition = field(default_factory=threading.Condition)
-    viewed: dict[str, float] = field(default_factory=dict)  # page file -> when last asked
+    views: dict[str, tuple[str, float]] = field(default_factory=dict)  # view -> page, when
 
-    def viewing(self, url_path: str) -> None:
+    def viewing(self, view: str, url_path: str) -> None:
+        """A page (one load of it: `view`) asked for the state, so it is open."""
         file = page_file(url_path)
-        if file is not None:
+        if view and file is not None:
             with self.changed:
-                self.viewed[file] = time.monotonic()
+                self.views[view] = (file, time.monotonic())
+
+    def closed(self, view: str) -> None:
+        with self.changed:
+            self.views.pop(view, None)
 
     def open_pages(self) -> list[str]:
-        """The HTML files of the pages that asked for the state lately, latest first."""
+        """The HTML files of the pages open now (asked lately, not closed), latest first."""
         recent = time.monotonic() - 2 * WAIT
         with self.changed:
-            return sorted(
-                (f for f, t in self.viewed.items() if t > recent), key=self.viewed.get, reverse=True
-            )
+            views = sorted(self.views.values(), key=lambda v: v[1], reverse=True)
+        return list(dict.fromkeys(file for file, when in views if when > recent))
 
     def built(self) -> None:
         with self.changed:
@@ -94,12 +101,20 @@ def make_handler(site: Path, state: BuildState, reload: bool) -> type:
                 query = parse_qs(urlsplit(self.path).query)
                 since = query.get("since", [""])[0]
                 seen = int(query.get("seen", ["0"])[0] or 0)
-                state.viewing(query.get("page", [""])[0])
+                state.viewing(query.get("view", [""])[0], query.get("page", [""])[0])
                 body = state.wait(since, seen) if since else state.as_json()
                 return self._send(body, "application/json")
             if reload and self._is_html(path):
                 return self._send_page(path)
             return super().do_GET()
+
+        def do_POST(self) -> None:
+            split = urlsplit(self.path)
+            if not (reload and split.path == CLOSED_PATH):
+                return self.send_error(405)
+            state.closed(parse_qs(split.query).get("view", [""])[0])
+            self.send_response(204)
+            self.end_headers()
 
         def _is_html(self, path: str) -> bool:
             local = Path(self.translate_path(path))

@@ -10,8 +10,8 @@ import pytest
 import yaml
 from conftest import run_scrutiny
 
-from scrutiny.commands.new import new_observation
 from scrutiny.documents import split_front_matter
+from scrutiny.entry.observations import new_observation
 from scrutiny.project import Project
 
 

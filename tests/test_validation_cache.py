@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import minimal_project
 
+from scrutiny.incremental import remembered
 from scrutiny.project import Project
 from scrutiny.validate import run as validation_run
 from scrutiny.validate import validate_project
@@ -84,3 +85,24 @@ def test_a_damaged_cache_file_is_ignored(project: Project, monkeypatch) -> None:
 def test_without_the_cache_nothing_is_kept(project: Project) -> None:
     assert validate_project(project, use_cache=False).valid
     assert not project.cache.exists()
+
+
+def test_remembered_rows_are_read_only_when_a_check_needs_them(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After a one-table edit, the remembered tables no join or rule of that table reads are
+    never unpickled (until someone asks for their rows)."""
+    validate_project(project)
+    path = project.datasets / "observations.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace(",21,", ",22,", 1), encoding="utf-8")
+    loaded: list[bytes] = []
+    original = remembered._unpickled
+    monkeypatch.setattr(
+        remembered, "_unpickled", lambda kept: loaded.append(kept) or original(kept)
+    )
+    result = validate_project(project)
+    assert result.valid
+    tables = len(result.rows)
+    assert 0 < len(loaded) < tables - 1  # what the joins and rules of observations read
+    assert result.rows == validate_project(project, use_cache=False).rows
+    assert len(loaded) == tables - 1  # asking for every table's rows loads the rest

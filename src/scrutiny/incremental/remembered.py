@@ -5,6 +5,7 @@ Anything unreadable, damaged or stale simply misses, so deleting the cache costs
 from __future__ import annotations
 
 import pickle
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from scrutiny.incremental.keys import table_key
@@ -20,8 +21,10 @@ class RememberedTables:
         self.folder = project.cache / "blobs" / "tables" if enabled else None
         self.keys: dict[str, str] = {}
 
-    def rows(self, table: Table) -> Records | None:
-        """The table's typed rows if this very file was proved valid before."""
+    def rows(self, table: Table) -> Callable[[], Records | None] | None:
+        """How to have the table's typed rows, if this very file was proved valid before: the
+        entry is read and checked now, and unpickled when the rows are first needed
+        (LazyRows)."""
         if self.folder is None:
             return None
         try:
@@ -32,13 +35,70 @@ class RememberedTables:
         kept = recall(self.folder, f"{table.name}.pickle", self.keys[table.name])
         if kept is None:
             return None
-        try:
-            return pickle.loads(kept)
-        except Exception:
-            return None
+        return lambda: _unpickled(kept)
 
     def keep(self, table: Table, rows: Records) -> None:
         """Remember a table that was just proved valid (best effort)."""
         if self.folder is None or table.name not in self.keys:
             return
         remember(self.folder, f"{table.name}.pickle", self.keys[table.name], pickle.dumps(rows, 5))
+
+
+def _unpickled(kept: bytes) -> Records | None:
+    try:
+        return pickle.loads(kept)
+    except Exception:
+        return None
+
+
+class LazyRows(dict):
+    """Typed rows by table name, where a remembered table's rows are unpickled only when first
+    asked for: after a one-table edit, validation reads just the tables its checks need.
+    Every way of reading it (an item, get, pop, values, items, a copy, ==) gives the rows."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._pending: dict[str, Callable[[], Records]] = {}
+
+    def defer(self, name: str, load: Callable[[], Records]) -> None:
+        super().__setitem__(name, None)
+        self._pending[name] = load
+
+    def __getitem__(self, name: str) -> Records:
+        load = self._pending.pop(name, None)
+        if load is not None:
+            super().__setitem__(name, load())
+        return super().__getitem__(name)
+
+    def __iter__(self) -> Iterator[str]:  # also makes dict(rows) and {**rows} ask for items
+        return iter(list(super().__iter__()))
+
+    def get(self, name: str, default: Any = None) -> Any:
+        try:
+            return self[name]
+        except KeyError:
+            return default
+
+    def pop(self, name: str, *default: Any) -> Any:
+        if name not in self:
+            return super().pop(name, *default)
+        value = self[name]
+        super().pop(name)
+        return value
+
+    def values(self) -> list[Records]:  # type: ignore[override]
+        return [self[name] for name in self]
+
+    def items(self) -> list[tuple[str, Records]]:  # type: ignore[override]
+        return [(name, self[name]) for name in self]
+
+    def copy(self) -> dict[str, Records]:
+        return dict(self.items())
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, dict) and dict(self.items()) == dict(other.items())
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return repr(self.copy())

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing
+import os
 import sys
 import threading
 import time
@@ -124,8 +125,12 @@ class Session:
 
 
 def whole_build(project: Project, out: Path, report) -> None:
-    """In the child process: the incremental build; sends a summary or the problems."""
+    """In the child process: the incremental build; sends a summary or the problems. It runs
+    at a lower priority, so the next edit's open pages never wait for it."""
     from scrutiny.build import build
+
+    with contextlib.suppress(OSError, AttributeError):  # not on every system
+        os.nice(10)
 
     try:
         result = build(project, out)

@@ -12,11 +12,13 @@ caller's choice, made by the `validate` and `build` commands.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 from scrutiny.config import SiteConfig, load_config
 from scrutiny.incremental.checked import CheckedBefore
-from scrutiny.incremental.remembered import RememberedTables
+from scrutiny.incremental.remembered import LazyRows, RememberedTables
 from scrutiny.problems import Problem, ProjectError
 from scrutiny.project import Project
 from scrutiny.schema.package import DataPackage, Table, load_package
@@ -51,13 +53,19 @@ def validate_project(project: Project, use_cache: bool = True) -> Validated:
     package = load_package(project)
     shown = {t.name: project.relative(t.path) for t in package.tables}
     remembered = RememberedTables(project, enabled=use_cache)
-    rows: Rows = {}
+    rows: Rows = LazyRows()
     problems: list[Problem] = []
     incomplete: set[str] = set()
     for table in package.tables:
-        records, found, complete = _table(table, shown[table.name], remembered)
+        kept = remembered.rows(table)
+        if kept is not None:
+            rows.defer(table.name, partial(_remembered, kept, table, shown[table.name]))
+            continue
+        records, found, complete = _table(table, shown[table.name])
         if records is not None:
             rows[table.name] = records
+            if not found:
+                remembered.keep(table, records)
         if not complete:
             incomplete.add(table.name)
         problems += found
@@ -79,22 +87,22 @@ def validate_project(project: Project, use_cache: bool = True) -> Validated:
     )
 
 
-def _table(
-    table: Table, shown: str, remembered: RememberedTables
-) -> tuple[list | None, list[Problem], bool]:
+def _table(table: Table, shown: str) -> tuple[list | None, list[Problem], bool]:
     """The table's typed rows (None if it cannot be read as a table), its problems, and
     whether every row could be read. One table at a time, keeping only the typed rows, so a
     large file's cells are never all held at once."""
-    cached = remembered.rows(table)
-    if cached is not None:
-        return cached, [], True
     text, problems = read_csv(table, shown)
     if text is None:
         return None, problems, False
     records, found = check_table(table, text, shown)
-    if not problems and not found:
-        remembered.keep(table, records)
     return records, problems + found, text.complete
+
+
+def _remembered(kept: Callable[[], list | None], table: Table, shown: str) -> list:
+    """A remembered table's rows; read again should the entry not load (it was checked
+    when it was found, so this is only for the unforeseen)."""
+    records = kept()
+    return records if records is not None else _table(table, shown)[0] or []
 
 
 def _order(problem: Problem) -> tuple[str, int, str, str]:

@@ -36,6 +36,6 @@ def _links(project: Project, roots: tuple[Path, ...]) -> Iterator[Path]:
             continue
         for folder, dirs, files in os.walk(root):
             for name in dirs + files:
-                path = Path(folder, name)
-                if path.is_symlink():
-                    yield path
+                path = os.path.join(folder, name)  # a Path only for the links: there are few
+                if os.path.islink(path):
+                    yield Path(path)

@@ -12,7 +12,7 @@ from conftest import BUILD_EPOCH, minimal_project, run_scrutiny
 from scrutiny.model import Model
 from scrutiny.preview.live import LivePages
 from scrutiny.preview.server import BuildState, page_file
-from scrutiny.problems import InvalidData
+from scrutiny.problems import InvalidData, ProjectError
 from scrutiny.project import Project
 from scrutiny.validate import validate_project
 
@@ -94,8 +94,7 @@ def test_bad_data_keeps_the_last_good_inputs(live: LivePages) -> None:
 
 
 @pytest.mark.parametrize(
-    "changed",
-    ["site.yaml", "content/minutes/a-new-meeting.md", "static/site.css", "datasets/schemas/x"],
+    "changed", ["site.yaml", "content/pages/about.md", "datasets/schemas/x", "datasets/notes.txt"]
 )
 def test_edits_only_the_whole_build_follows(live: LivePages, changed: str) -> None:
     path = live.project.root / changed
@@ -104,6 +103,46 @@ def test_edits_only_the_whole_build_follows(live: LivePages, changed: str) -> No
     assert live.apply({path}) is False
     assert live.inputs is None  # read again after the whole build
     assert live.render([MEETING_PAGE]) == []
+
+
+def test_a_new_or_deleted_document_template_or_static_file_is_followed(live: LivePages) -> None:
+    minutes = live.project.minutes / f"{MEETING}.md"
+    minutes.unlink()
+    assert live.apply({minutes})
+    assert MEETING not in live.inputs.minutes  # type: ignore[union-attr]
+    minutes.write_text("A new minutes file.\n", encoding="utf-8")
+    assert live.apply({minutes})
+    override = live.project.templates / "meeting.html"
+    override.parent.mkdir(parents=True, exist_ok=True)
+    override.write_text(
+        '{% extends "base.html" %}{% block content %}Overridden {{ minutes.html }}{% endblock %}',
+        encoding="utf-8",
+    )
+    assert live.apply({override})
+    live.render([MEETING_PAGE])
+    shown = (live.out / MEETING_PAGE).read_text(encoding="utf-8")
+    assert "Overridden" in shown and "A new minutes file." in shown
+    css = live.project.static / "extra.css"
+    css.parent.mkdir(parents=True, exist_ok=True)
+    css.write_text("main { color: #0b0c0c; }", encoding="utf-8")
+    assert live.apply({css})
+    assert (live.out / "static" / "extra.css").read_text() == "main { color: #0b0c0c; }"
+
+
+def test_a_broken_document_or_template_is_a_problem_not_a_crash(live: LivePages) -> None:
+    minutes = live.project.minutes / f"{MEETING}.md"
+    minutes.write_text("---\ntitle: never closed\n", encoding="utf-8")
+    with pytest.raises(InvalidData) as raised:
+        live.apply({minutes})
+    assert [p.path for p in raised.value.problems] == [f"content/minutes/{MEETING}.md"]
+    minutes.write_text("Fixed.\n", encoding="utf-8")
+    override = live.project.templates / "meeting.html"
+    override.parent.mkdir(parents=True, exist_ok=True)
+    override.write_text("{% block content %}{% endblok %}", encoding="utf-8")
+    assert live.apply({minutes, override})
+    with pytest.raises(ProjectError) as broken:
+        live.render([MEETING_PAGE])
+    assert broken.value.problems[0].path == "templates/meeting.html"
 
 
 def test_pages_that_are_not_pages_are_not_made(live: LivePages) -> None:

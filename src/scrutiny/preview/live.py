@@ -12,21 +12,33 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from jinja2 import Environment
 
 from scrutiny import urls
 from scrutiny.build import library_of, load_inputs, load_model
-from scrutiny.documents import load_document
+from scrutiny.documents import Document, DocumentError, load_document
 from scrutiny.incremental.store import Store
 from scrutiny.output.atomic import safe_join, write_atomic
 from scrutiny.outputs import Page
 from scrutiny.pages import FAMILIES, ONE_PAGE
 from scrutiny.pages.inputs import Inputs
-from scrutiny.project import Project
+from scrutiny.problems import InvalidData
+from scrutiny.project import PACKAGE_DIR, Project
 from scrutiny.render import charts
-from scrutiny.render.environment import make_environment, render_page
+from scrutiny.render.environment import check_templates, make_environment, render_page
+
+
+@dataclass
+class Edits:
+    """One batch of changed files, by what the fast render does with them."""
+
+    documents: list[Path] = field(default_factory=list)  # minutes and report summaries
+    tables: list[Path] = field(default_factory=list)
+    templates: list[Path] = field(default_factory=list)  # Jinja sees them itself
+    static: list[Path] = field(default_factory=list)
 
 
 class LivePages:
@@ -55,53 +67,79 @@ class LivePages:
 
     def apply(self, changed: Iterable[Path]) -> bool:
         """Bring the inputs up to date with the changed files. False when a change needs the
-        whole build (site.yaml, a schema, a template's partial, a static file, a document
-        added or deleted): the inputs are then dropped until `load`. Raises InvalidData,
-        keeping the last good inputs, when a changed table has problems."""
+        whole build (site.yaml, a schema, a content page, anything else): the inputs are then
+        dropped until `load`. Raises InvalidData, keeping the last good inputs, when a changed
+        table or document has problems."""
         if self.inputs is None:
             return False
-        documents, tables = self._sorted(changed)
-        if documents is None or tables is None:
+        edits = self._sorted(changed)
+        if edits is None:
             self.inputs = None  # stale until read again after the whole build
             return False
-        inputs = self.inputs
-        for path in documents:
-            folder = inputs.minutes if path.parent == self.project.minutes else inputs.reports
-            folder[path.stem] = load_document(self.project, path)
-        if tables:
-            names = [t.name for t in inputs.package.tables if t.path in tables]  # type: ignore[union-attr]
-            _, model = load_model(self.project, True, inputs.model, names)
-            inputs = dataclasses.replace(
-                inputs, model=model, library=library_of(self.project, model)
-            )
-            self.inputs = inputs
+        model = self.inputs.model
+        if edits.tables:
+            package = self.inputs.package
+            names = [t.name for t in package.tables if t.path in edits.tables]  # type: ignore[union-attr]
+            _, model = load_model(self.project, True, model, names)
+        read = {path: self._document(path) for path in edits.documents}  # all read, then used
+        for path, document in read.items():
+            folder = self._documents_in(path.parent)
+            if document is None:
+                folder.pop(path.stem, None)
+            else:
+                folder[path.stem] = document
+        if edits.tables:
+            library = library_of(self.project, model)
+            self.inputs = dataclasses.replace(self.inputs, model=model, library=library)
+        if edits.templates and self.env is not None:
+            self.env.cache.clear()  # a new override hides a built-in template of the same name
+        for path in edits.static:
+            self._copy_static(path)
         return True
 
-    def _sorted(self, changed: Iterable[Path]) -> tuple[list[Path] | None, list[Path] | None]:
-        """The changed minutes and report documents, and the changed tables' CSV files; None
-        for either when a change is of another kind."""
+    def _sorted(self, changed: Iterable[Path]) -> Edits | None:
+        """The changed files by kind; None when one is of a kind only the whole build follows."""
         assert self.inputs is not None
         known = {t.path for t in self.inputs.package.tables} if self.inputs.package else set()
-        documents: list[Path] = []
-        tables: list[Path] = []
+        edits = Edits()
         for path in changed:
             if path in known and path.is_file():
-                tables.append(path)
-            elif path.suffix == ".md" and self._is_known_document(path):
-                documents.append(path)
+                edits.tables.append(path)
+            elif path.suffix == ".md" and path.parent in (
+                self.project.minutes,
+                self.project.reports,
+            ):
+                edits.documents.append(path)
+            elif path.is_relative_to(self.project.templates) and path.suffix == ".html":
+                edits.templates.append(path)
+            elif path.is_relative_to(self.project.static):
+                edits.static.append(path)
             else:
-                return None, None
-        return documents, tables
+                return None
+        return edits
 
-    def _is_known_document(self, path: Path) -> bool:
+    def _documents_in(self, folder: Path) -> dict[str, Document]:
         assert self.inputs is not None
-        for folder, docs in (
-            (self.project.minutes, self.inputs.minutes),
-            (self.project.reports, self.inputs.reports),
-        ):
-            if path.parent == folder and path.stem in docs and path.is_file():
-                return True
-        return False
+        return self.inputs.minutes if folder == self.project.minutes else self.inputs.reports
+
+    def _document(self, path: Path) -> Document | None:
+        """The document as saved now; None once it is deleted."""
+        if not path.is_file():
+            return None
+        try:
+            return load_document(self.project, path)
+        except DocumentError as error:
+            raise InvalidData([error.problem]) from None
+
+    def _copy_static(self, path: Path) -> None:
+        """The site's static file into the served site (or, once deleted, scrutiny's own)."""
+        relative = path.relative_to(self.project.static).as_posix()
+        target = safe_join(self.out, f"static/{relative}")
+        for source in (path, PACKAGE_DIR / "static" / relative):
+            if source.is_file():
+                write_atomic(target, source.read_bytes())
+                return
+        target.unlink(missing_ok=True)
 
     def render(self, files: Iterable[str]) -> list[str]:
         """Make the pages whose HTML files are `files` again; the files written."""
@@ -110,6 +148,9 @@ class LivePages:
             page = self.page(file)
             if page is None or self.env is None:
                 continue
+            check_templates(
+                self.env, {page.template}, self.project.relative(self.project.templates)
+            )
             data = render_page(self.env, page)
             write_atomic(safe_join(self.out, page.path), data)
             written.append(file)

@@ -63,10 +63,14 @@ class Session:
             try:
                 if not self.live.apply(paths):
                     return False
+                written = self.live.render(self.state.open_pages())
             except (InvalidData, ProjectError) as error:
                 self.state.failed(list(error.problems))  # the whole build prints them
                 return True
-            written = self.live.render(self.state.open_pages())
+            except Exception as error:  # never lose the preview: the whole build follows
+                print(f"The open pages wait for the whole build ({error!r})", file=sys.stderr)
+                self.live.inputs = None
+                return False
         if written:
             took = time.perf_counter() - started
             print(f"Made the open page{'s' * (len(written) > 1)} in {took:.2f} s", flush=True)

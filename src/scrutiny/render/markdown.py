@@ -95,7 +95,3 @@ def _wrap_tables(html: str) -> str:
         '<div class="table-scroll" role="region" aria-label="Table" tabindex="0">'
         '<table class="table">',
     ).replace("</table>", "</table></div>")
-
-
-def plain_text(html: str) -> str:
-    return nh3.clean(html, tags=set())

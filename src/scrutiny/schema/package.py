@@ -66,21 +66,6 @@ class DataPackage:
     def table(self, name: str) -> Table:
         return next(t for t in self.tables if t.name == name)
 
-    def frictionless_descriptor(self) -> dict[str, Any]:
-        """The package with every schema inlined, as frictionless expects it."""
-        descriptor = {k: v for k, v in self.descriptor.items() if k != "resources"}
-        descriptor["resources"] = [
-            {
-                "name": t.name,
-                "path": t.path.name,
-                "schema": t.schema,
-                "format": "csv",
-                "encoding": "utf-8",
-            }
-            for t in self.tables
-        ]
-        return descriptor
-
 
 def load_package(project: Project) -> DataPackage:
     shown = project.relative(project.datapackage)

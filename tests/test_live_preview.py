@@ -4,6 +4,11 @@ project; an edit it cannot follow says so, and bad data leaves the last good inp
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -178,3 +183,34 @@ def test_the_server_knows_which_pages_are_open() -> None:
     assert state.open_pages() == ["index.html"]
     assert page_file("/people/ann-able/") == "people/ann-able/index.html"
     assert page_file("/data/catalog.jsonld") == "data/catalog.jsonld"
+
+
+def test_serve_stops_at_once_even_while_the_whole_build_runs(tmp_path: Path) -> None:
+    """Ctrl+C sent to `scrutiny serve` alone (as a process manager does) stops the whole build
+    it started too: serve exits promptly, and the site left is whole."""
+    project = minimal_project(tmp_path / "project")
+    out = tmp_path / "site"
+    serve = subprocess.Popen(
+        [sys.executable, "-m", "scrutiny", "serve", str(project), "--port", "0", "--out", str(out)],
+        env={**os.environ, "SOURCE_DATE_EPOCH": BUILD_EPOCH},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    assert serve.stdout is not None
+    try:
+        for line in serve.stdout:
+            if line.startswith("Serving"):
+                break
+        minutes = project / "content" / "minutes" / f"{MEETING}.md"
+        minutes.write_text(minutes.read_text() + "\nA last edit.\n", encoding="utf-8")
+        for line in serve.stdout:
+            if line.startswith("Changed"):
+                break
+        time.sleep(0.5)  # the whole build has started
+        serve.send_signal(signal.SIGINT)
+        assert serve.wait(timeout=40) == 0
+    finally:
+        serve.kill()
+    assert (out / MEETING_PAGE).is_file()
+    assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".scrutiny-")]

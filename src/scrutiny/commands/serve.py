@@ -42,11 +42,12 @@ def run(args: argparse.Namespace) -> int:
 
     def follow() -> None:
         session.start()
-        print(f"Serving {out} at http://127.0.0.1:{port}/ (Ctrl+C to stop)", flush=True)
-        watch(project, out, session.changed, stop)
+        serving = f"Serving {out} at http://127.0.0.1:{port}/ (Ctrl+C to stop)"
+        watch(project, out, session.changed, lambda: print(serving, flush=True), stop)
 
     threading.Thread(target=follow, daemon=True).start()
     with server, contextlib.suppress(KeyboardInterrupt):
         server.serve_forever()
     stop.set()
+    session.close()
     return EXIT_OK

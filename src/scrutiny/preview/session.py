@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
+import signal
 import sys
 import threading
 import time
@@ -38,6 +39,7 @@ class Session:
         self.pending = False  # a whole build is wanted
         self.followed = True  # every edit since the last whole build was rendered live
         self.building = False
+        self.child: multiprocessing.process.BaseProcess | None = None  # the running build
 
     def start(self) -> None:
         """The first whole build (problems are shown as for any other), then the inputs."""
@@ -102,12 +104,14 @@ class Session:
         receiver, sender = context.Pipe(duplex=False)
         child = context.Process(target=whole_build, args=(self.project, self.out, sender))
         child.start()
+        self.child = child
         sender.close()
         try:
             outcome = receiver.recv()
         except EOFError:  # the child died without a word
             outcome = [Problem("(build)", message="the build stopped unexpectedly")]
         child.join()
+        self.child = None
         if isinstance(outcome, list):
             self._failed(outcome)
             return False
@@ -116,6 +120,18 @@ class Session:
         if self.state.problems:
             self.state.built()
         return True
+
+    def close(self) -> None:
+        """Stop a whole build still running, as Ctrl+C would (the site it was making is not
+        swapped in: the atomic output leaves the last one whole)."""
+        child = self.child
+        if child is None or child.pid is None or not child.is_alive():
+            return
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(child.pid, signal.SIGINT)
+        child.join(timeout=30)
+        if child.is_alive():
+            child.terminate()
 
     def _load_live(self) -> None:
         # Problems are reported by the whole build; the open pages wait for the next one.

@@ -31,8 +31,16 @@ class ProjectFilter(watchfiles.DefaultFilter):
         return super().__call__(change, path)
 
 
-def watch(project: Project, out: Path, changed: Callable[[set[Path]], None], stop=None) -> None:
-    """Hand each batch of changed files to `changed` until `stop` (an Event) is set."""
+def watch(
+    project: Project,
+    out: Path,
+    changed: Callable[[set[Path]], None],
+    ready: Callable[[], None],
+    stop=None,
+) -> None:
+    """Call `ready` once the project is watched, then hand each batch of changed files to
+    `changed` until `stop` (an Event) is set."""
+    watching = False
     for changes in watchfiles.watch(
         project.root,
         watch_filter=ProjectFilter(project, out),
@@ -40,7 +48,14 @@ def watch(project: Project, out: Path, changed: Callable[[set[Path]], None], sto
         step=20,
         stop_event=stop,
         raise_interrupt=False,
+        yield_on_timeout=True,  # an empty batch: the first says the watcher is running
+        rust_timeout=500,
     ):
+        if not watching:
+            watching = True
+            ready()
+        if not changes:
+            continue
         paths = {Path(path) for _, path in changes}
         names = sorted(project.relative(path) for path in paths)
         print(f"Changed: {', '.join(names[:5])}{' ...' if len(names) > 5 else ''}", flush=True)

@@ -130,6 +130,22 @@ def test_members_lists_the_committee_with_ids(
     assert "Did you mean testshire-cyp?" in err
 
 
+@pytest.mark.parametrize(
+    "command", [["members", "testshire-cyp"], ["workbook", "testshire-cyp-2017-01-10"]]
+)
+def test_a_project_with_problems_is_refused_with_the_problems_listed(
+    minimal: Path, capsys: pytest.CaptureFixture[str], command: list[str]
+) -> None:
+    meetings = minimal / "datasets" / "meetings.csv"
+    meetings.write_text(meetings.read_text().replace(",2017-01-10,", ",2017-01-99,", 1))
+    if command[0] == "workbook":
+        command = [command[0], "--out", str(minimal / "w.xlsx"), *command[1:]]
+    code, _, err = scrutiny(capsys, *command, minimal)
+    assert code == 1
+    assert "Fix the problems below" in err
+    assert "datasets/meetings.csv:2" in err  # the problems it speaks of are there
+
+
 def test_more_attendance_adds_only_the_people_named(
     minimal: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

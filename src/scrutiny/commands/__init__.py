@@ -80,13 +80,13 @@ def output_of(project: Project, out: Path | None) -> Path:
     return (out or project.default_output).resolve()
 
 
-def refused(lead: str, refusal: Refused, problems: bool = True) -> int:
-    """Say on stderr why a change was refused (with the project's problems, if it has them and
-    `problems`), and return its exit code."""
+def refused(lead: str, refusal: Refused) -> int:
+    """Say on stderr why a change was refused (with the project's problems, if it has them),
+    and return its exit code."""
     print(f"{lead}{refusal.message}", file=sys.stderr)
     if refusal.hint:
         print(f"    how to fix: {refusal.hint}", file=sys.stderr)
-    if problems and refusal.problems:
+    if refusal.problems:
         print(format_problems(refusal.problems, "text"), file=sys.stderr)
     return refusal.code
 

@@ -23,7 +23,7 @@ def run(args: argparse.Namespace) -> int:
         known = Known(project, valid_project(project))
         known.one("committees", "committee_id", args.committee, "COMMITTEE")
     except Refused as refusal:
-        return refused("scrutiny members: ", refusal, problems=False)
+        return refused("scrutiny members: ", refusal)
     found = membership(known.checked.package, known.checked.rows, args.committee)
     if found.meeting_id is None:
         print(

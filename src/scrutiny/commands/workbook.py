@@ -30,7 +30,7 @@ def run(args: argparse.Namespace) -> int:
         known = Known(project, valid_project(project))
         meeting = known.one("meetings", "meeting_id", args.meeting, "MEETING_ID")
     except Refused as refusal:
-        return refused("scrutiny workbook: ", refusal, problems=False)
+        return refused("scrutiny workbook: ", refusal)
     out = args.out or Path(f"{args.meeting}.xlsx")
     make_workbook(known, meeting).save(out)
     print(f"Wrote {out}. Fill it in, then run: scrutiny import {out}")

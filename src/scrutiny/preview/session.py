@@ -7,8 +7,8 @@
    made while it runs is shown at once, and the whole build runs again when it is done.
 
 The whole build is the authority: it makes every other page and file (lists, feeds, search,
-downloads), and when the fast render could not follow an edit (site.yaml, a schema, a static
-file, a new document) the browser reloads after it instead, and the inputs are read again.
+downloads), and when the fast render could not follow an edit (site.yaml, a schema, a content
+page) the browser reloads after it instead, and the inputs are read again.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ import signal
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from scrutiny.preview.live import LivePages
@@ -39,7 +40,7 @@ class Session:
         self.pending = False  # a whole build is wanted
         self.followed = True  # every edit since the last whole build was rendered live
         self.building = False
-        self.child: multiprocessing.process.BaseProcess | None = None  # the running build
+        self.whole = ChildBuild(project, out)
 
     def start(self) -> None:
         """The first whole build (problems are shown as for any other), then the inputs."""
@@ -61,7 +62,7 @@ class Session:
         """Make the open pages again from the edited inputs; False if the edits need the
         whole build to be followed."""
         started = time.perf_counter()
-        with self.live_lock:
+        with self.live_lock, self.whole.paused():
             try:
                 if not self.live.apply(paths):
                     return False
@@ -100,18 +101,9 @@ class Session:
 
     def _build_now(self) -> bool:
         started = time.perf_counter()
-        context = multiprocessing.get_context("spawn")
-        receiver, sender = context.Pipe(duplex=False)
-        child = context.Process(target=whole_build, args=(self.project, self.out, sender))
-        child.start()
-        self.child = child
-        sender.close()
-        try:
-            outcome = receiver.recv()
-        except EOFError:  # the child died without a word
-            outcome = [Problem("(build)", message="the build stopped unexpectedly")]
-        child.join()
-        self.child = None
+        outcome = self.whole.run()
+        if outcome is None:  # interrupted: serve is stopping
+            return False
         if isinstance(outcome, list):
             self._failed(outcome)
             return False
@@ -122,16 +114,7 @@ class Session:
         return True
 
     def close(self) -> None:
-        """Stop a whole build still running, as Ctrl+C would (the site it was making is not
-        swapped in: the atomic output leaves the last one whole)."""
-        child = self.child
-        if child is None or child.pid is None or not child.is_alive():
-            return
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(child.pid, signal.SIGINT)
-        child.join(timeout=30)
-        if child.is_alive():
-            child.terminate()
+        self.whole.interrupt()
 
     def _load_live(self) -> None:
         # Problems are reported by the whole build; the open pages wait for the next one.
@@ -144,19 +127,80 @@ class Session:
         self.state.failed(problems)
 
 
+class ChildBuild:
+    """The whole build in a child process: its own cores, a lower priority, and a process
+    group of its own (with its workers), so it can be paused while the open pages are made
+    and interrupted as one when serve stops."""
+
+    def __init__(self, project: Project, out: Path) -> None:
+        self.project = project
+        self.out = out
+        self.child: multiprocessing.process.BaseProcess | None = None
+        self.stopping = False
+
+    def run(self) -> str | list[Problem] | None:
+        """Build; a summary, the problems, or None when interrupted."""
+        context = multiprocessing.get_context("spawn")
+        receiver, sender = context.Pipe(duplex=False)
+        self.child = context.Process(target=whole_build, args=(self.project, self.out, sender))
+        self.child.start()
+        sender.close()
+        try:
+            outcome = receiver.recv()
+        except EOFError:  # the child ended without a word
+            stopped = Problem("(build)", message="the build stopped unexpectedly")
+            outcome = None if self.stopping else [stopped]
+        self.child.join()
+        self.child = None
+        return outcome
+
+    @contextlib.contextmanager
+    def paused(self) -> Iterator[None]:
+        """Stop the build (and its workers) for a moment: the open pages come first."""
+        group = self._group()
+        if group is None or not hasattr(signal, "SIGSTOP"):
+            yield
+            return
+        _signal(group, signal.SIGSTOP)
+        try:
+            yield
+        finally:
+            _signal(group, signal.SIGCONT)
+
+    def interrupt(self) -> None:
+        """As Ctrl+C would: the site being made is not swapped in, the last one stays whole."""
+        self.stopping = True
+        child, group = self.child, self._group()
+        if child is None or group is None:
+            return
+        _signal(group, signal.SIGINT)
+        child.join(timeout=30)
+        if child.is_alive():
+            child.terminate()
+
+    def _group(self) -> int | None:
+        child = self.child
+        return child.pid if child is not None and child.pid and child.is_alive() else None
+
+
+def _signal(group: int, number: int) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(group, number)
+
+
 def whole_build(project: Project, out: Path, report) -> None:
-    """In the child process: the incremental build; sends a summary or the problems. It runs
-    at a lower priority, so the next edit's open pages never wait for it."""
+    """In the child process: the incremental build; sends a summary or the problems."""
     from scrutiny.build import build
 
-    with contextlib.suppress(OSError, AttributeError):  # not on every system
-        os.nice(10)
-
+    with contextlib.suppress(OSError, AttributeError):  # POSIX only
+        os.setpgrp()  # a group of its own, with its workers: paused and stopped as one
+    with contextlib.suppress(OSError, AttributeError):
+        os.nice(10)  # the open pages of the next edit come first
     try:
         result = build(project, out)
     except (InvalidData, ProjectError) as error:
         report.send(list(error.problems))
         return
-    except KeyboardInterrupt:  # Ctrl+C reaches the whole process group: stop quietly
+    except KeyboardInterrupt:  # serve is stopping
         return
     report.send(f"{result.pages} pages and {result.files} files into {result.out}")

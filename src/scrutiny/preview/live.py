@@ -56,7 +56,7 @@ class LivePages:
         self.inputs = None
         inputs = load_inputs(self.project, Store(self.project))
         self.env = make_environment(self.project.templates, inputs.config, inputs.library)
-        charts.warm_up()
+        charts.warm_up(inputs.model)
         self.family_of = {
             output.path: index
             for index, family in enumerate(FAMILIES)

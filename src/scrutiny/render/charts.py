@@ -19,7 +19,7 @@ from pathlib import Path
 
 from scrutiny.incremental.keys import digest
 from scrutiny.incremental.store import kept_bytes
-from scrutiny.model import Indicator, Observation
+from scrutiny.model import Indicator, Model, Observation
 from scrutiny.render.units import UNIT_NAMES
 
 # label, colour (contrast on white), dash pattern, point shape
@@ -36,7 +36,8 @@ WIDTH, HEIGHT = 280, 190
 
 def chart_spec(indicator: Indicator, observations: Sequence[Observation]) -> dict:
     """The Vega-Lite spec: the Altair design for this unit and set of series, plus the data."""
-    present = tuple(s for s in SERIES_STYLE if any(o.series == s for o in observations))
+    found = {o.series for o in observations}
+    present = tuple(s for s in SERIES_STYLE if s in found)
     spec = copy.deepcopy(_design(indicator.unit, present))
     spec["data"] = {
         "values": [
@@ -116,11 +117,14 @@ def _design(unit: str, present: tuple[str, ...]) -> dict:
     return spec
 
 
-def warm_up() -> None:
-    """Start the chart engine (vl-convert's JavaScript runtime), which takes half a second
-    the first time: the preview does it once, so no edit waits for it."""
+def warm_up(model: Model) -> None:
+    """Start the chart engine (vl-convert's JavaScript runtime) and build the design of each
+    kind of chart the site has, which take half a second each the first time: the preview
+    does it once, so no edit waits for it."""
     import vl_convert
 
+    for indicator in model.indicators.values():
+        chart_spec(indicator, model.observations_by_indicator.get(indicator.indicator_id, ()))
     vl_convert.vegalite_to_svg({"mark": "point", "data": {"values": [{}]}})
 
 

@@ -33,7 +33,6 @@ import os
 import platform
 import re
 import shutil
-import signal
 import socket
 import statistics
 import subprocess
@@ -268,7 +267,7 @@ class Runner:
                 self.results.setdefault(name, []).append({"wall": seconds, "rss_mb": 0.0})
                 print(f"  {name}: {seconds:.2f} s", flush=True)
         finally:
-            serve.send_signal(signal.SIGINT)
+            serve.terminate()  # SIGINT may be ignored in a background job; serve stops on both
             serve.wait(timeout=60)
             shutil.rmtree(out.parent, ignore_errors=True)
 
@@ -361,7 +360,8 @@ def served_edits(project: Path, port: int) -> Iterator[tuple[str, float]]:
             page.wait_for_function("document.body.innerText.includes('A served correction')")
             yield "serve: one minutes file saved -> page shows it", time.perf_counter() - started
         finally:
-            minutes.write_bytes(original)
+            with page.expect_event("load", timeout=600_000):  # the page reloads once more
+                minutes.write_bytes(original)
         page.goto(f"http://127.0.0.1:{port}/indicators/{indicator}/")
         original = observations.read_bytes()
         try:

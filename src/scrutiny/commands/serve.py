@@ -30,7 +30,7 @@ PARSER = Parser(
 
 
 def run(args: argparse.Namespace) -> int:
-    from scrutiny.preview.session import Session  # the whole pipeline: only when serving
+    from scrutiny.preview.session import Session, interrupt_on_terminate  # only when serving
 
     project = project_of(args)
     out = output_of(project, args.out)
@@ -46,6 +46,7 @@ def run(args: argparse.Namespace) -> int:
         watch(project, out, session.changed, lambda: print(serving, flush=True), stop)
 
     threading.Thread(target=follow, daemon=True).start()
+    interrupt_on_terminate()
     with server, contextlib.suppress(KeyboardInterrupt):
         server.serve_forever()
     stop.set()

@@ -20,6 +20,7 @@ from jinja2 import Environment
 from scrutiny import urls
 from scrutiny.build import library_of, load_inputs, load_model
 from scrutiny.documents import Document, DocumentError, load_document
+from scrutiny.incremental.freshness import build_date
 from scrutiny.incremental.store import Store
 from scrutiny.output.atomic import safe_join, write_atomic
 from scrutiny.outputs import Page
@@ -91,6 +92,8 @@ class LivePages:
         if edits.tables:
             library = library_of(self.project, model)
             self.inputs = dataclasses.replace(self.inputs, model=model, library=library)
+        if self.inputs.today != build_date():  # serving past midnight
+            self.inputs = dataclasses.replace(self.inputs, today=build_date())
         if edits.templates and self.env is not None:
             self.env.cache.clear()  # a new override hides a built-in template of the same name
         for path in edits.static:

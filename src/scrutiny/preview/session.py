@@ -81,23 +81,31 @@ class Session:
         return True
 
     def _build_until_done(self) -> None:
-        while True:
+        try:
+            while self._build_once():
+                pass
+        finally:
             with self.lock:
-                if not self.pending:
-                    self.building = False
-                    return
-                self.pending = False
-                followed, self.followed = self.followed, True
-            if not self._build_now():
-                continue
-            with self.lock:
-                edited_meanwhile = self.pending
-            if edited_meanwhile:  # the site swapped in is older than the open pages
-                with self.live_lock:
-                    self.live.render(self.state.open_pages())
-            elif not followed or self.live.inputs is None:
-                self._load_live()
-                self.state.built()
+                self.building = False
+
+    def _build_once(self) -> bool:
+        """One whole build if one is wanted; False when none is."""
+        with self.lock:
+            if not self.pending:
+                return False
+            self.pending = False
+            followed, self.followed = self.followed, True
+        if not self._build_now():
+            return True
+        with self.lock:
+            edited_meanwhile = self.pending
+        if edited_meanwhile:  # the site swapped in is older than the open pages: again
+            with self.live_lock, contextlib.suppress(Exception):  # the next build says why
+                self.live.render(self.state.open_pages())
+        elif not followed or self.live.inputs is None:
+            self._load_live()
+            self.state.built()
+        return True
 
     def _build_now(self) -> bool:
         started = time.perf_counter()
@@ -168,12 +176,13 @@ class ChildBuild:
             _signal(group, signal.SIGCONT)
 
     def interrupt(self) -> None:
-        """As Ctrl+C would: the site being made is not swapped in, the last one stays whole."""
+        """Stop it as Ctrl+C would (SIGTERM, taken as Ctrl+C): the site being made is not
+        swapped in, the last one stays whole."""
         self.stopping = True
         child, group = self.child, self._group()
         if child is None or group is None:
             return
-        _signal(group, signal.SIGINT)
+        _signal(group, signal.SIGTERM)
         child.join(timeout=30)
         if child.is_alive():
             child.terminate()
@@ -181,6 +190,16 @@ class ChildBuild:
     def _group(self) -> int | None:
         child = self.child
         return child.pid if child is not None and child.pid and child.is_alive() else None
+
+
+def interrupt_on_terminate() -> None:
+    """Take SIGTERM (a process manager's stop, or serve stopping its build) as Ctrl+C, so
+    everything is cleaned up on the way out. Main thread only."""
+    signal.signal(signal.SIGTERM, _raise_interrupt)
+
+
+def _raise_interrupt(number: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def _signal(group: int, number: int) -> None:
@@ -196,11 +215,12 @@ def whole_build(project: Project, out: Path, report) -> None:
         os.setpgrp()  # a group of its own, with its workers: paused and stopped as one
     with contextlib.suppress(OSError, AttributeError):
         os.nice(10)  # the open pages of the next edit come first
+    interrupt_on_terminate()
     try:
         result = build(project, out)
     except (InvalidData, ProjectError) as error:
         report.send(list(error.problems))
         return
-    except KeyboardInterrupt:  # serve is stopping
+    except KeyboardInterrupt:  # serve is stopping (ChildBuild.interrupt)
         return
     report.send(f"{result.pages} pages and {result.files} files into {result.out}")

@@ -67,7 +67,12 @@ from scrutiny.schema.package import load_package
 from scrutiny.project import Project
 package = load_package(Project.at(sys.argv[1]))
 start = time.perf_counter()
-fpackage = Package(package.frictionless_descriptor(), basepath=str(package.tables[0].path.parent))
+descriptor = {k: v for k, v in package.descriptor.items() if k != "resources"}
+descriptor["resources"] = [
+    {"name": t.name, "path": t.path.name, "schema": t.schema, "format": "csv", "encoding": "utf-8"}
+    for t in package.tables
+]
+fpackage = Package(descriptor, basepath=str(package.tables[0].path.parent))
 report = fpackage.validate()
 seconds = time.perf_counter() - start
 rows = sum(task.stats.get("rows") or 0 for task in report.tasks)

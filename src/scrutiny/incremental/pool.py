@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import traceback
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -49,7 +50,7 @@ def run_chunks(task: Task, count: int, jobs: int) -> Iterator[Any]:
     _TASK = task
     try:
         context = multiprocessing.get_context("fork")
-        with context.Pool(min(jobs, len(chunks))) as pool:
+        with context.Pool(min(jobs, len(chunks)), initializer=_quiet_stop) as pool:
             for outcome in pool.imap(_run, chunks):
                 if "problems" in outcome:
                     raise ProjectError(outcome["problems"])
@@ -58,6 +59,13 @@ def run_chunks(task: Task, count: int, jobs: int) -> Iterator[Any]:
                 yield outcome["result"]
     finally:
         _TASK = None
+
+
+def _quiet_stop() -> None:
+    """Workers leave stopping to the build: Ctrl+C is for it, and its SIGTERM ends them
+    without a traceback each."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _run(bounds: tuple[int, int]) -> dict[str, Any]:

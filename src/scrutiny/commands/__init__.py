@@ -1,8 +1,9 @@
 """The `scrutiny` subcommands, one module each.
 
 Each module declares its command line as `PARSER` (a `Parser`: the help, the description and
-its options) and carries it out in `run(args)`, which returns the exit code. `cli.py` lists the
-modules in COMMANDS; adding a command is one module here and one line there.
+its options) and carries it out in `run(args)`, which returns the exit code. `cli.py` names the
+modules in COMMANDS and imports only the one being run; adding a command is one module here and
+one line there. Import what only `run` needs inside it, so the other commands start fast.
 """
 
 from __future__ import annotations

@@ -11,7 +11,9 @@ from __future__ import annotations
 import graphlib
 import html
 import sqlite3
+import tempfile
 from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import nh3
@@ -49,8 +51,24 @@ def database_bytes(
     minutes: Mapping[str, Document],
     member_roles: Sequence[str],
 ) -> bytes:
-    """The whole database as the bytes of a SQLite file."""
-    connection = sqlite3.connect(":memory:")
+    """The whole database as the bytes of a SQLite file. It is made in a temporary file, not
+    in memory: a county's database is 140 MB, and building it in memory held it twice."""
+    with tempfile.TemporaryDirectory(prefix="scrutiny-db-") as folder:
+        path = Path(folder) / DATABASE_NAME
+        _write(path, package, tables, minutes, member_roles)
+        return path.read_bytes()
+
+
+def _write(
+    path: Path,
+    package: DataPackage,
+    tables: Mapping[str, Sequence[Any]],
+    minutes: Mapping[str, Document],
+    member_roles: Sequence[str],
+) -> None:
+    connection = sqlite3.connect(path)
+    connection.execute("PRAGMA journal_mode = OFF")  # a scratch file: nothing to recover
+    connection.execute("PRAGMA synchronous = OFF")
     db = sqlite_utils.Database(connection)
     for table in _referenced_first(package):
         _create(db, table, package)
@@ -73,10 +91,9 @@ def database_bytes(
     for name, sql in views(member_roles).items():
         if all(t in db.table_names() for t in VIEW_TABLES[name]):
             db.create_view(name, sql)
+    connection.commit()
     connection.execute("VACUUM")
-    data = connection.serialize()
     connection.close()
-    return data
 
 
 def _referenced_first(package: DataPackage) -> list[Table]:

@@ -9,7 +9,9 @@ indexes and the views by itself. See docs/using-the-database.md.
 from __future__ import annotations
 
 import graphlib
+import hashlib
 import html
+import os
 import sqlite3
 import tempfile
 from collections.abc import Iterable, Mapping, Sequence
@@ -20,6 +22,7 @@ import nh3
 import sqlite_utils
 
 from scrutiny.documents import Document
+from scrutiny.outputs import OnDisk
 from scrutiny.schema.package import DataPackage, Table
 from scrutiny.schema.types import to_json
 
@@ -45,18 +48,27 @@ SEARCHABLE = {
 MINUTES_COLUMNS = {"meeting_id": str, "title": str, "text": str, "source": str}
 
 
-def database_bytes(
+def database_file(
     package: DataPackage,
     tables: Mapping[str, Sequence[Any]],
     minutes: Mapping[str, Document],
     member_roles: Sequence[str],
-) -> bytes:
-    """The whole database as the bytes of a SQLite file. It is made in a temporary file, not
-    in memory: a county's database is 140 MB, and building it in memory held it twice."""
-    with tempfile.TemporaryDirectory(prefix="scrutiny-db-") as folder:
-        path = Path(folder) / DATABASE_NAME
+) -> OnDisk:
+    """The whole database as a SQLite file, made in a temporary file rather than in memory (a
+    county's is 140 MB) and removed once the build no longer refers to it."""
+    handle, name = tempfile.mkstemp(prefix="scrutiny-", suffix=".db")
+    os.close(handle)
+    path = Path(name)
+    try:
         _write(path, package, tables, minutes, member_roles)
-        return path.read_bytes()
+        sha256 = hashlib.sha256()
+        with path.open("rb") as file:
+            for block in iter(lambda: file.read(1 << 20), b""):
+                sha256.update(block)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    return OnDisk(path, path.stat().st_size, sha256.hexdigest())
 
 
 def _write(

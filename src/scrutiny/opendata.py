@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+import shutil
 import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from typing import Any
 from scrutiny.config import SiteConfig
 from scrutiny.database import DATABASE_NAME as DATABASE
 from scrutiny.output.jsonfile import record_lines
+from scrutiny.outputs import OnDisk
 from scrutiny.schema.package import DataPackage, Table
 from scrutiny.schema.types import to_json
 from scrutiny.validate.structure import BYTE_ORDER_MARK
@@ -85,7 +87,7 @@ def licence_descriptor(config: SiteConfig) -> dict[str, str]:
 SQLITE_MEDIA = "application/vnd.sqlite3"
 
 
-def database_resource(config: SiteConfig, data: bytes) -> dict:
+def database_resource(config: SiteConfig, database: OnDisk) -> dict:
     """The SQLite database as a (non-tabular) resource of the package."""
     return {
         "name": "scrutiny-database",
@@ -99,14 +101,17 @@ def database_resource(config: SiteConfig, data: bytes) -> dict:
         ),
         "format": "sqlite",
         "mediatype": SQLITE_MEDIA,
-        "bytes": len(data),
-        "hash": f"sha256:{hashlib.sha256(data).hexdigest()}",
+        "bytes": database.size,
+        "hash": f"sha256:{database.sha256}",
         "licenses": [licence_descriptor(config)],
     }
 
 
 def descriptor(
-    config: SiteConfig, package: DataPackage, facts: list[TableFacts], database: bytes = b""
+    config: SiteConfig,
+    package: DataPackage,
+    facts: list[TableFacts],
+    database: OnDisk | None = None,
 ) -> dict:
     source = package.descriptor
     resources = []
@@ -149,7 +154,7 @@ def _without_empty(data: dict) -> dict:
     return {k: v for k, v in data.items() if v not in (None, "", [])}
 
 
-def zip_bytes(files: dict[str, bytes]) -> bytes:
+def zip_bytes(files: Mapping[str, bytes | OnDisk]) -> bytes:
     """A zip whose bytes depend only on its contents (fixed dates, sorted names)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
@@ -157,7 +162,12 @@ def zip_bytes(files: dict[str, bytes]) -> bytes:
             info = zipfile.ZipInfo(name, ZIP_DATE)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
-            archive.writestr(info, files[name])
+            content = files[name]
+            if isinstance(content, bytes):
+                archive.writestr(info, content)
+                continue
+            with content.path.open("rb") as source, archive.open(info, "w") as member:
+                shutil.copyfileobj(source, member, 1 << 20)
     return buffer.getvalue()
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 
@@ -19,12 +21,26 @@ class Page:
     searchable: bool = False  # whether the search index holds this page
 
 
+@dataclass(frozen=True, eq=False)
+class OnDisk:
+    """A file's bytes made on disk rather than in memory (a county's database is 140 MB): its
+    temporary file, which is removed once nothing refers to this, its size and SHA-256."""
+
+    path: Path
+    size: int
+    sha256: str
+
+    def __post_init__(self) -> None:
+        weakref.finalize(self, self.path.unlink, missing_ok=True)
+
+
 @dataclass(frozen=True)
 class File:
-    """Any other output file (JSON, CSV, feeds), already as bytes."""
+    """Any other output file (JSON, CSV, feeds), already as bytes, or made on disk."""
 
     path: str
-    data: bytes
+    data: bytes = b""
+    on_disk: OnDisk | None = None
 
 
 @dataclass(frozen=True)

@@ -81,7 +81,7 @@ class Maker:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 folders.add(target.parent)
             if isinstance(output, File):
-                target.write_bytes(output.data)
+                _write_file(output, target)
                 continue
             if self.graph is None:
                 target.write_bytes(_make(self.env, output))
@@ -123,3 +123,12 @@ class Maker:
 
 def _make(env: Environment, output: Page | Generated) -> bytes:
     return output.data() if isinstance(output, Generated) else render_page(env, output)
+
+
+def _write_file(output: File, target: Path) -> None:
+    """Its bytes, or a copy of its file made on disk (a copy, not a link: the temporary file
+    is private to this user, the site's files are not)."""
+    if output.on_disk is None:
+        target.write_bytes(output.data)
+    else:
+        shutil.copyfile(output.on_disk.path, target)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import partial
 
 from scrutiny import urls
-from scrutiny.database import DATABASE_NAME, database_bytes
+from scrutiny.database import DATABASE_NAME, database_file
 from scrutiny.incremental.cache import remembered_bytes, table_key
 from scrutiny.opendata import (
     ZIP_NAME,
@@ -20,7 +20,7 @@ from scrutiny.opendata import (
     table_facts,
     zip_bytes,
 )
-from scrutiny.outputs import File, Page
+from scrutiny.outputs import File, OnDisk, Page
 from scrutiny.pages.inputs import Inputs
 from scrutiny.schema.package import DataPackage, Field, Table
 
@@ -77,11 +77,14 @@ def pages(inputs: Inputs) -> Iterator[Page | File]:
         return
     config = inputs.config
     facts = table_facts(package, inputs.model.tables)
-    database = database_bytes(
+    database = database_file(
         package, inputs.model.tables, inputs.minutes, inputs.model.roles.group("members")
     )
     package_json = _json_bytes(descriptor(config, package, facts, database))
-    downloads = {"datapackage.json": package_json, DATABASE_NAME: database}
+    downloads: dict[str, bytes | OnDisk] = {
+        "datapackage.json": package_json,
+        DATABASE_NAME: database,
+    }
     for f in facts:
         name = f.table.name
         records = inputs.model.tables.get(name, ())
@@ -107,10 +110,10 @@ def pages(inputs: Inputs) -> Iterator[Page | File]:
             },
         )
     yield File(urls.path("datapackage"), package_json)
-    yield File(urls.path("database"), database)
+    yield File(urls.path("database"), on_disk=database)
     zipped = zip_bytes(downloads)
     yield File(urls.path("data.zip"), zipped)
-    catalog = dcat_catalog(config, package, facts, len(database))
+    catalog = dcat_catalog(config, package, facts, database.size)
     yield File(urls.path("catalogue"), _json_bytes(catalog))
     # No sizes of the zip and the database on the page: they hold the minutes, and the page
     # must not change when only Markdown did (it would make the search index stale).

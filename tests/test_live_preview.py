@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from conftest import BUILD_EPOCH, minimal_project, run_scrutiny
 
+from scrutiny import urls
 from scrutiny.model import Model
 from scrutiny.preview.live import LivePages
 from scrutiny.preview.server import BuildState, page_file
@@ -181,6 +182,9 @@ def test_the_server_knows_which_pages_are_open() -> None:
     state.closed("a")  # the page was left or reloaded
     assert state.open_pages() == ["index.html"]
     assert page_file("/people/ann-able/") == "people/ann-able/index.html"
+    assert urls.key_of("meeting", "meetings/x/index.html") == "x"
+    assert urls.key_of("meeting", "meetings/index.html") is None  # the family's index
+    assert urls.key_of("page", "meetings/x/index.html") is None  # not a content page
     assert page_file("/data/catalog.jsonld") == "data/catalog.jsonld"
 
 

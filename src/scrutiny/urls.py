@@ -82,8 +82,8 @@ def page_file(name: str, key: str | None = None) -> str:
 def key_of(name: str, file: str) -> str | None:
     """The key of the page of route `name` whose HTML file is `file`, if it is one:
     `key_of("meeting", "meetings/x/index.html")` is `x`."""
-    prefix, _, suffix = f"{ROUTES[name]}index.html".partition("{key}")
-    if not _ or not (file.startswith(prefix) and file.endswith(suffix)):
+    prefix, keyed, suffix = f"{ROUTES[name]}index.html".partition("{key}")
+    if not keyed or not (file.startswith(prefix) and file.endswith(suffix)):
         return None
     key = file[len(prefix) : len(file) - len(suffix)]
     return key if key and "/" not in key else None

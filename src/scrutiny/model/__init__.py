@@ -93,7 +93,7 @@ class Model:
         self.recommendation_updates = t["recommendation_updates"]
         self.workplan = t["workplan"]
         for name, (table, relate) in RELATIONS.items():
-            kept = previous is not None and changed is not None and table not in changed
+            kept = changed is not None and table not in changed
             setattr(self, name, getattr(previous, name) if kept else relate(self))
 
     def committee_of(self, meeting: Meeting) -> Committee:

@@ -33,40 +33,48 @@ from scrutiny.project import Project
 MAGIC = b"scrutiny-cache 1\n"
 
 
-def seal(payload: bytes) -> bytes:
-    """The payload with a header naming its checksum and the code it was made with."""
+def _header(payload: bytes) -> bytes:
+    """The header naming the payload's checksum and the code it was made with."""
     check = hashlib.blake2b(payload, digest_size=16).hexdigest()
-    return MAGIC + f"{code_digest()} {check}\n".encode() + payload
+    return MAGIC + f"{code_digest()} {check}\n".encode()
 
 
-def unseal(data: bytes) -> bytes | None:
-    """The payload, or None if the entry is damaged, truncated or from other code."""
-    if not data.startswith(MAGIC):
+def _payload(data: bytes) -> memoryview | None:
+    """The payload of a sealed entry, not copied (a record can be tens of megabytes); None
+    if the entry is damaged, truncated or from other code."""
+    end = data.find(b"\n", len(MAGIC))
+    if not data.startswith(MAGIC) or end < 0:
         return None
-    header, _, payload = data[len(MAGIC) :].partition(b"\n")
-    parts = header.decode("ascii", "replace").split(" ")
+    parts = data[len(MAGIC) : end].decode("ascii", "replace").split(" ")
     if len(parts) != 2 or parts[0] != code_digest():
         return None
+    payload = memoryview(data)[end + 1 :]
     if hashlib.blake2b(payload, digest_size=16).hexdigest() != parts[1]:
         return None
     return payload
 
 
-def read_sealed(path: Path) -> bytes | None:
+def _read_payload(path: Path) -> memoryview | None:
     try:
         data = path.read_bytes()
     except OSError:
         return None
-    payload = unseal(data)
+    payload = _payload(data)
     if payload is None:
         path.unlink(missing_ok=True)  # damaged or stale: drop it, it will be made again
     return payload
 
 
+def read_sealed(path: Path) -> bytes | None:
+    payload = _read_payload(path)
+    return None if payload is None else payload.tobytes()
+
+
 def write_sealed(path: Path, payload: bytes) -> None:
-    """Best effort: a cache that cannot be written costs only time."""
+    """Best effort: a cache that cannot be written costs only time. The header and the payload
+    are written one after the other, never joined in memory."""
     with contextlib.suppress(OSError):
-        write_atomic(path, seal(payload))
+        write_atomic(path, (_header(payload), payload))
 
 
 class Store:
@@ -79,7 +87,7 @@ class Store:
     def load(self, name: str) -> Any:
         if not self.enabled:
             return None
-        payload = read_sealed(self.root / "records" / f"{name}.pickle")
+        payload = _read_payload(self.root / "records" / f"{name}.pickle")
         if payload is None:
             return None
         try:

@@ -13,7 +13,7 @@ import ctypes.util
 import os
 import shutil
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
@@ -79,16 +79,18 @@ def _exchange(a: Path, b: Path) -> bool:
     return result == 0
 
 
-def write_atomic(path: Path, data: bytes, durable: bool = False) -> None:
+def write_atomic(path: Path, data: bytes | Sequence[bytes], durable: bool = False) -> None:
     """Write a file so that readers see the old bytes or the new ones, never a part: into a
     temporary file beside it (named for this process and thread), then renamed over it, keeping
     the old file's permissions. The one helper every cache, output and data writer uses;
-    `durable` also flushes it to disk first, for the project's own files (an officer's CSV)."""
+    `durable` also flushes it to disk first, for the project's own files (an officer's CSV).
+    `data` may come in parts, written one after the other."""
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f".{path.name}.{os.getpid()}-{threading.get_ident()}.partial")
     try:
         with partial.open("wb") as handle:
-            handle.write(data)
+            for part in (data,) if isinstance(data, bytes) else data:
+                handle.write(part)
             if durable:
                 handle.flush()
                 os.fsync(handle.fileno())

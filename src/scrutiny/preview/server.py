@@ -53,9 +53,10 @@ class BuildState:
     def open_pages(self) -> list[str]:
         """The HTML files of the pages open now (asked lately, not closed), latest first."""
         recent = time.monotonic() - 2 * WAIT
-        with self.changed:
+        with self.changed:  # a view not heard of lately was closed without a word: forget it
+            self.views = {v: seen for v, seen in self.views.items() if seen[1] > recent}
             views = sorted(self.views.values(), key=lambda v: v[1], reverse=True)
-        return list(dict.fromkeys(file for file, when in views if when > recent))
+        return list(dict.fromkeys(file for file, _ in views))
 
     def built(self) -> None:
         with self.changed:

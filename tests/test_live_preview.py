@@ -14,6 +14,7 @@ import pytest
 from conftest import BUILD_EPOCH, minimal_project, run_scrutiny
 
 from scrutiny import urls
+from scrutiny.incremental.remembered import RememberedTables
 from scrutiny.model import Model
 from scrutiny.preview.live import LivePages
 from scrutiny.preview.server import BuildState, page_file
@@ -96,6 +97,57 @@ def test_bad_data_keeps_the_last_good_inputs(live: LivePages) -> None:
     assert any(p.path == "datasets/meetings.csv" and p.line == 2 for p in raised.value.problems)
     assert live.inputs is before
     assert live.render([MEETING_PAGE]) == [MEETING_PAGE]  # still the last good page
+
+
+def test_a_table_edit_reads_that_table_alone(
+    live: LivePages, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only the edited table's file is read and checked again; the result is what a whole
+    validation of the edited project finds."""
+    read: list[str] = []
+    real = RememberedTables.rows
+    monkeypatch.setattr(
+        RememberedTables, "rows", lambda self, table: read.append(table.name) or real(self, table)
+    )
+    file, old, new, _ = EDITS[1]
+    edit(live.project.root / file, old, new)
+    assert live.apply({live.project.root / file})
+    assert read == ["observations"]
+    assert live.validated is not None
+    whole = validate_project(live.project, use_cache=False)
+    assert live.validated.keys == validate_project(live.project).keys
+    assert repr(live.inputs.model.tables) == repr(Model(whole.package, whole.rows).tables)  # type: ignore[union-attr]
+
+
+def test_a_table_edit_checks_the_documents_edited_before_it(live: LivePages) -> None:
+    """Minutes added for a meeting that does not exist are followed alone (a document); the
+    next table edit runs the checks that read the documents, and finds them."""
+    stray = live.project.minutes / "testshire-cyp-1999-01-01.md"
+    stray.write_text("Minutes of no meeting.\n", encoding="utf-8")
+    assert live.apply({stray})
+    file, old, new, _ = EDITS[1]
+    edit(live.project.root / file, old, new)
+    with pytest.raises(InvalidData) as raised:
+        live.apply({live.project.root / file})
+    assert {p.path for p in raised.value.problems} == {live.project.relative(stray)}
+
+
+def test_an_edit_with_problems_is_read_again_with_the_next(live: LivePages) -> None:
+    """A table left broken by one save is still checked when the next save is of another
+    table; once it is fixed, both edits are taken in."""
+    meetings = live.project.root / "datasets" / "meetings.csv"
+    good = meetings.read_text(encoding="utf-8")
+    edit(meetings, f"{MEETING},testshire-cyp,2017-01-10", f"{MEETING},testshire-cyp,2017-01-99")
+    with pytest.raises(InvalidData):
+        live.apply({meetings})
+    people = live.project.root / "datasets" / "people.csv"
+    edit(people, "bob-baker,Bob Baker,", "bob-baker,Robert Baker,")
+    with pytest.raises(InvalidData) as raised:
+        live.apply({people})
+    assert {p.path for p in raised.value.problems} == {"datasets/meetings.csv"}
+    meetings.write_text(good, encoding="utf-8")
+    assert live.apply({meetings})
+    assert live.inputs.model.people["bob-baker"].name == "Robert Baker"  # type: ignore[union-attr]
 
 
 @pytest.mark.parametrize(

@@ -35,7 +35,7 @@ from scrutiny.project import PACKAGE_DIR, Project
 from scrutiny.render.environment import check_templates, make_environment
 from scrutiny.schema.package import DataPackage
 from scrutiny.validate import validate_project
-from scrutiny.validate.run import Validated
+from scrutiny.validate.run import Validated, revalidate
 
 # Steps that run on the written site before it is swapped in.
 POSTPROCESS: tuple[Callable[[Inputs, Path], None], ...] = (sitemap.write, search_index.write)
@@ -87,7 +87,11 @@ def _build(project: Project, out: Path, store: Store, last: LastBuild) -> BuildR
 
 def load_inputs(project: Project, store: Store | None = None) -> Inputs:
     store = store or Store(project, enabled=False)
-    validated, model = load_model(project, store.enabled)
+    return inputs_of(project, store, *load_model(project, store.enabled))
+
+
+def inputs_of(project: Project, store: Store, validated: Validated, model: Model) -> Inputs:
+    """The pages' inputs: the model of the validated tables, and the documents."""
     minutes, reports, pages = load_documents(project, store)
     return Inputs(
         validated.config,
@@ -103,18 +107,26 @@ def load_inputs(project: Project, store: Store | None = None) -> Inputs:
 
 
 def load_model(
-    project: Project, use_cache: bool, previous: Model | None = None, tables: Collection[str] = ()
+    project: Project,
+    use_cache: bool,
+    before: tuple[Validated, Model] | None = None,
+    tables: Collection[str] = (),
 ) -> tuple[Validated, Model]:
     """The validated tables as the model; raises InvalidData with every problem found. Given
-    the `previous` model, only the `tables` named are made into records again."""
+    the validation and model `before` an edit of the named `tables` alone, only those are
+    read and made into records again."""
     with bulk_allocation():  # the rows and records live for the whole build
-        validated = validate_project(project, use_cache=use_cache)
+        if before is None:
+            validated = validate_project(project, use_cache=use_cache)
+        else:
+            validated = revalidate(project, before[0], tables)
         if validated.problems:
             raise InvalidData(validated.problems)
         rows = validated.rows
-        if previous is not None:
+        if before is not None:
             rows = {name: rows[name] for name in tables if name in rows}
-        return validated, Model(validated.package, rows, previous)  # takes the rows
+        model = Model(validated.package, rows, before[1] if before else None)  # takes the rows
+        return validated, model
 
 
 def load_documents(

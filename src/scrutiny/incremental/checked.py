@@ -26,7 +26,15 @@ Inputs = tuple[tuple[str, ...], bool, str]
 
 
 class CheckedBefore:
-    def __init__(self, project: Project, table_keys: dict[str, str], enabled: bool) -> None:
+    def __init__(
+        self,
+        project: Project,
+        table_keys: dict[str, str],
+        enabled: bool,
+        documents: str | None = None,
+    ) -> None:
+        """`documents`: the documents' stamp, when the caller knows they did not change since
+        it was taken."""
         self.project = project
         self.table_keys = table_keys  # this validation's key of each table it could read
         self.folder = project.cache / "blobs" / "validation" if enabled else None
@@ -34,7 +42,7 @@ class CheckedBefore:
         self.before: dict[str, Inputs] = kept.get("checks", {})
         self.stamps = Stamps(kept.get("stamps"))
         self.now: dict[str, Inputs] = {}
-        self._documents: str | None = None
+        self._documents = documents
         self.skipped: list[str] = []
 
     def unchanged(self, check: str) -> bool:
@@ -69,7 +77,7 @@ class CheckedBefore:
 
     def save(self) -> None:
         """Remember the checks of a validation that found no problem."""
-        state = {"checks": self.now, "stamps": self.stamps.seen}
+        state = {"checks": self.now, "stamps": self.stamps.seen or self.stamps.known}
         remember(self.folder, "checked.pickle", code_digest(), pickle.dumps(state, 5))
 
     def _load(self) -> dict:
@@ -78,6 +86,9 @@ class CheckedBefore:
             return pickle.loads(kept) if kept is not None else {}
         except Exception:
             return {}
+
+    def documents_stamp_if_known(self) -> str | None:
+        return self._documents
 
     def _documents_stamp(self) -> str:
         if self._documents is None:

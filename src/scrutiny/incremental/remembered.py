@@ -37,6 +37,14 @@ class RememberedTables:
             return None
         return lambda: _unpickled(kept)
 
+    def recall(self, table: Table) -> Records | None:
+        """The rows kept under the table's key in `keys` (set by the caller, who knows the
+        file is unchanged); None if the entry is gone or damaged."""
+        if self.folder is None or table.name not in self.keys:
+            return None
+        kept = recall(self.folder, f"{table.name}.pickle", self.keys[table.name])
+        return _unpickled(kept) if kept is not None else None
+
     def keep(self, table: Table, rows: Records) -> None:
         """Remember a table that was just proved valid (best effort)."""
         if self.folder is None or table.name not in self.keys:

@@ -18,7 +18,7 @@ from pathlib import Path
 from jinja2 import Environment
 
 from scrutiny import urls
-from scrutiny.build import library_of, load_inputs, load_model
+from scrutiny.build import inputs_of, library_of, load_model
 from scrutiny.documents import Document, DocumentError, load_document
 from scrutiny.incremental.freshness import build_date
 from scrutiny.incremental.store import Store
@@ -30,6 +30,7 @@ from scrutiny.problems import InvalidData
 from scrutiny.project import PACKAGE_DIR, Project
 from scrutiny.render import charts
 from scrutiny.render.environment import check_templates, make_environment, render_page
+from scrutiny.validate.run import Validated
 
 
 @dataclass
@@ -49,13 +50,17 @@ class LivePages:
         self.project = project
         self.out = out
         self.inputs: Inputs | None = None
+        self.validated: Validated | None = None  # the validation the inputs came from
+        self.unsettled: set[Path] = set()  # edited files not taken in: they had problems
         self.env: Environment | None = None
         self.family_of: dict[str, int] = {}  # page file -> index of its family in FAMILIES
 
     def load(self) -> None:
         """Read every input (raises InvalidData or ProjectError as the build does)."""
         self.inputs = None
-        inputs = load_inputs(self.project, Store(self.project))
+        store = Store(self.project)
+        self.validated, model = load_model(self.project, True)
+        inputs = inputs_of(self.project, store, self.validated, model)
         self.env = make_environment(self.project.templates, inputs.config, inputs.library)
         charts.warm_up(inputs.model)
         self.family_of = {
@@ -73,16 +78,21 @@ class LivePages:
         table or document has problems."""
         if self.inputs is None:
             return False
+        changed = self.unsettled | set(changed)
         edits = self._sorted(changed)
         if edits is None:
             self.inputs = None  # stale until read again after the whole build
             return False
+        self.unsettled = changed  # until they are taken in
         model = self.inputs.model
         if edits.tables:
-            package = self.inputs.package
-            names = [t.name for t in package.tables if t.path in edits.tables]  # type: ignore[union-attr]
-            _, model = load_model(self.project, True, model, names)
+            assert self.validated is not None and self.inputs.package is not None
+            edited = [t.name for t in self.inputs.package.tables if t.path in edits.tables]
+            before = (self.validated, model)
+            self.validated, model = load_model(self.project, True, before, edited)
         read = {path: self._document(path) for path in edits.documents}  # all read, then used
+        if read and self.validated is not None:  # the checks that read documents run again
+            self.validated = dataclasses.replace(self.validated, documents=None)
         for path, document in read.items():
             folder = self._documents_in(path.parent)
             if document is None:
@@ -98,6 +108,7 @@ class LivePages:
             self.env.cache.clear()  # a new override hides a built-in template of the same name
         for path in edits.static:
             self._copy_static(path)
+        self.unsettled = set()
         return True
 
     def _sorted(self, changed: Iterable[Path]) -> Edits | None:
@@ -106,7 +117,7 @@ class LivePages:
         known = {t.path for t in self.inputs.package.tables} if self.inputs.package else set()
         edits = Edits()
         for path in changed:
-            if path in known and path.is_file():
+            if path in known and path.is_file() and not path.is_symlink():
                 edits.tables.append(path)
             elif path.suffix == ".md" and path.parent in (
                 self.project.minutes,

@@ -12,8 +12,8 @@ caller's choice, made by the `validate` and `build` commands.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Iterable, Mapping
+from dataclasses import dataclass, field
 from functools import partial
 
 from scrutiny.config import SiteConfig, load_config
@@ -38,6 +38,8 @@ class Validated:
     problems: tuple[Problem, ...]
     warnings: tuple[Problem, ...] = ()  # shown, but the data is valid
     skipped: tuple[str, ...] = ()  # joins and rules not run again: their inputs are unchanged
+    keys: Mapping[str, str] = field(default_factory=dict)  # remembered key of each table read
+    documents: str | None = None  # the documents' stamp, if a check read them
 
     @property
     def valid(self) -> bool:
@@ -51,16 +53,58 @@ def validate_project(project: Project, use_cache: bool = True) -> Validated:
     if unreadable:
         raise ProjectError(unreadable)
     package = load_package(project)
-    shown = {t.name: project.relative(t.path) for t in package.tables}
     remembered = RememberedTables(project, enabled=use_cache)
-    rows: Rows = LazyRows()
-    problems: list[Problem] = []
-    incomplete: set[str] = set()
-    for table in package.tables:
+    rows = _remembered_rows(project, package.tables, remembered)
+    unread = [t for t in package.tables if t.name not in rows]
+    checked = CheckedBefore(project, remembered.keys, enabled=use_cache)
+    return _validate(project, config, package, rows, unread, remembered, checked)
+
+
+def revalidate(project: Project, before: Validated, edited: Collection[str]) -> Validated:
+    """`before`, a clean validation, after edits to the named tables alone (the preview knows
+    what changed): only those are read again. The other tables, site.yaml, the schemas, the
+    templates and the documents are as `before` found them, so their files are not read or
+    hashed again; their rows come from the cache when a check needs them."""
+    package = before.package
+    remembered = RememberedTables(project)
+    kept = [t for t in package.tables if t.name not in edited and t.name in before.keys]
+    remembered.keys |= {t.name: before.keys[t.name] for t in kept}
+    rows = _remembered_rows(project, [t for t in package.tables if t not in kept], remembered)
+    for table in kept:
+        rows.defer(table.name, partial(_recalled, remembered, table, project))
+    unread = [t for t in package.tables if t.name not in rows]
+    checked = CheckedBefore(project, remembered.keys, enabled=True, documents=before.documents)
+    return _validate(project, before.config, package, rows, unread, remembered, checked)
+
+
+def _remembered_rows(
+    project: Project, tables: Iterable[Table], remembered: RememberedTables
+) -> LazyRows:
+    """The rows of the tables whose very files were proved valid before, to be read from the
+    cache when first needed."""
+    rows = LazyRows()
+    for table in tables:
         kept = remembered.rows(table)
         if kept is not None:
-            rows.defer(table.name, partial(_remembered, kept, table, shown[table.name]))
-            continue
+            shown = project.relative(table.path)
+            rows.defer(table.name, partial(_remembered, kept, table, shown))
+    return rows
+
+
+def _validate(
+    project: Project,
+    config: SiteConfig,
+    package: DataPackage,
+    rows: Rows,
+    unread: list[Table],
+    remembered: RememberedTables,
+    checked: CheckedBefore,
+) -> Validated:
+    """Read the `unread` tables into `rows` (which holds the others), then join and check."""
+    shown = {t.name: project.relative(t.path) for t in package.tables}
+    problems: list[Problem] = []
+    incomplete: set[str] = set()
+    for table in unread:
         records, found, complete = _table(table, shown[table.name])
         if records is not None:
             rows[table.name] = records
@@ -69,7 +113,6 @@ def validate_project(project: Project, use_cache: bool = True) -> Validated:
         if not complete:
             incomplete.add(table.name)
         problems += found
-    checked = CheckedBefore(project, remembered.keys, enabled=use_cache)
     problems += foreign_key_problems(package, rows, shown, incomplete, checked)
     warnings: list[Problem] = []
     if not problems:
@@ -84,6 +127,8 @@ def validate_project(project: Project, use_cache: bool = True) -> Validated:
         tuple(sorted(set(problems), key=_order)),
         tuple(sorted(set(warnings), key=_order)),
         tuple(checked.skipped),
+        dict(remembered.keys),
+        checked.documents_stamp_if_known(),
     )
 
 
@@ -96,6 +141,11 @@ def _table(table: Table, shown: str) -> tuple[list | None, list[Problem], bool]:
         return None, problems, False
     records, found = check_table(table, text, shown)
     return records, problems + found, text.complete
+
+
+def _recalled(remembered: RememberedTables, table: Table, project: Project) -> list:
+    """The rows of a table proved valid under its remembered key, read when first needed."""
+    return _remembered(partial(remembered.recall, table), table, project.relative(table.path))
 
 
 def _remembered(kept: Callable[[], list | None], table: Table, shown: str) -> list:

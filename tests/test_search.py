@@ -13,7 +13,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, minimal_project, run_scrutiny
 from published import Built
 
 from scrutiny.pages.search import BROWSE
@@ -199,3 +199,38 @@ def test_sitemap_lists_every_page_when_the_site_knows_its_address(
     # Without base_url a sitemap cannot hold absolute URLs, so there is none.
     assert not (minimal_site / "sitemap.xml").exists()
     assert "Sitemap" not in (minimal_site / "robots.txt").read_text()
+
+
+def test_unchanged_bundles_are_linked_from_the_last_site_unless_edited_by_hand(
+    tmp_path: Path,
+) -> None:
+    """After a minutes edit, the bundles it does not touch are the last site's files (linked:
+    the same modification time), and a bundle file changed by hand in the built site is made
+    again rather than linked; the index always equals a cold build's."""
+    project = minimal_project(tmp_path / "project")
+    out = tmp_path / "site"
+    entry = out / "pagefind" / "pagefind-entry.json"
+
+    def build() -> None:
+        result = run_scrutiny("build", project, "--out", out)
+        assert result.returncode == 0, result.stderr
+
+    def edit_minutes(text: str) -> None:
+        minutes = next((project / "content" / "minutes").glob("*.md"))
+        minutes.write_text(minutes.read_text(encoding="utf-8") + text, encoding="utf-8")
+
+    build()
+    first = entry.stat().st_mtime_ns
+    edit_minutes("\nA correction.\n")
+    build()
+    assert entry.stat().st_mtime_ns == first  # linked from the last site
+    entry.write_text("{}", encoding="utf-8")  # a hand edit of the built site
+    edit_minutes("\nAnother correction.\n")
+    build()
+    cold = tmp_path / "cold"
+    assert run_scrutiny("build", project, "--out", cold, "--no-cache").returncode == 0
+    for bundle in bundles(cold):
+        for made in sorted((cold / bundle).rglob("*")):
+            if made.is_file():
+                relative = made.relative_to(cold)
+                assert (out / relative).read_bytes() == made.read_bytes(), relative

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import shutil
-from collections.abc import Callable, Collection
+from collections.abc import Collection
 from pathlib import Path
 
 from scrutiny.citations import Library
@@ -36,9 +36,6 @@ from scrutiny.render.environment import check_templates, make_environment
 from scrutiny.schema.package import DataPackage
 from scrutiny.validate import validate_project
 from scrutiny.validate.run import Validated, revalidate
-
-# Steps that run on the written site before it is swapped in.
-POSTPROCESS: tuple[Callable[[Inputs, Path], None], ...] = (sitemap.write, search_index.write)
 
 
 def build(
@@ -76,8 +73,8 @@ def _build(project: Project, out: Path, store: Store, last: LastBuild) -> BuildR
         maker = Maker(env, ordered, tmp, graph, site)
         outcome = maker.run(pool.jobs_wanted(len(ordered)), progress.advance)
         progress.finish(f" ({outcome.rendered} pages rendered, {outcome.reused} unchanged)")
-        for step in POSTPROCESS:
-            step(inputs, tmp)
+        sitemap.write(inputs, tmp)
+        search_index.write(inputs, tmp, site)
     result = BuildResult(out, len(pages), len(outputs) - len(pages), outcome.rendered)
     if graph is not None:
         store.save("graph", {"out": str(out), **graph.record(outcome.made)})

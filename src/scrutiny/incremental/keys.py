@@ -27,7 +27,7 @@ from scrutiny.project import PACKAGE_DIR, Project
 if TYPE_CHECKING:
     from scrutiny.schema.package import Table
 
-FORMAT = 2  # bump when the layout of a cache entry changes
+FORMAT = 3  # bump when the layout of a cache entry changes
 LIBRARIES = (
     "jinja2",
     "markupsafe",
@@ -170,9 +170,15 @@ class Fingerprinter:
 
     def __init__(self) -> None:
         self._memo: dict[int, tuple[Any, bytes]] = {}
+        self._tokens: dict[int, tuple[Any, bytes]] = {}
 
     def register(self, obj: Any, token: str) -> None:
-        self._memo[id(obj)] = (obj, f"token:{token}".encode())
+        self._tokens[id(obj)] = self._memo[id(obj)] = (obj, f"token:{token}".encode())
+
+    def forget(self) -> None:
+        """Forget every hash but the registered tokens. A worker keys thousands of outputs: its
+        memory stays that of one batch, not of every object it ever hashed."""
+        self._memo = dict(self._tokens)
 
     def __call__(self, obj: Any) -> str:
         return self._digest(obj).hex()

@@ -33,7 +33,7 @@ class Site:
 
 @dataclass
 class Outcome:
-    made: dict[str, Made]  # output path -> (static key, trace), for the keyed outputs
+    made: dict[str, Made]  # output path -> its key and trace, for the keyed outputs
     rendered: int
     reused: int
 
@@ -75,6 +75,8 @@ class Maker:
         made: dict[str, Made] = {}
         rendered = reused = 0
         folders: set[Path] = set()
+        if self.graph is not None:
+            self.keys().fingerprint.forget()
         for output in self.outputs[start:stop]:
             target = safe_join(self.root, output.path)
             if target.parent not in folders:
@@ -93,14 +95,14 @@ class Maker:
             if (
                 previous is not None
                 and previous[0] == static
-                and keys.fresh(previous[1])
+                and keys.fresh(previous)
                 and self._link(output.path, target)
             ):
                 made[output.path] = previous
                 reused += 1
                 continue
             target.write_bytes(_make(self.env, keys.tracking(output)))
-            made[output.path] = (static, keys.trace())
+            made[output.path] = keys.made(static)
             rendered += 1
         return {"made": made, "rendered": rendered, "reused": reused, "count": stop - start}
 

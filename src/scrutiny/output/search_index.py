@@ -8,15 +8,16 @@ takes each result's title from the page's `data-pagefind-meta="title"`.
 The index is split into bundles that the search page merges in the browser (Pagefind's
 mergeIndex): `pagefind/` holds everything but the meeting pages, with the search UI, and
 `pagefind-meetings/<year>/` holds one year's meetings. A bundle is indexed again only when
-one of its pages changed; otherwise the copy kept in the build cache (one sealed tar per
-bundle, incremental/store.py) is used. So editing one
-year's minutes re-indexes that year, and no single Pagefind run has to hold a county's twenty
-years of minutes in memory.
+one of its pages changed; otherwise it is linked from the last site (when that bundle is as the
+last build left it) or unpacked from the copy kept in the build cache (one sealed tar per
+bundle, incremental/store.py). So editing one year's minutes re-indexes that year, and no
+single Pagefind run has to hold a county's twenty years of minutes in memory.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import shutil
 import tarfile
@@ -28,7 +29,8 @@ from pagefind.index import IndexConfig
 from pagefind.service import PagefindService
 
 from scrutiny import urls
-from scrutiny.incremental.keys import digest
+from scrutiny.incremental.keys import code_digest, digest
+from scrutiny.incremental.maker import Site
 from scrutiny.incremental.store import pack_folder, recall, remember, unpack_folder
 from scrutiny.model import Model
 from scrutiny.pages.inputs import Inputs
@@ -36,14 +38,22 @@ from scrutiny.pages.search import meeting_bundles
 from scrutiny.problems import Problem, ProjectError
 
 BUNDLE = "pagefind"
+LAST = "last-build.json"  # the bundles of the last build's site, by key
 
 
-def write(inputs: Inputs, site: Path) -> None:
+def write(inputs: Inputs, site: Path, last: Site | None = None) -> None:
+    """Index the site being written in `site`; `last` is the previous build's site."""
     counts: dict[str, int] = {}  # pages indexed, by bundle
+    keys: dict[str, str] = {}
     stale: dict[str, tuple[list[str], str]] = {}  # bundle: its pages, its key
     kept = inputs.cache_folder("search")
+    linkable = _last_bundles(kept)
     for bundle, files in _bundles(inputs.model, site).items():
-        key = _bundle_key(site, bundle, files)
+        keys[bundle] = key = _bundle_key(site, bundle, files)
+        was = linkable.get(bundle)
+        if was is not None and was[0] == key and _link_bundle(last, bundle, site):
+            counts[bundle] = was[1]
+            continue
         count = _from_cache(recall(kept, _name(bundle), key), site / bundle)
         if count is None:
             stale[bundle] = (files, key)
@@ -54,6 +64,8 @@ def write(inputs: Inputs, site: Path) -> None:
         for bundle, (_, key) in stale.items():
             packed = pack_folder(site / bundle)
             remember(kept, _name(bundle), key, f"{counts[bundle]}\n".encode() + packed)
+    built = {bundle: (key, counts[bundle]) for bundle, key in keys.items()}
+    remember(kept, LAST, code_digest(), json.dumps(built, sort_keys=True).encode())
     if sum(counts.values()) == 0:
         raise ProjectError(
             [
@@ -66,6 +78,36 @@ def write(inputs: Inputs, site: Path) -> None:
                 )
             ]
         )
+
+
+def _last_bundles(kept: Path | None) -> dict[str, tuple[str, int]]:
+    """The key and page count of each bundle of the last build's site."""
+    data = recall(kept, LAST, code_digest())
+    try:
+        return {bundle: (key, count) for bundle, (key, count) in json.loads(data or b"{}").items()}
+    except (ValueError, TypeError):
+        return {}
+
+
+def _link_bundle(last: Site | None, bundle: str, site: Path) -> bool:
+    """Link the last site's copy of the bundle into the new one, if every file of it is as
+    the last build left it; False (leaving nothing) otherwise."""
+    if last is None or last.previous is None:
+        return False
+    prefix = f"{bundle}/"
+    files = [name for name in last.stamps if name.startswith(prefix)]
+    try:
+        for name in files:
+            source, target = last.previous / name, site / name
+            stat = source.stat()
+            if last.stamps[name] != (stat.st_size, stat.st_mtime_ns):
+                raise OSError(f"{source} was changed after the last build")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.link(source, target)
+    except OSError:
+        shutil.rmtree(site / bundle, ignore_errors=True)
+        return False
+    return bool(files)
 
 
 def _name(bundle: str) -> str:

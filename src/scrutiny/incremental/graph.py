@@ -71,6 +71,12 @@ class Keys:
         before, now = graph.previous_versions, graph.versions
         self.changed_roots = {root for root in now if before.get(root) != now[root]}
 
+    def forget(self) -> None:
+        """Drop what the hashing and tracking of earlier outputs kept, between batches: a
+        worker makes thousands of outputs, and its memory stays that of one batch."""
+        self.fingerprint.forget()
+        self.tracked_memo.clear()
+
     def _global_key(self) -> str:
         untracked = {k: v for k, v in self.env.globals.items() if k not in TRACKED_GLOBALS}
         parts = [code_digest(), self.fingerprint(untracked), self.fingerprint(self.env.filters)]

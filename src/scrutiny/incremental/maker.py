@@ -76,7 +76,7 @@ class Maker:
         rendered = reused = 0
         folders: set[Path] = set()
         if self.graph is not None:
-            self.keys().fingerprint.forget()
+            self.keys().forget()
         for output in self.outputs[start:stop]:
             target = safe_join(self.root, output.path)
             if target.parent not in folders:

@@ -70,7 +70,7 @@ def pages(inputs: Inputs) -> Iterator[Generated]:
 
 
 def events_file(sources: Sources, path: str, meetings: Sequence[Meeting]) -> bytes:
-    return record_lines([event(sources, path, m) for m in meetings])
+    return record_lines(event(sources, path, m) for m in meetings)  # one event at a time
 
 
 def event(sources: Sources, path: str, meeting: Meeting) -> dict[str, Any]:

@@ -14,7 +14,8 @@ import html
 import os
 import sqlite3
 import tempfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,7 @@ from scrutiny.schema.package import DataPackage, Table
 from scrutiny.schema.types import to_json
 
 DATABASE_NAME = "scrutiny.db"
+DATED = frozenset(("date", "time", "datetime"))  # typed as Python dates and times
 SQLITE_TYPES = {
     "string": str,
     "integer": int,
@@ -84,14 +86,7 @@ def _write(
     db = sqlite_utils.Database(connection)
     for table in _referenced_first(package):
         _create(db, table, package)
-        names = table.field_names
-        records = tables.get(table.name, ())
-        _insert(
-            connection,
-            table.name,
-            names,
-            ([to_json(getattr(r, n)) for n in names] for r in records),
-        )
+        _insert(connection, table.name, table.field_names, _values(table, tables))
     if "meetings" in tables:
         db["minutes"].create(
             MINUTES_COLUMNS, pk="meeting_id", foreign_keys=[("meeting_id", "meetings")]
@@ -146,6 +141,28 @@ def _create(db: sqlite_utils.Database, table: Table, package: DataPackage) -> No
         body, end = sql.rstrip().rsplit(")", 1)
         sql = body.rstrip() + ",\n" + ",\n".join(composite) + "\n)" + end
     db.execute(sql)
+
+
+def _values(table: Table, tables: Mapping[str, Sequence[Any]]) -> Iterator[Sequence[Any]]:
+    """Each record's values as SQLite takes them: dates and times as ISO text (as in the JSON
+    downloads), the rest as they are. Taken in C, column by column where nothing is dated:
+    a county has 385,000 records."""
+    records = tables.get(table.name, ())
+    names = table.field_names
+    dated = [i for i, field in enumerate(table.fields) if field.type in DATED]
+    if len(names) == 1:
+        return ([to_json(getattr(r, names[0]))] for r in records)
+    values = map(attrgetter(*names), records)
+    if not dated:
+        return values
+    return (_iso(row, dated) for row in values)
+
+
+def _iso(row: tuple[Any, ...], dated: list[int]) -> list[Any]:
+    values = list(row)
+    for i in dated:
+        values[i] = to_json(values[i])
+    return values
 
 
 def _insert(

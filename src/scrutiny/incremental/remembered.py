@@ -20,6 +20,7 @@ class RememberedTables:
     def __init__(self, project: Project, enabled: bool = True) -> None:
         self.folder = project.cache / "blobs" / "tables" if enabled else None
         self.keys: dict[str, str] = {}
+        self.keeping = enabled  # whether `keep` writes
 
     def rows(self, table: Table) -> Callable[[], Records | None] | None:
         """How to have the table's typed rows, if this very file was proved valid before: the
@@ -47,7 +48,7 @@ class RememberedTables:
 
     def keep(self, table: Table, rows: Records) -> None:
         """Remember a table that was just proved valid (best effort)."""
-        if self.folder is None or table.name not in self.keys:
+        if not self.keeping or self.folder is None or table.name not in self.keys:
             return
         remember(self.folder, f"{table.name}.pickle", self.keys[table.name], pickle.dumps(rows, 5))
 

@@ -53,6 +53,7 @@ FAMILIES: tuple[Family, ...] = (
 ONE_PAGE: dict[str, Callable[[Inputs, str], Page | None]] = {
     "meeting": meetings.one_page,
     "person": people.one_page,
+    "indicator": indicators.one_page,
 }
 
 

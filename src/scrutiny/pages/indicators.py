@@ -75,27 +75,37 @@ def observations_csv(observations: tuple[Observation, ...]) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
+def one_page(inputs: Inputs, indicator_id: str) -> Page | None:
+    indicator = inputs.model.indicators.get(indicator_id)
+    return indicator_page(inputs, view(inputs.model, indicator)) if indicator else None
+
+
+def indicator_page(inputs: Inputs, v: IndicatorView) -> Page:
+    ind = v.indicator
+    chart = None
+    if len(v.observations) > 1:
+        chart = IndicatorChart(ind, v.observations, v.summary, inputs.cache_folder("charts"))
+    return Page(
+        urls.page_file("indicator", ind.indicator_id),
+        "indicator.html",
+        ind.name,
+        {
+            "v": v,
+            "council": inputs.model.councils[ind.council_id],
+            "chart": chart,
+        },
+        twin=urls.twin("indicator", ind.indicator_id),
+        searchable=True,
+    )
+
+
 def pages(inputs: Inputs) -> Iterator[Page | File]:
     model = inputs.model
     views = [view(model, indicator) for indicator in model.indicators.values()]
     for v in views:
-        ind = v.indicator
-        chart = None
-        if len(v.observations) > 1:
-            chart = IndicatorChart(ind, v.observations, v.summary, inputs.cache_folder("charts"))
-        yield Page(
-            urls.page_file("indicator", ind.indicator_id),
-            "indicator.html",
-            ind.name,
-            {
-                "v": v,
-                "council": model.councils[ind.council_id],
-                "chart": chart,
-            },
-            twin=urls.twin("indicator", ind.indicator_id),
-            searchable=True,
-        )
-        yield File(urls.path("indicator.csv", ind.indicator_id), observations_csv(v.observations))
+        yield indicator_page(inputs, v)
+        path = urls.path("indicator.csv", v.indicator.indicator_id)
+        yield File(path, observations_csv(v.observations))
     groups: dict[str, dict[str, list[IndicatorView]]] = defaultdict(lambda: defaultdict(list))
     for v in sorted(views, key=lambda v: (v.indicator.theme, v.indicator.name)):
         groups[v.indicator.council_id][v.indicator.theme].append(v)

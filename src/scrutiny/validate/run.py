@@ -74,6 +74,7 @@ def revalidate(project: Project, before: Validated, edited: Collection[str]) -> 
         rows.defer(table.name, partial(_recalled, remembered, table, project))
     unread = [t for t in package.tables if t.name not in rows]
     checked = CheckedBefore(project, remembered.keys, enabled=True, documents=before.documents)
+    remembered.keeping = False  # the whole build that follows keeps the edited tables
     return _validate(project, before.config, package, rows, unread, remembered, checked)
 
 

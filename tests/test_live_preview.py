@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -238,6 +239,20 @@ def test_the_server_knows_which_pages_are_open() -> None:
     assert urls.key_of("meeting", "meetings/index.html") is None  # the family's index
     assert urls.key_of("page", "meetings/x/index.html") is None  # not a content page
     assert page_file("/data/catalog.jsonld") == "data/catalog.jsonld"
+
+
+def test_the_whole_build_waits_until_the_pages_made_first_are_shown() -> None:
+    """After the open pages are made, the whole build stays paused until each has loaded
+    again (its new view asks for the state at the new version), or for a second at most."""
+    state = BuildState()
+    state.viewing("a", "/meetings/x/", "0")
+    state.built()  # version 1: the page was made again
+    assert not state.wait_until_shown(["meetings/x/index.html"], 0.05)  # not reloaded yet
+    state.closed("a")  # the old view leaves, the reloaded one asks
+    threading.Timer(0.05, state.viewing, ("b", "/meetings/x/", "1")).start()
+    started = time.monotonic()
+    assert state.wait_until_shown(["meetings/x/index.html"], 5)
+    assert time.monotonic() - started < 4
 
 
 def test_serve_stops_at_once_even_while_the_whole_build_runs(tmp_path: Path) -> None:

@@ -38,23 +38,48 @@ class BuildState:
     problems: list[Problem] = field(default_factory=list)
     changed: threading.Condition = field(default_factory=threading.Condition)
     views: dict[str, tuple[str, float]] = field(default_factory=dict)  # view -> page, when
+    shown: dict[str, str] = field(default_factory=dict)  # view -> version it was loaded at
 
-    def viewing(self, view: str, url_path: str) -> None:
-        """A page (one load of it: `view`) asked for the state, so it is open."""
+    def viewing(self, view: str, url_path: str, since: str = "") -> None:
+        """A page (one load of it: `view`, made at version `since`) asked for the state, so
+        it is open."""
         file = page_file(url_path)
         if view and file is not None:
             with self.changed:
                 self.views[view] = (file, time.monotonic())
+                self.shown[view] = since
+                self.changed.notify_all()
+
+    def wait_until_shown(self, files: list[str], timeout: float) -> bool:
+        """Wait until each of the pages has been loaded again since the last build (its
+        reloaded view asks for the state), or for `timeout` seconds; whether they were."""
+        deadline = time.monotonic() + timeout
+        with self.changed:
+            while not self._shown(files):
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return False
+                self.changed.wait(left)
+            return True
+
+    def _shown(self, files: list[str]) -> bool:
+        current = str(self.version)
+        loaded = {
+            self.views[v][0] for v, at in self.shown.items() if at == current and v in self.views
+        }
+        return set(files) <= loaded
 
     def closed(self, view: str) -> None:
         with self.changed:
             self.views.pop(view, None)
+            self.shown.pop(view, None)
 
     def open_pages(self) -> list[str]:
         """The HTML files of the pages open now (asked lately, not closed), latest first."""
         recent = time.monotonic() - 2 * WAIT
         with self.changed:  # a view not heard of lately was closed without a word: forget it
             self.views = {v: seen for v, seen in self.views.items() if seen[1] > recent}
+            self.shown = {v: at for v, at in self.shown.items() if v in self.views}
             views = sorted(self.views.values(), key=lambda v: v[1], reverse=True)
         return list(dict.fromkeys(file for file, _ in views))
 
@@ -102,7 +127,7 @@ def make_handler(site: Path, state: BuildState, reload: bool) -> type:
                 query = parse_qs(urlsplit(self.path).query)
                 since = query.get("since", [""])[0]
                 seen = int(query.get("seen", ["0"])[0] or 0)
-                state.viewing(query.get("view", [""])[0], query.get("page", [""])[0])
+                state.viewing(query.get("view", [""])[0], query.get("page", [""])[0], since)
                 body = state.wait(since, seen) if since else state.as_json()
                 return self._send(body, "application/json")
             if reload and self._is_html(path):

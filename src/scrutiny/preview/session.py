@@ -28,6 +28,9 @@ from scrutiny.preview.server import BuildState
 from scrutiny.problems import InvalidData, Problem, ProjectError, format_problems
 from scrutiny.project import Project
 
+# How long the whole build stays paused for the browser to load the pages made first.
+SHOWN_WAIT = 1.0
+
 
 class Session:
     def __init__(self, project: Project, out: Path, state: BuildState) -> None:
@@ -62,22 +65,24 @@ class Session:
         """Make the open pages again from the edited inputs; False if the edits need the
         whole build to be followed."""
         started = time.perf_counter()
-        with self.live_lock, self.whole.paused():
-            try:
-                if not self.live.apply(paths):
+        with self.whole.paused():  # until the open pages are made and shown again
+            with self.live_lock:
+                try:
+                    if not self.live.apply(paths):
+                        return False
+                    written = self.live.render(self.state.open_pages())
+                except (InvalidData, ProjectError) as error:
+                    self.state.failed(list(error.problems))  # the whole build prints them
+                    return True
+                except Exception as error:  # never lose the preview: the whole build follows
+                    print(f"The open pages wait for the whole build ({error!r})", file=sys.stderr)
+                    self.live.inputs = None
                     return False
-                written = self.live.render(self.state.open_pages())
-            except (InvalidData, ProjectError) as error:
-                self.state.failed(list(error.problems))  # the whole build prints them
-                return True
-            except Exception as error:  # never lose the preview: the whole build follows
-                print(f"The open pages wait for the whole build ({error!r})", file=sys.stderr)
-                self.live.inputs = None
-                return False
-        if written:
-            took = time.perf_counter() - started
-            print(f"Made the open page{'s' * (len(written) > 1)} in {took:.2f} s", flush=True)
-            self.state.built()
+            if written:
+                took = time.perf_counter() - started
+                print(f"Made the open page{'s' * (len(written) > 1)} in {took:.2f} s", flush=True)
+                self.state.built()
+                self.state.wait_until_shown(written, SHOWN_WAIT)
         return True
 
     def _build_until_done(self) -> None:

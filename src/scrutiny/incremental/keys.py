@@ -16,9 +16,10 @@ import os
 import sys
 import time
 import types
-from collections.abc import Iterable, Mapping
-from functools import cache
+from collections.abc import Callable, Iterable, Mapping
+from functools import cache, partial
 from importlib import metadata
+from operator import attrgetter
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any
 
@@ -28,19 +29,21 @@ if TYPE_CHECKING:
     from scrutiny.schema.package import Table
 
 FORMAT = 3  # bump when the layout of a cache entry changes
-LIBRARIES = (
-    "jinja2",
-    "markupsafe",
-    "markdown-it-py",
-    "nh3",
-    "pyyaml",
-    "vl-convert-python",
-    "altair",
-    "frictionless",
-    "feedgen",
-    "icalendar",
-    "pagefind",
-)
+# The libraries that shape output (their versions are in code_digest), and their modules.
+LIBRARIES = {
+    "jinja2": "jinja2",
+    "markupsafe": "markupsafe",
+    "markdown-it-py": "markdown_it",
+    "nh3": "nh3",
+    "pyyaml": "yaml",
+    "vl-convert-python": "vl_convert",
+    "altair": "altair",
+    "frictionless": "frictionless",
+    "feedgen": "feedgen",
+    "icalendar": "icalendar",
+    "pagefind": "pagefind",
+}
+LIBRARY_MODULES = frozenset(LIBRARIES.values())
 SKIP_DIRS = {"_site", "node_modules", "__pycache__", "staging", "tests", "benchmarks", "docs"}
 
 
@@ -153,11 +156,26 @@ def _field_names(cls: type) -> tuple[str, ...]:
     return tuple(f.name for f in dataclasses.fields(cls))
 
 
+@cache
+def _fields_of(cls: type) -> tuple[tuple[str, ...], Callable[[Any], tuple]] | None:
+    """A dataclass's field names and how to get their values as a tuple (in C); None for a
+    class that is not a dataclass."""
+    if not dataclasses.is_dataclass(cls):
+        return None
+    names = _field_names(cls)
+    if len(names) > 1:
+        return names, attrgetter(*names)
+    return names, partial(_values_of, names)
+
+
+def _values_of(names: tuple[str, ...], obj: Any) -> tuple:
+    return tuple(getattr(obj, name) for name in names)
+
+
 def is_flat_record(obj: Any) -> bool:
     """A dataclass instance whose fields are all scalars (a row of a table)."""
-    if not dataclasses.is_dataclass(obj) or isinstance(obj, type):
-        return False
-    return all(type(getattr(obj, n)) in _SCALAR for n in _field_names(type(obj)))
+    fields = _fields_of(type(obj))
+    return fields is not None and _SCALAR.issuperset(map(type, fields[1](obj)))
 
 
 class Fingerprinter:
@@ -165,7 +183,9 @@ class Fingerprinter:
 
     Containers and records are hashed once and remembered by identity, so the objects many
     outputs share cost nothing after the first. Objects registered with a token (the model,
-    the documents: read through tracking, see tracking.py) hash as that token.
+    the documents: read through tracking, see tracking.py) hash as that token. Each part of a
+    value goes into its hash framed by its kind and length (a plain value, raw bytes standing
+    for part of one, or the hash of a value inside it), so no two values run together.
     """
 
     def __init__(self) -> None:
@@ -188,62 +208,113 @@ class Fingerprinter:
 
     def _digest(self, obj: Any) -> bytes:
         if type(obj) in _PLAIN:
-            return hashlib.blake2b(
-                f"{type(obj).__name__}:{obj!r}".encode(), digest_size=16
-            ).digest()
+            return hashlib.blake2b(_leaf(obj), digest_size=16).digest()
         memo = self._memo.get(id(obj))
         if memo is not None and memo[0] is obj:
             return memo[1]
         h = hashlib.blake2b(digest_size=16)
-        h.update(f"{type(obj).__module__}.{type(obj).__qualname__}|".encode())
+        h.update(_type_name(type(obj)))
         for part in self._parts(obj):
-            h.update(part if isinstance(part, bytes) else self._digest(part))
+            kind = type(part)
+            if kind is _Raw:
+                h.update(b"r%d:" % len(part))
+                h.update(part)
+            elif kind in _PLAIN:
+                h.update(_leaf(part))
+            elif (flat := _flat_record(part)) is not None:
+                h.update(flat)  # in line: a record inside a value costs no hash of its own
+            else:
+                h.update(b"d")
+                h.update(self._digest(part))
         value = h.digest()
         self._memo[id(obj)] = (obj, value)
         return value
 
     def _parts(self, obj: Any) -> Iterable[Any]:
-        if isinstance(obj, _PLAIN):  # subclasses such as Markup
-            return [repr(obj).encode(), str(obj).encode()]
-        if isinstance(obj, dt.date | dt.time | dt.datetime | dt.timedelta | PurePath):
-            return [repr(obj).encode()]
-        if isinstance(obj, enum.Enum):
-            return [repr(obj).encode()]
+        if isinstance(obj, list | tuple):
+            return obj
         if isinstance(obj, Mapping):
             return [x for item in obj.items() for x in item]
-        if isinstance(obj, list | tuple):
-            return list(obj)
-        if isinstance(obj, set | frozenset):
-            return [b"".join(sorted(self._digest(x) for x in obj))]
-        if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-            names = _field_names(type(obj))
-            values = [getattr(obj, name) for name in names]
-            if all(type(v) in _SCALAR for v in values):
-                return [repr(values).encode()]  # a flat record (most of the model): one hash
+        fields = _fields_of(type(obj))
+        if fields is not None:
+            names, get = fields
+            values = get(obj)
+            if _SCALAR.issuperset(map(type, values)):
+                return [_Raw(repr(values).encode())]  # a flat record (most of the model)
             return [x for pair in zip(names, values, strict=True) for x in pair]
+        if isinstance(obj, _PLAIN):  # subclasses such as Markup
+            return [_Raw(repr(obj).encode()), _Raw(str(obj).encode())]
+        if isinstance(obj, dt.date | dt.time | dt.datetime | dt.timedelta | PurePath):
+            return [_Raw(repr(obj).encode())]
+        if isinstance(obj, enum.Enum):
+            return [_Raw(repr(obj).encode())]
+        if isinstance(obj, set | frozenset):
+            return [_Raw(b"".join(sorted(self._digest(x) for x in obj)))]
         if isinstance(obj, functools.partial):
             return [obj.func, obj.args, obj.keywords]
         if isinstance(obj, types.MethodType):  # a bound method reads its object
             return [obj.__func__, obj.__self__]
         if isinstance(obj, types.FunctionType):
-            return [_function_name(obj)]
+            return _function_parts(obj)
         if isinstance(obj, types.BuiltinFunctionType | type):
-            return [f"{getattr(obj, '__module__', '')}.{obj.__qualname__}".encode()]
+            return [_Raw(f"{getattr(obj, '__module__', '')}.{obj.__qualname__}".encode())]
         raise Unkeyable(
             f"the incremental layer cannot key a {type(obj).__qualname__}: pass plain data "
             "(dataclasses, tuples, dicts, module-level functions) to pages and files"
         )
 
 
-def _function_name(function: types.FunctionType) -> bytes:
-    """A module-level function is its name (its code is in code_digest); a closure or a
-    lambda carries state a name does not show, so it cannot be keyed. A library's functions
-    (Jinja's filters, wrapped by decorators) are their names: their versions are in
-    code_digest."""
-    ours = function.__module__.split(".")[0] == "scrutiny"
-    if ours and (function.__closure__ or "<" in function.__qualname__):
+class _Raw(bytes):
+    """Bytes that stand for part of a value (a record's fields, a date), not a bytes value."""
+
+
+@cache
+def _type_name(cls: type) -> bytes:
+    return f"{cls.__module__}.{cls.__qualname__}|".encode()
+
+
+def _flat_record(obj: Any) -> bytes | None:
+    """A dataclass instance whose fields are all scalars, framed with its type; else None."""
+    fields = _fields_of(type(obj))
+    if fields is None:
+        return None
+    values = fields[1](obj)
+    if not _SCALAR.issuperset(map(type, values)):
+        return None
+    text = repr(values).encode()
+    return b"f%s%d:%s" % (_type_name(type(obj)), len(text), text)
+
+
+def _leaf(value: Any) -> bytes:
+    """A plain value (str, int, float, bool, bytes, None), framed by its type and length."""
+    text = repr(value)
+    return f"v{type(value).__name__}:{len(text)}:{text}".encode()
+
+
+def _function_parts(function: types.FunctionType) -> list[Any]:
+    """A function whose code is in code_digest (scrutiny's own, a rendering library's, the
+    standard library's) is its name; any other function is its name and its code. A closure
+    or a lambda carries state neither shows, so it cannot be keyed, unless a library made it
+    (Jinja's filters, wrapped by decorators): their versions are in code_digest."""
+    name = _Raw(f"{function.__module__}.{function.__qualname__}".encode())
+    top = function.__module__.split(".")[0]
+    if top in LIBRARY_MODULES or top in sys.stdlib_module_names:
+        return [name]
+    if function.__closure__ or "<" in function.__qualname__:
         raise Unkeyable(
             f"{function.__module__}.{function.__qualname__} is a closure or a lambda: "
             "use a module-level function (with functools.partial for its arguments)"
         )
-    return f"{function.__module__}.{function.__qualname__}".encode()
+    if top == "scrutiny":
+        return [name]
+    return [name, _Raw(_code_bytes(function.__code__)), function.__defaults__ or ()]
+
+
+def _code_bytes(code: types.CodeType) -> bytes:
+    """What a code object does, the same in every process (marshal's output is not)."""
+    consts = [
+        _code_bytes(c) if isinstance(c, types.CodeType) else repr(c).encode()
+        for c in code.co_consts
+    ]
+    parts = [code.co_code, repr(code.co_names).encode(), repr(code.co_varnames).encode(), *consts]
+    return b"".join(b"%d:%s" % (len(part), part) for part in parts)

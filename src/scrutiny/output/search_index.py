@@ -1,4 +1,4 @@
-"""The search index: Pagefind run over the finished site (a post-build step, see build.POSTPROCESS).
+"""The search index: Pagefind run over the finished site (a post-build step of build._build).
 
 Pagefind (the `pagefind[extended]` wheel, which bundles the binary, so no network is needed)
 indexes pages whose <main> carries `data-pagefind-body` (meetings with their minutes and

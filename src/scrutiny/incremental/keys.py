@@ -174,8 +174,16 @@ def _values_of(names: tuple[str, ...], obj: Any) -> tuple:
 
 def is_flat_record(obj: Any) -> bool:
     """A dataclass instance whose fields are all scalars (a row of a table)."""
+    return _flat_values(obj) is not None
+
+
+def _flat_values(obj: Any) -> tuple | None:
+    """The field values of a flat record; None for anything else."""
     fields = _fields_of(type(obj))
-    return fields is not None and _SCALAR.issuperset(map(type, fields[1](obj)))
+    if fields is None:
+        return None
+    values = fields[1](obj)
+    return values if _SCALAR.issuperset(map(type, values)) else None
 
 
 class Fingerprinter:
@@ -235,13 +243,11 @@ class Fingerprinter:
             return obj
         if isinstance(obj, Mapping):
             return [x for item in obj.items() for x in item]
-        fields = _fields_of(type(obj))
-        if fields is not None:
+        if (flat := _flat_record(obj)) is not None:
+            return [_Raw(flat)]  # a flat record (most of the model)
+        if (fields := _fields_of(type(obj))) is not None:
             names, get = fields
-            values = get(obj)
-            if _SCALAR.issuperset(map(type, values)):
-                return [_Raw(repr(values).encode())]  # a flat record (most of the model)
-            return [x for pair in zip(names, values, strict=True) for x in pair]
+            return [x for pair in zip(names, get(obj), strict=True) for x in pair]
         if isinstance(obj, _PLAIN):  # subclasses such as Markup
             return [_Raw(repr(obj).encode()), _Raw(str(obj).encode())]
         if isinstance(obj, dt.date | dt.time | dt.datetime | dt.timedelta | PurePath):
@@ -275,11 +281,8 @@ def _type_name(cls: type) -> bytes:
 
 def _flat_record(obj: Any) -> bytes | None:
     """A dataclass instance whose fields are all scalars, framed with its type; else None."""
-    fields = _fields_of(type(obj))
-    if fields is None:
-        return None
-    values = fields[1](obj)
-    if not _SCALAR.issuperset(map(type, values)):
+    values = _flat_values(obj)
+    if values is None:
         return None
     text = repr(values).encode()
     return b"f%s%d:%s" % (_type_name(type(obj)), len(text), text)

@@ -64,20 +64,22 @@ def _build(project: Project, out: Path, store: Store, last: LastBuild) -> BuildR
     check_templates(env, {p.template for p in pages}, project.relative(project.templates))
     files = [o for o in outputs if isinstance(o, File | Generated)]
     ordered = list({o.path: o for o in [*pages, *files]}.values())  # a later output wins
-    graph = _graph(inputs, store, last, out) if store.enabled else None
-    site = Site(out, last.record.get("output", {})) if graph and graph.previous else Site()
+    previous = _previous_graph(store, out)
+    graph = _graph(inputs, previous, last) if store.enabled else None
+    site = Site(out, last.record.get("output", {}), previous["search"]) if previous else Site()
     progress = Progress()
     with atomic_directory(out) as tmp:
         _copy_static(project, tmp)
         progress.start("Writing pages and files", len(ordered))
         maker = Maker(env, ordered, tmp, graph, site)
         outcome = maker.run(pool.jobs_wanted(len(ordered)), progress.advance)
-        progress.finish(f" ({outcome.rendered} pages rendered, {outcome.reused} unchanged)")
+        progress.finish(f" ({outcome.rendered} pages rendered, {len(outcome.linked)} unchanged)")
         sitemap.write(inputs, tmp)
-        search_index.write(inputs, tmp, site)
+        bundles = search_index.write(inputs, tmp, site, outcome.linked)
     result = BuildResult(out, len(pages), len(outputs) - len(pages), outcome.rendered)
     if graph is not None:
-        store.save("graph", {"out": str(out), **graph.record(outcome.made)})
+        record = graph.record(outcome.made)
+        store.save("graph", {"out": str(out), **record, "search": bundles})
         store.save("build", _build_record(last, out, result))
     return result
 
@@ -146,7 +148,16 @@ def library_of(project: Project, model: Model) -> Library:
     return Library.load(project, listed)
 
 
-def _graph(inputs: Inputs, store: Store, last: LastBuild, out: Path) -> Graph:
+def _previous_graph(store: Store, out: Path) -> dict:
+    """What the last build recorded of the site in `out`, if it was the last one built (and
+    is still there): saved after its site was swapped in, so it describes what `out` holds."""
+    previous = store.load("graph") or {}
+    if previous.get("out") == str(out) and "search" in previous and out.is_dir():
+        return previous
+    return {}
+
+
+def _graph(inputs: Inputs, previous: dict, last: LastBuild) -> Graph:
     """This build's tracked roots and their versions, with what the last build recorded."""
     roots = {
         "model": inputs.model,
@@ -155,12 +166,7 @@ def _graph(inputs: Inputs, store: Store, last: LastBuild, out: Path) -> Graph:
         "site": inputs.config,
     }
     versions = root_versions(roots, _tables_key(inputs.package, last.stamps))
-    graph = Graph(Roots(roots), versions)
-    previous = store.load("graph") or {}
-    if previous.get("out") == str(out) and out.is_dir():
-        graph.previous_versions = previous.get("versions", {})
-        graph.previous = previous.get("outputs", {})
-    return graph
+    return Graph(Roots(roots), versions, previous.get("versions", {}), previous.get("outputs", {}))
 
 
 def _tables_key(package: DataPackage | None, stamps: Stamps) -> str:

@@ -25,17 +25,19 @@ from scrutiny.render.environment import render_page
 
 @dataclass
 class Site:
-    """Where the last build's site is, and the stamp of each of its files."""
+    """Where the last build's site is, the stamp of each of its files, and what its search
+    bundles were made from (output/search_index.py)."""
 
     previous: Path | None = None
     stamps: dict[str, tuple[int, int]] = field(default_factory=dict)
+    bundles: dict[str, tuple[str, int, str]] = field(default_factory=dict)
 
 
 @dataclass
 class Outcome:
     made: dict[str, Made]  # output path -> its key and trace, for the keyed outputs
     rendered: int
-    reused: int
+    linked: set[str] = field(default_factory=set)  # outputs that are the last site's files
 
 
 class Maker:
@@ -55,11 +57,11 @@ class Maker:
         self._keys: Keys | None = None
 
     def run(self, jobs: int, progress: Callable[[int], None] | None = None) -> Outcome:
-        outcome = Outcome({}, 0, 0)
+        outcome = Outcome({}, 0)
         for result in pool.run_chunks(self._chunk, len(self.outputs), jobs):
             outcome.made.update(result["made"])
             outcome.rendered += result["rendered"]
-            outcome.reused += result["reused"]
+            outcome.linked.update(result["linked"])
             if progress:
                 progress(result["count"])
         return outcome
@@ -73,7 +75,8 @@ class Maker:
 
     def _chunk(self, start: int, stop: int) -> dict:
         made: dict[str, Made] = {}
-        rendered = reused = 0
+        linked: list[str] = []
+        rendered = 0
         folders: set[Path] = set()
         if self.graph is not None:
             self.keys().forget()
@@ -99,12 +102,17 @@ class Maker:
                 and self._link(output.path, target)
             ):
                 made[output.path] = previous
-                reused += 1
+                linked.append(output.path)
                 continue
             target.write_bytes(_make(self.env, keys.tracking(output)))
             made[output.path] = keys.made(static)
             rendered += 1
-        return {"made": made, "rendered": rendered, "reused": reused, "count": stop - start}
+        return {
+            "made": made,
+            "rendered": rendered,
+            "linked": linked,
+            "count": stop - start,
+        }
 
     def _link(self, relative: str, target: Path) -> bool:
         if self.site.previous is None:

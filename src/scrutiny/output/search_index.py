@@ -12,16 +12,20 @@ one of its pages changed; otherwise it is linked from the last site (when that b
 last build left it) or unpacked from the copy kept in the build cache (one sealed tar per
 bundle, incremental/store.py). So editing one year's minutes re-indexes that year, and no
 single Pagefind run has to hold a county's twenty years of minutes in memory.
+
+A bundle's key is a hash of its pages' bytes, except when its pages are the ones it had in the
+last site and the maker linked every one of them from there: then it is the key the last build
+recorded (with the graph, once its site was swapped in), and no page is read.
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 import shutil
 import tarfile
 from collections import defaultdict
+from collections.abc import Collection
 from importlib import metadata
 from pathlib import Path
 
@@ -29,7 +33,7 @@ from pagefind.index import IndexConfig
 from pagefind.service import PagefindService
 
 from scrutiny import urls
-from scrutiny.incremental.keys import code_digest, digest
+from scrutiny.incremental.keys import digest
 from scrutiny.incremental.maker import Site
 from scrutiny.incremental.store import pack_folder, recall, remember, unpack_folder
 from scrutiny.model import Model
@@ -38,35 +42,42 @@ from scrutiny.pages.search import meeting_bundles
 from scrutiny.problems import Problem, ProjectError
 
 BUNDLE = "pagefind"
-LAST = "last-build.json"  # the bundles of the last build's site, by key
 
 
-def write(inputs: Inputs, site: Path, last: Site | None = None) -> None:
-    """Index the site being written in `site`; `last` is the previous build's site."""
-    counts: dict[str, int] = {}  # pages indexed, by bundle
-    keys: dict[str, str] = {}
-    stale: dict[str, tuple[list[str], str]] = {}  # bundle: its pages, its key
+def write(
+    inputs: Inputs, site: Path, last: Site | None = None, linked: Collection[str] = ()
+) -> dict[str, tuple[str, int, str]]:
+    """Index the site being written in `site`. `last` is the previous build's site, and
+    `linked` the pages that are its files (linked unchanged by the maker). Returns what each
+    bundle was made from (its key, page count and the digest of its list of pages), for the
+    next build's `Site.bundles`."""
+    built: dict[str, tuple[str, int, str]] = {}
+    stale: dict[str, tuple[list[str], str, str]] = {}  # bundle: its pages, key, listing
     kept = inputs.cache_folder("search")
-    linkable = _last_bundles(kept)
+    known = last.bundles if last is not None else {}
+    unchanged = set(linked)
     for bundle, files in _bundles(inputs.model, site).items():
-        keys[bundle] = key = _bundle_key(site, bundle, files)
-        was = linkable.get(bundle)
-        if was is not None and was[0] == key and _link_bundle(last, bundle, site):
-            counts[bundle] = was[1]
-            continue
-        count = _from_cache(recall(kept, _name(bundle), key), site / bundle)
-        if count is None:
-            stale[bundle] = (files, key)
+        listing = digest("\0".join(files).encode())
+        was = known.get(bundle)
+        if was is not None and was[2] == listing and unchanged.issuperset(files):
+            key = was[0]  # the same pages as last time, each the last site's own file
         else:
-            counts[bundle] = count
+            key = _bundle_key(site, bundle, files)
+        if was is not None and was[0] == key and _link_bundle(last, bundle, site):
+            count: int | None = was[1]
+        else:
+            count = _from_cache(recall(kept, _name(bundle), key), site / bundle)
+        if count is None:
+            stale[bundle] = (files, key, listing)
+        else:
+            built[bundle] = (key, count, listing)
     if stale:
-        counts |= _index_stale(site, stale)
-        for bundle, (_, key) in stale.items():
+        counts = _index_stale(site, {bundle: files for bundle, (files, _, _) in stale.items()})
+        for bundle, (_, key, listing) in stale.items():
+            built[bundle] = (key, counts[bundle], listing)
             packed = pack_folder(site / bundle)
             remember(kept, _name(bundle), key, f"{counts[bundle]}\n".encode() + packed)
-    built = {bundle: (key, counts[bundle]) for bundle, key in keys.items()}
-    remember(kept, LAST, code_digest(), json.dumps(built, sort_keys=True).encode())
-    if sum(counts.values()) == 0:
+    if sum(count for _, count, _ in built.values()) == 0:
         raise ProjectError(
             [
                 Problem(
@@ -78,15 +89,7 @@ def write(inputs: Inputs, site: Path, last: Site | None = None) -> None:
                 )
             ]
         )
-
-
-def _last_bundles(kept: Path | None) -> dict[str, tuple[str, int]]:
-    """The key and page count of each bundle of the last build's site."""
-    data = recall(kept, LAST, code_digest())
-    try:
-        return {bundle: (key, count) for bundle, (key, count) in json.loads(data or b"{}").items()}
-    except (ValueError, TypeError):
-        return {}
+    return dict(sorted(built.items()))
 
 
 def _link_bundle(last: Site | None, bundle: str, site: Path) -> bool:
@@ -134,11 +137,11 @@ def _bundles(model: Model, site: Path) -> dict[str, list[str]]:
     return bundles
 
 
-def _index_stale(site: Path, stale: dict[str, tuple[list[str], str]]) -> dict[str, int]:
+def _index_stale(site: Path, stale: dict[str, list[str]]) -> dict[str, int]:
     """Index each stale bundle from a folder of links to its pages."""
     pages = site / ".search-pages"  # inside the site being built, so never left behind
     try:
-        for bundle, (files, _) in stale.items():
+        for bundle, files in stale.items():
             for relative in files:
                 target = pages / bundle / relative
                 target.parent.mkdir(parents=True, exist_ok=True)

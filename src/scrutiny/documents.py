@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path, PurePath
+from pathlib import Path
 from typing import Any
 
 from scrutiny.problems import InvalidData, Problem
@@ -99,8 +99,14 @@ def markdown_files(folder: Path) -> list[Path]:
     if not folder.is_dir():
         return []
     with os.scandir(folder) as entries:
-        names = sorted(e.name for e in entries if PurePath(e.name).suffix == ".md" and e.is_file())
+        names = sorted(e.name for e in entries if _is_markdown(e.name) and e.is_file())
     return [folder / name for name in names]
+
+
+def _is_markdown(name: str) -> bool:
+    """A name with the suffix .md (as PurePath(name).suffix == ".md", without making a Path:
+    a county has ten thousand minutes)."""
+    return len(name) > 3 and name.endswith(".md")
 
 
 def _doc(project: Project, document: MarkdownFile, render: Callable[[str], str]) -> Document:

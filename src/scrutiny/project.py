@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).parent
@@ -64,10 +66,15 @@ class Project:
     def default_output(self) -> Path:
         return self.root / "_site"
 
+    @cached_property
+    def _root_prefix(self) -> str:
+        return str(self.root).rstrip("/") + "/"
+
     def relative(self, path: Path) -> str:
         """The path as a council officer sees it in their repository."""
-        if path.is_absolute() and ".." not in path.parts and path.is_relative_to(self.root):
-            return path.relative_to(self.root).as_posix()  # the common case, without a stat
+        text, root = str(path), self._root_prefix
+        if text.startswith(root) and ".." not in path.parts and os.sep == "/":
+            return text[len(root) :]  # the common case, in string operations and no stat
         try:
             return path.resolve().relative_to(self.root).as_posix()
         except ValueError:

@@ -41,7 +41,7 @@ def cited(inputs: Inputs) -> dict[str, set[tuple[int, int]]]:
     for doc in (*inputs.minutes.values(), *inputs.reports.values()):
         values.append(str(doc.meta.get("source") or ""))
     found: dict[str, set[tuple[int, int]]] = defaultdict(set)
-    for value in values:
+    for value in dict.fromkeys(values):  # each distinct value once: rows share their sources
         for citation in citations(value):
             found[citation.document]
             if citation.lines:

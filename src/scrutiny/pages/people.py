@@ -48,12 +48,11 @@ def attendance_records(model: Model, person: Person) -> list[AttendanceRecord]:
             rows[model.meetings[a.meeting_id].committee_id].append(a)
     records = []
     for committee_id, member_rows in sorted(rows.items()):
-        substituted = [
-            a
-            for a in member_rows
-            if a.status != "present" and (a.meeting_id, person.person_id) in replaced
-        ]
-        counted = [a for a in member_rows if a not in substituted]
+        substituted: list[Attendance] = []
+        counted: list[Attendance] = []
+        for a in member_rows:
+            was_replaced = a.status != "present" and (a.meeting_id, person.person_id) in replaced
+            (substituted if was_replaced else counted).append(a)
         not_recorded = sum(
             1
             for m in model.meetings_by_committee[committee_id]

@@ -37,6 +37,8 @@ from scrutiny.schema.package import DataPackage
 from scrutiny.validate import validate_project
 from scrutiny.validate.run import Validated, revalidate
 
+REMOVE_IN_BACKGROUND_FROM = 5_000  # outputs: below this, removing the last site takes no time
+
 
 def build(
     project: Project,
@@ -68,7 +70,7 @@ def _build(project: Project, out: Path, store: Store, last: LastBuild) -> BuildR
     graph = _graph(inputs, previous, last) if store.enabled else None
     site = Site(out, last.record.get("output", {}), previous["search"]) if previous else Site()
     progress = Progress()
-    with atomic_directory(out) as tmp:
+    with atomic_directory(out, len(ordered) >= REMOVE_IN_BACKGROUND_FROM) as tmp:
         _copy_static(project, tmp)
         progress.start("Writing pages and files", len(ordered))
         maker = Maker(env, ordered, tmp, graph, site)

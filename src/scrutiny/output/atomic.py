@@ -4,6 +4,10 @@ A build that fails or is killed leaves the previous output exactly as it was. Th
 Linux's renameat2(RENAME_EXCHANGE) when available, so the output path never stops existing;
 elsewhere it falls back to two renames, and the next build repairs an interrupted swap.
 Leftover temporary directories from killed builds are removed at the start of the next build.
+
+Removing the previous site takes a county's build a second (35,000 files); for a large site it
+is renamed out of the way and removed by a detached process, so the build returns once the
+new site is in place. A removal cut short is finished by the next build.
 """
 
 from __future__ import annotations
@@ -12,6 +16,8 @@ import ctypes
 import ctypes.util
 import os
 import shutil
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -20,6 +26,7 @@ from pathlib import Path, PurePosixPath
 
 TMP_PREFIX = ".scrutiny-tmp-"
 OLD_PREFIX = ".scrutiny-old-"
+DISCARD_PREFIX = ".scrutiny-discard-"  # a previous site being removed: never restored
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
 
@@ -36,13 +43,15 @@ def recover(out: Path) -> None:
     if not out.exists() and olds:
         olds[0].rename(out)
         olds = olds[1:]
-    for leftover in _siblings(out, TMP_PREFIX) + olds:
+    for leftover in _siblings(out, TMP_PREFIX) + olds + _siblings(out, DISCARD_PREFIX):
         shutil.rmtree(leftover, ignore_errors=True)
 
 
 @contextmanager
-def atomic_directory(out: Path) -> Iterator[Path]:
-    """Yield an empty directory to build into; on success it replaces `out` in one step."""
+def atomic_directory(out: Path, remove_in_background: bool = False) -> Iterator[Path]:
+    """Yield an empty directory to build into; on success it replaces `out` in one step.
+    With `remove_in_background` (a large site), the previous site is removed by a detached
+    process."""
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     recover(out)
@@ -53,18 +62,38 @@ def atomic_directory(out: Path) -> Iterator[Path]:
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    _swap_in(tmp, out)
+    previous = _swap_in(tmp, out)
+    if previous is not None:
+        _remove(previous, out, remove_in_background)
 
 
-def _swap_in(tmp: Path, out: Path) -> None:
+def _swap_in(tmp: Path, out: Path) -> Path | None:
+    """Put tmp in the place of out; the folder now holding the previous site, if any."""
     if out.exists() and _exchange(tmp, out):
-        shutil.rmtree(tmp, ignore_errors=True)  # tmp now holds the previous site
-        return
+        return tmp
     old = out.parent / f"{OLD_PREFIX}{out.name}-{os.getpid()}"
-    if out.exists():
-        out.rename(old)
+    if not out.exists():
+        tmp.rename(out)
+        return None
+    out.rename(old)
     tmp.rename(out)
-    shutil.rmtree(old, ignore_errors=True)
+    return old
+
+
+def _remove(previous: Path, out: Path, in_background: bool) -> None:
+    if not in_background:
+        shutil.rmtree(previous, ignore_errors=True)
+        return
+    discarded = previous.with_name(f"{DISCARD_PREFIX}{out.name}-{os.getpid()}")
+    previous.rename(discarded)
+    code = "import shutil, sys; shutil.rmtree(sys.argv[1], ignore_errors=True)"
+    subprocess.Popen(
+        [sys.executable, "-c", code, str(discarded)],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,  # outlives this build, and a Ctrl+C meant for it
+    )
 
 
 def _exchange(a: Path, b: Path) -> bool:

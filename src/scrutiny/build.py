@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import shutil
 from collections.abc import Collection
+from dataclasses import replace
 from pathlib import Path
 
 from scrutiny.citations import Library
@@ -27,7 +28,7 @@ from scrutiny.model import Model
 from scrutiny.output import search_index, sitemap
 from scrutiny.output.atomic import atomic_directory
 from scrutiny.outputs import File, Generated, Page
-from scrutiny.pages import collect
+from scrutiny.pages import AHEAD, collect
 from scrutiny.pages.inputs import Inputs
 from scrutiny.problems import InvalidData
 from scrutiny.progress import Progress
@@ -60,6 +61,25 @@ def build(
 
 def _build(project: Project, out: Path, store: Store, last: LastBuild) -> BuildResult:
     inputs = load_inputs(project, store)
+    ahead = _start_ahead(inputs)
+    try:
+        return _make_site(project, out, store, last, replace(inputs, ahead=ahead))
+    finally:
+        for started in ahead.values():
+            started.cancel()
+
+
+def _start_ahead(inputs: Inputs) -> dict[str, pool.Ahead]:
+    """The families' costly work (pages.AHEAD), started in other processes, unless this
+    build runs in one process (SCRUTINY_JOBS=1, one CPU)."""
+    if pool.jobs_wanted(pool.SERIAL_BELOW) <= 1:
+        return {}
+    return {name: pool.Ahead(make, inputs) for name, make in AHEAD.items()}
+
+
+def _make_site(
+    project: Project, out: Path, store: Store, last: LastBuild, inputs: Inputs
+) -> BuildResult:
     outputs = collect(inputs)
     env = make_environment(project.templates, inputs.config, inputs.library)
     pages = [o for o in outputs if isinstance(o, Page)]

@@ -33,6 +33,10 @@ class OnDisk:
     def __post_init__(self) -> None:
         weakref.finalize(self, self.path.unlink, missing_ok=True)
 
+    def __reduce__(self) -> tuple[type[OnDisk], tuple[Path, int, str]]:
+        """Unpickled (from the process that made it: pool.Ahead) as a new owner of the file."""
+        return OnDisk, (self.path, self.size, self.sha256)
+
 
 @dataclass(frozen=True)
 class File:

@@ -4,6 +4,9 @@ it pickled (the outputs, the compiled templates, the model).
 `run_chunks(task, count, jobs)` calls task(start, stop) over [0, count) in chunks, in worker
 processes when that pays, in this process otherwise, and yields each chunk's result as it
 comes. Both the Markdown pre-render and the writing of outputs use it.
+
+`Ahead(make, *args)` makes one costly thing in a forked process while this one goes on (the
+open-data downloads, while the other page families are collected); `.result()` waits for it.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import os
 import signal
 import traceback
 from collections.abc import Callable, Iterator
+from multiprocessing.connection import Connection
 from typing import Any
 
 from scrutiny.problems import ProjectError
@@ -76,3 +80,54 @@ def _run(bounds: tuple[int, int]) -> dict[str, Any]:
         return {"problems": list(error.problems)}
     except Exception:
         return {"error": traceback.format_exc()}
+
+
+class Ahead:
+    """make(*args), run in a forked process from now on; `result()` waits for its value.
+
+    The value comes back pickled. The child keeps its own copy alive until it exits, so
+    anything that cleans up when collected (a temporary file's `OnDisk`) is cleaned up by
+    the copy this process unpickles, not by the child."""
+
+    def __init__(self, make: Callable[..., Any], *args: Any) -> None:
+        context = multiprocessing.get_context("fork")
+        self._receive, send = context.Pipe(duplex=False)
+        self._process = context.Process(target=_ahead, args=(send, make, args), daemon=True)
+        self._process.start()
+        send.close()
+        self._outcome: dict[str, Any] | None = None
+
+    def result(self) -> Any:
+        if self._outcome is None:
+            try:
+                self._outcome = self._receive.recv()
+            except EOFError:  # the process died without a word (killed)
+                self._outcome = {"error": "the process making it stopped"}
+            self._process.join()
+        if "problems" in self._outcome:
+            raise ProjectError(self._outcome["problems"])
+        if "error" in self._outcome:
+            raise WorkerError(f"a worker process failed:\n{self._outcome['error']}")
+        return self._outcome["result"]
+
+    def cancel(self) -> None:
+        """Stop it if it is still running (the build failed before it was needed)."""
+        if self._outcome is None and self._process.is_alive():
+            self._process.terminate()
+        self._process.join()
+
+
+def _ahead(send: Connection, make: Callable[..., Any], args: tuple[Any, ...]) -> None:
+    _quiet_stop()
+    try:
+        outcome: dict[str, Any] = {"result": make(*args)}
+    except ProjectError as error:
+        outcome = {"problems": list(error.problems)}
+    except Exception:
+        outcome = {"error": traceback.format_exc()}
+    try:
+        send.send(outcome)
+    except OSError:  # nobody is listening: let the value clean up after itself
+        del outcome
+        os._exit(1)
+    os._exit(0)  # at once: the value's copy here must not clean up what it refers to

@@ -6,6 +6,7 @@ Adding a family means adding one module here, listing it in FAMILIES, and its te
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from scrutiny.outputs import File, Generated, Page
 from scrutiny.pages import (
@@ -37,7 +38,6 @@ FAMILIES: tuple[Family, ...] = (
     content_pages.pages,
     indicators.pages,
     recommendations.pages,
-    data.pages,
     sources.pages,
     twins.pages,
     feeds.pages,
@@ -45,7 +45,12 @@ FAMILIES: tuple[Family, ...] = (
     calendars.pages,
     ocd.pages,
     search.pages,
+    data.pages,  # last: its downloads are made ahead (AHEAD), while the others are collected
 )
+
+# A family's costly work that the build starts in another process before collecting
+# (incremental/pool.Ahead), read back with Inputs.made_ahead when the family needs it.
+AHEAD: dict[str, Callable[[Inputs], Any]] = {"downloads": data.downloads}
 
 # Families that can make one page of a route from its key without making the others (the
 # preview re-makes the open pages first: preview/live.py); any other page is found by

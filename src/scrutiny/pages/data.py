@@ -71,20 +71,38 @@ def _json_bytes(data: object) -> bytes:
     return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
+@dataclass(frozen=True)
+class Downloads:
+    """The downloads that hold every table and the minutes, made together: the database
+    takes seconds at county size, so the build makes them ahead (pages.AHEAD), while the
+    other families are collected."""
+
+    database: OnDisk
+    package_json: bytes
+    zipped: bytes
+    catalogue: bytes
+
+
+def downloads(inputs: Inputs) -> Downloads | None:
+    package = inputs.package
+    if package is None:
+        return None
+    config, tables = inputs.config, inputs.model.tables
+    facts = table_facts(package, tables)
+    database = database_file(package, tables, inputs.minutes, inputs.model.roles.group("members"))
+    package_json = _json_bytes(descriptor(config, package, facts, database))
+    files: dict[str, bytes | OnDisk] = {"datapackage.json": package_json, DATABASE_NAME: database}
+    files |= {f"{f.table.name}.csv": f.csv for f in facts}
+    catalogue = _json_bytes(dcat_catalog(config, package, facts, database.size))
+    return Downloads(database, package_json, zip_bytes(files), catalogue)
+
+
 def pages(inputs: Inputs) -> Iterator[Page | File]:
     package: DataPackage | None = inputs.package
     if package is None:
         return
     config = inputs.config
     facts = table_facts(package, inputs.model.tables)
-    database = database_file(
-        package, inputs.model.tables, inputs.minutes, inputs.model.roles.group("members")
-    )
-    package_json = _json_bytes(descriptor(config, package, facts, database))
-    downloads: dict[str, bytes | OnDisk] = {
-        "datapackage.json": package_json,
-        DATABASE_NAME: database,
-    }
     for f in facts:
         name = f.table.name
         records = inputs.model.tables.get(name, ())
@@ -94,7 +112,6 @@ def pages(inputs: Inputs) -> Iterator[Page | File]:
             table_key(f.table, f.csv),
             partial(records_json, f.table, records),
         )
-        downloads[f"{name}.csv"] = f.csv
         yield File(urls.download(name, "csv"), f.csv)
         yield File(urls.download(name, "json"), json_bytes)
         yield Page(
@@ -109,12 +126,12 @@ def pages(inputs: Inputs) -> Iterator[Page | File]:
                 "jsonld": schema_org_dataset(config, f),
             },
         )
-    yield File(urls.path("datapackage"), package_json)
-    yield File(urls.path("database"), on_disk=database)
-    zipped = zip_bytes(downloads)
-    yield File(urls.path("data.zip"), zipped)
-    catalog = dcat_catalog(config, package, facts, database.size)
-    yield File(urls.path("catalogue"), _json_bytes(catalog))
+    made = inputs.made_ahead("downloads", downloads)
+    assert made is not None  # there is a package
+    yield File(urls.path("datapackage"), made.package_json)
+    yield File(urls.path("database"), on_disk=made.database)
+    yield File(urls.path("data.zip"), made.zipped)
+    yield File(urls.path("catalogue"), made.catalogue)
     # No sizes of the zip and the database on the page: they hold the minutes, and the page
     # must not change when only Markdown did (it would make the search index stale).
     yield Page(
@@ -124,7 +141,7 @@ def pages(inputs: Inputs) -> Iterator[Page | File]:
         {
             "facts": facts,
             "zip_name": ZIP_NAME,
-            "package_size": len(package_json),
+            "package_size": len(made.package_json),
             "database_name": DATABASE_NAME,
         },
     )

@@ -184,3 +184,17 @@ def test_files_made_from_the_tables_alone_survive_a_minutes_edit(project: Path) 
     assert {name: (site / name).stat().st_ino for name in inodes} == inodes
     assert twin.stat().st_ino != twin_inode
     assert "A late addition" in twin.read_text(encoding="utf-8")
+
+
+def test_rendered_markdown_is_stored_again_only_when_it_changed(project: Path) -> None:
+    """A table edit leaves the record of rendered Markdown as it was (a county's is 70 MB); a
+    minutes edit stores the new body's HTML, and the old one is dropped."""
+    record = project / ".cache" / "scrutiny" / "records" / "markdown.pickle"
+    stored = record.stat().st_mtime_ns
+    edit_observation(project)
+    build(project)
+    assert record.stat().st_mtime_ns == stored
+    edit_minutes(project)
+    build(project)
+    assert record.stat().st_mtime_ns != stored
+    assert b"members thanked the clerk" in record.read_bytes()

@@ -160,7 +160,8 @@ def load_documents(
     minutes = load_folder(project, project.minutes, markdown)
     reports = load_folder(project, project.reports, markdown)
     pages = tuple(load_folder(project, project.pages, markdown).values())
-    store.save("markdown", markdown.used)
+    if markdown.changed():
+        store.save("markdown", markdown.used)
     return minutes, reports, pages
 
 

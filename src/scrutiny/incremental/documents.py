@@ -16,6 +16,7 @@ class MarkdownCache:
 
     def __init__(self, known: dict[str, str] | None) -> None:
         self.known = known or {}
+        self.stored = set(self.known)  # what the store holds (known grows as bodies render)
         self.used: dict[str, str] = {}
 
     def __call__(self, body: str) -> str:
@@ -25,6 +26,11 @@ class MarkdownCache:
             html = render_markdown(body)
         self.used[key] = html
         return html
+
+    def changed(self) -> bool:
+        """Whether what this build used differs from what it was given (new bodies rendered,
+        or some no longer used): only then is the record worth writing again."""
+        return self.used.keys() != self.stored
 
     def prerender(self, paths: list[Path]) -> None:
         """Render the bodies not in the cache in worker processes, before loading."""

@@ -62,6 +62,8 @@ class Maker:
             outcome.made.update(result["made"])
             outcome.rendered += result["rendered"]
             outcome.linked.update(result["linked"])
+            if self.graph is not None:  # a linked output keeps its record (not sent back)
+                outcome.made.update((path, self.graph.previous[path]) for path in result["linked"])
             if progress:
                 progress(result["count"])
         return outcome
@@ -101,7 +103,6 @@ class Maker:
                 and keys.fresh(previous)
                 and self._link(output.path, target)
             ):
-                made[output.path] = previous
                 linked.append(output.path)
                 continue
             target.write_bytes(_make(self.env, keys.tracking(output)))

@@ -27,7 +27,7 @@ from scrutiny.memory import bulk_allocation
 from scrutiny.model import Model
 from scrutiny.output import search_index, sitemap
 from scrutiny.output.atomic import atomic_directory
-from scrutiny.outputs import File, Generated, Page
+from scrutiny.outputs import File, Generated, Later, Page
 from scrutiny.pages import AHEAD, collect
 from scrutiny.pages.inputs import Inputs
 from scrutiny.problems import InvalidData
@@ -84,7 +84,7 @@ def _make_site(
     env = make_environment(project.templates, inputs.config, inputs.library)
     pages = [o for o in outputs if isinstance(o, Page)]
     check_templates(env, {p.template for p in pages}, project.relative(project.templates))
-    files = [o for o in outputs if isinstance(o, File | Generated)]
+    files = [o for o in outputs if isinstance(o, File | Generated | Later)]
     ordered = list({o.path: o for o in [*pages, *files]}.values())  # a later output wins
     previous = _previous_graph(store, out)
     graph = _graph(inputs, previous, last) if store.enabled else None

@@ -59,3 +59,12 @@ class Generated:
 
     def data(self) -> bytes:
         return self.make(*self.args)
+
+
+@dataclass(frozen=True)
+class Later:
+    """An output file made in another process while the build goes on (pages.AHEAD): its
+    bytes are asked for (`get()`) only once every other output is made."""
+
+    path: str
+    get: Callable[[], bytes | OnDisk]

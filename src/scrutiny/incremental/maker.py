@@ -19,7 +19,7 @@ from jinja2 import Environment
 from scrutiny.incremental import pool
 from scrutiny.incremental.graph import Graph, Keys, Made
 from scrutiny.output.atomic import safe_join
-from scrutiny.outputs import File, Generated, Page
+from scrutiny.outputs import File, Generated, Later, OnDisk, Page
 from scrutiny.render.environment import render_page
 
 
@@ -44,13 +44,14 @@ class Maker:
     def __init__(
         self,
         env: Environment,
-        outputs: Sequence[Page | File | Generated],
+        outputs: Sequence[Page | File | Generated | Later],
         root: Path,
         graph: Graph | None,
         site: Site,
     ) -> None:
         self.env = env
-        self.outputs = outputs
+        self.outputs = [o for o in outputs if not isinstance(o, Later)]
+        self.later = [o for o in outputs if isinstance(o, Later)]
         self.root = root
         self.graph = graph  # None with --no-cache: everything is made, nothing recorded
         self.site = site
@@ -66,6 +67,12 @@ class Maker:
                 outcome.made.update((path, self.graph.previous[path]) for path in result["linked"])
             if progress:
                 progress(result["count"])
+        for output in self.later:  # made in another process meanwhile: waited for last
+            target = safe_join(self.root, output.path)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            _write_file(target, output.get())
+            if progress:
+                progress(1)
         return outcome
 
     def keys(self) -> Keys:
@@ -88,7 +95,7 @@ class Maker:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 folders.add(target.parent)
             if isinstance(output, File):
-                _write_file(output, target)
+                _write_file(target, output.on_disk or output.data)
                 continue
             if self.graph is None:
                 target.write_bytes(_make(self.env, output))
@@ -136,10 +143,10 @@ def _make(env: Environment, output: Page | Generated) -> bytes:
     return output.data() if isinstance(output, Generated) else render_page(env, output)
 
 
-def _write_file(output: File, target: Path) -> None:
+def _write_file(target: Path, data: bytes | OnDisk) -> None:
     """Its bytes, or a copy of its file made on disk (a copy, not a link: the temporary file
     is private to this user, the site's files are not)."""
-    if output.on_disk is None:
-        target.write_bytes(output.data)
+    if isinstance(data, OnDisk):
+        shutil.copyfile(data.path, target)
     else:
-        shutil.copyfile(output.on_disk.path, target)
+        target.write_bytes(data)

@@ -6,7 +6,7 @@ processes when that pays, in this process otherwise, and yields each chunk's res
 comes. Both the Markdown pre-render and the writing of outputs use it.
 
 `Ahead(make, *args)` makes one costly thing in a forked process while this one goes on (the
-open-data downloads, while the other page families are collected); `.result()` waits for it.
+open-data downloads, while the pages are made); `.result()` waits for it.
 """
 
 from __future__ import annotations
@@ -83,22 +83,29 @@ def _run(bounds: tuple[int, int]) -> dict[str, Any]:
 
 
 class Ahead:
-    """make(*args), run in a forked process from now on; `result()` waits for its value.
+    """make(*args), run in a forked process from now on (or, `in_process`, here when first
+    asked for); `result()` waits for its value.
 
     The value comes back pickled. The child keeps its own copy alive until it exits, so
     anything that cleans up when collected (a temporary file's `OnDisk`) is cleaned up by
     the copy this process unpickles, not by the child."""
 
-    def __init__(self, make: Callable[..., Any], *args: Any) -> None:
+    def __init__(self, make: Callable[..., Any], *args: Any, in_process: bool = False) -> None:
+        self._make, self._args = make, args
+        self._outcome: dict[str, Any] | None = None
+        self._process: multiprocessing.process.BaseProcess | None = None
+        if in_process:
+            return
         context = multiprocessing.get_context("fork")
         self._receive, send = context.Pipe(duplex=False)
         self._process = context.Process(target=_ahead, args=(send, make, args), daemon=True)
         self._process.start()
         send.close()
-        self._outcome: dict[str, Any] | None = None
 
     def result(self) -> Any:
         if self._outcome is None:
+            if self._process is None:
+                return self._made_here()
             try:
                 self._outcome = self._receive.recv()
             except EOFError:  # the process died without a word (killed)
@@ -110,8 +117,15 @@ class Ahead:
             raise WorkerError(f"a worker process failed:\n{self._outcome['error']}")
         return self._outcome["result"]
 
+    def _made_here(self) -> Any:
+        value = self._make(*self._args)
+        self._outcome = {"result": value}
+        return value
+
     def cancel(self) -> None:
         """Stop it if it is still running (the build failed before it was needed)."""
+        if self._process is None:
+            return
         if self._outcome is None and self._process.is_alive():
             self._process.terminate()
         self._process.join()

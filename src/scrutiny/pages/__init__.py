@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from scrutiny.outputs import File, Generated, Page
+from scrutiny.outputs import File, Generated, Later, Page
 from scrutiny.pages import (
     calendars,
     committees,
@@ -28,7 +28,7 @@ from scrutiny.pages import (
 )
 from scrutiny.pages.inputs import Inputs
 
-Family = Callable[[Inputs], Iterable[Page | File | Generated]]
+Family = Callable[[Inputs], Iterable[Page | File | Generated | Later]]
 
 FAMILIES: tuple[Family, ...] = (
     home.pages,
@@ -38,6 +38,7 @@ FAMILIES: tuple[Family, ...] = (
     content_pages.pages,
     indicators.pages,
     recommendations.pages,
+    data.pages,
     sources.pages,
     twins.pages,
     feeds.pages,
@@ -45,11 +46,11 @@ FAMILIES: tuple[Family, ...] = (
     calendars.pages,
     ocd.pages,
     search.pages,
-    data.pages,  # last: its downloads are made ahead (AHEAD), while the others are collected
 )
 
 # A family's costly work that the build starts in another process before collecting
-# (incremental/pool.Ahead), read back with Inputs.made_ahead when the family needs it.
+# (incremental/pool.Ahead), while it makes the pages; read back with Inputs.made_ahead, by a
+# `Later` output, once everything else is made.
 AHEAD: dict[str, Callable[[Inputs], Any]] = {"downloads": data.downloads}
 
 # Families that can make one page of a route from its key without making the others (the
@@ -62,5 +63,5 @@ ONE_PAGE: dict[str, Callable[[Inputs, str], Page | None]] = {
 }
 
 
-def collect(inputs: Inputs) -> list[Page | File | Generated]:
+def collect(inputs: Inputs) -> list[Page | File | Generated | Later]:
     return [output for family in FAMILIES for output in family(inputs)]

@@ -20,7 +20,7 @@ from scrutiny.opendata import (
     table_facts,
     zip_bytes,
 )
-from scrutiny.outputs import File, OnDisk, Page
+from scrutiny.outputs import File, Later, OnDisk, Page
 from scrutiny.pages.inputs import Inputs
 from scrutiny.schema.package import DataPackage, Field, Table
 
@@ -74,8 +74,8 @@ def _json_bytes(data: object) -> bytes:
 @dataclass(frozen=True)
 class Downloads:
     """The downloads that hold every table and the minutes, made together: the database
-    takes seconds at county size, so the build makes them ahead (pages.AHEAD), while the
-    other families are collected."""
+    takes seconds at county size, so the build makes them ahead (pages.AHEAD), while it makes
+    the pages, and writes them last."""
 
     database: OnDisk
     package_json: bytes
@@ -97,7 +97,7 @@ def downloads(inputs: Inputs) -> Downloads | None:
     return Downloads(database, package_json, zip_bytes(files), catalogue)
 
 
-def pages(inputs: Inputs) -> Iterator[Page | File]:
+def pages(inputs: Inputs) -> Iterator[Page | File | Later]:
     package: DataPackage | None = inputs.package
     if package is None:
         return
@@ -126,22 +126,29 @@ def pages(inputs: Inputs) -> Iterator[Page | File]:
                 "jsonld": schema_org_dataset(config, f),
             },
         )
-    made = inputs.made_ahead("downloads", downloads)
-    assert made is not None  # there is a package
-    yield File(urls.path("datapackage"), made.package_json)
-    yield File(urls.path("database"), on_disk=made.database)
-    yield File(urls.path("data.zip"), made.zipped)
-    yield File(urls.path("catalogue"), made.catalogue)
-    # No sizes of the zip and the database on the page: they hold the minutes, and the page
-    # must not change when only Markdown did (it would make the search index stale).
+    for name, part in DOWNLOADS.items():
+        yield Later(urls.path(name), partial(_download, inputs, part))
+    # No sizes of the downloads made ahead on the page: they hold the minutes (the data
+    # package has the database's hash), and the page must not change when only Markdown did
+    # (it would make the search index stale).
     yield Page(
         urls.page_file("dataset"),
         "data_index.html",
         "Open data",
-        {
-            "facts": facts,
-            "zip_name": ZIP_NAME,
-            "package_size": len(made.package_json),
-            "database_name": DATABASE_NAME,
-        },
+        {"facts": facts, "zip_name": ZIP_NAME, "database_name": DATABASE_NAME},
     )
+
+
+# The downloads made ahead (route name: the part of Downloads), in the order they are written.
+DOWNLOADS = {
+    "datapackage": "package_json",
+    "database": "database",
+    "data.zip": "zipped",
+    "catalogue": "catalogue",
+}
+
+
+def _download(inputs: Inputs, part: str) -> bytes | OnDisk:
+    made = inputs.made_ahead("downloads", downloads)
+    assert made is not None  # the family yields none without a package
+    return getattr(made, part)

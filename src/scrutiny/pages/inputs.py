@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TypeVar
 
 from scrutiny.citations import Library
 from scrutiny.config import SiteConfig
 from scrutiny.documents import Document
+from scrutiny.incremental.pool import Ahead
 from scrutiny.model import Meeting, Model
 from scrutiny.schema.package import DataPackage
-
-if TYPE_CHECKING:
-    from scrutiny.incremental.pool import Ahead
 
 T = TypeVar("T")
 
@@ -31,13 +29,14 @@ class Inputs:
     cache: Path | None = None  # the build cache folder; None with --no-cache
     package: DataPackage | None = None
     library: Library = field(default_factory=Library)  # the documents `source` values cite
-    ahead: Mapping[str, Ahead] = field(default_factory=dict)  # started by the build: AHEAD
+    ahead: dict[str, Ahead] = field(default_factory=dict)  # started by the build: AHEAD
 
     def made_ahead(self, name: str, make: Callable[[Inputs], T]) -> T:
         """What make(self) gives: from the work the build started ahead under `name`
-        (pages.AHEAD), or made now (the preview, a small site)."""
-        started = self.ahead.get(name)
-        return started.result() if started is not None else make(self)
+        (pages.AHEAD), or made here the first time it is asked for (the preview, tests)."""
+        if name not in self.ahead:
+            self.ahead[name] = Ahead(make, self, in_process=True)
+        return self.ahead[name].result()
 
     def cache_folder(self, name: str) -> Path | None:
         """A folder of the build cache for files kept by content hash (charts, search)."""

@@ -1,0 +1,64 @@
+"""Work made ahead in another process (pool.Ahead): its value, its problems, its temporary
+files and its cancelling."""
+
+from __future__ import annotations
+
+import gc
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+
+from scrutiny.incremental.pool import Ahead
+from scrutiny.outputs import OnDisk
+from scrutiny.problems import Problem, ProjectError
+
+
+def temporary_file(text: str) -> OnDisk:
+    with tempfile.NamedTemporaryFile(prefix="scrutiny-test-", delete=False) as handle:
+        handle.write(text.encode())
+    return OnDisk(Path(handle.name), len(text), "not checked")
+
+
+def refuse(name: str) -> None:
+    raise ProjectError([Problem(name, message="cannot be made", rule="test")])
+
+
+def count_calls(calls: list[int]) -> int:
+    calls.append(1)
+    return len(calls)
+
+
+def test_a_file_made_ahead_belongs_to_this_process_once_received() -> None:
+    """The child's copy of the OnDisk does not remove the file; this process's copy does,
+    once nothing refers to it."""
+    made = Ahead(temporary_file, "made ahead").result()
+    assert made.path.read_text() == "made ahead"
+    path = made.path
+    del made
+    gc.collect()
+    assert not path.exists()
+
+
+def test_a_problem_found_ahead_is_raised_here() -> None:
+    ahead = Ahead(refuse, "datasets/x.csv")
+    with pytest.raises(ProjectError) as raised:
+        ahead.result()
+    assert [p.path for p in raised.value.problems] == ["datasets/x.csv"]
+
+
+def test_made_in_process_when_first_asked_and_only_once() -> None:
+    calls: list[int] = []
+    ahead = Ahead(count_calls, calls, in_process=True)
+    assert calls == []
+    assert ahead.result() == 1
+    assert ahead.result() == 1
+    assert calls == [1]
+
+
+def test_cancelling_stops_the_process_at_once() -> None:
+    ahead = Ahead(time.sleep, 60)
+    started = time.monotonic()
+    ahead.cancel()
+    assert time.monotonic() - started < 10

@@ -149,6 +149,15 @@ RELATIONS: dict[str, tuple[str, Callable[[Model], Any]]] = {
     "decisions_by_meeting": ("decisions", lambda m: _group(m.decisions, "meeting_id")),
     "reports_by_meeting": ("reports", lambda m: _group(m.reports, "meeting_id")),
     "meetings_by_committee": ("meetings", lambda m: _group(m.meetings.values(), "committee_id")),
+    # meeting -> its place among its committee's meetings (after meetings_by_committee)
+    "place_in_committee": (
+        "meetings",
+        lambda m: {
+            meeting.meeting_id: place
+            for meetings in m.meetings_by_committee.values()
+            for place, meeting in enumerate(meetings)
+        },
+    ),
     "committees_by_council": ("committees", lambda m: _group(m.committees.values(), "council_id")),
     "observations_by_indicator": (
         "observations",

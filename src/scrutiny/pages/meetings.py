@@ -74,8 +74,8 @@ def meeting_page(inputs: Inputs, meeting: Meeting) -> Page:
     reports = defaultdict(list)
     for report in model.reports_by_meeting.get(meeting.meeting_id, ()):
         reports[report.item_no].append(report)
-    siblings = list(model.meetings_by_committee[committee.committee_id])
-    index = siblings.index(meeting)
+    siblings = model.meetings_by_committee[committee.committee_id]
+    index = model.place_in_committee[meeting.meeting_id]
     return Page(
         urls.page_file("meeting", meeting.meeting_id),
         "meeting.html",

@@ -198,3 +198,65 @@ def test_rendered_markdown_is_stored_again_only_when_it_changed(project: Path) -
     build(project)
     assert record.stat().st_mtime_ns != stored
     assert b"members thanked the clerk" in record.read_bytes()
+
+
+def spare_of(project: Path) -> Path:
+    spares = list((project / ".cache" / "scrutiny" / "spare").iterdir())
+    assert len(spares) == 1
+    return spares[0]
+
+
+def test_the_served_site_is_never_written_to_while_the_spare_is_brought_up_to_date(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The spare shares files with the served site (hard links): a build that writes into one
+    of them would change the site being served before the swap. The served site must be as
+    it was until the new one replaces it, and the new one must equal a cold build."""
+    from scrutiny import build as pipeline
+    from scrutiny.output import atomic
+    from scrutiny.project import Project
+
+    edit_minutes(project)
+    build(project)  # the first site is now the spare
+    assert spare_of(project).is_dir()
+    served = project / "_site"
+    before = tree(served)
+    checked: list[bool] = []
+    swap = atomic._swap_in
+
+    def checking_swap(tmp: Path, out: Path) -> Path | None:
+        checked.append(tree(out) == before)
+        return swap(tmp, out)
+
+    monkeypatch.setattr(atomic, "_swap_in", checking_swap)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    monkeypatch.setenv("SCRUTINY_JOBS", "2")
+    edit_observation(project)
+    edit_template(project)
+    (project / MINUTES).write_text("---\ntitle: Minutes\n---\nRewritten.\n", encoding="utf-8")
+    pipeline.build(Project.at(project))
+    assert checked == [True]
+    assert_same_site(served, cold_build(project, tmp_path / "cold"))
+    assert tree(spare_of(project)) == before  # the site it replaced is the spare now
+
+
+def test_whatever_the_spare_holds_the_new_site_equals_a_cold_build(
+    project: Path, tmp_path: Path
+) -> None:
+    """Nothing in a spare is trusted: files edited in it, files the site no longer has, a
+    file where a folder belongs and a folder where a file belongs are all put right."""
+    edit_minutes(project)
+    build(project)
+    spare = spare_of(project)
+    meeting = spare / "meetings" / "testshire-cyp-2017-01-10" / "index.html"
+    meeting.unlink()
+    meeting.write_text("not the page", encoding="utf-8")  # a file of its own, edited
+    (spare / "stale.html").write_text("gone from the site", encoding="utf-8")
+    shutil.rmtree(spare / "people")
+    (spare / "people").write_text("a file where a folder belongs", encoding="utf-8")
+    (spare / "index.html").unlink()
+    (spare / "index.html").mkdir()
+    (spare / "pagefind-meetings" / "1999").mkdir(parents=True)
+    edit_observation(project)
+    build(project)
+    assert_same_site(project / "_site", cold_build(project, tmp_path / "cold"))

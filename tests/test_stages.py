@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import time
 from pathlib import Path
 
 import pytest
 
-from scrutiny.output.atomic import DISCARD_PREFIX, atomic_directory, safe_join
+from scrutiny.output.atomic import atomic_directory, safe_join
 from scrutiny.render.environment import clock, long_date
 from scrutiny.render.markdown import render_markdown
 from scrutiny.render.units import number, with_unit
@@ -61,26 +60,6 @@ def test_atomic_directory_replaces_only_on_success(tmp_path: Path) -> None:
         (tmp / "a.html").write_text("two")
         raise RuntimeError("build failed")
     assert (out / "a.html").read_text() == "one"
-    assert [p.name for p in tmp_path.iterdir()] == ["site"]
-
-
-def test_a_large_sites_previous_copy_is_removed_in_the_background(tmp_path: Path) -> None:
-    """The new site is in place when the build returns; the previous one goes away on its own,
-    and a removal cut short (a leftover) is finished by the next build."""
-    out = tmp_path / "site"
-    with atomic_directory(out) as tmp:
-        (tmp / "a.html").write_text("one")
-    with atomic_directory(out, remove_in_background=True) as tmp:
-        (tmp / "a.html").write_text("two")
-    assert (out / "a.html").read_text() == "two"
-    deadline = time.monotonic() + 30
-    while len(list(tmp_path.iterdir())) > 1 and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert [p.name for p in tmp_path.iterdir()] == ["site"]
-    leftover = tmp_path / f"{DISCARD_PREFIX}site-1"
-    (leftover / "old").mkdir(parents=True)
-    with atomic_directory(out) as tmp:
-        (tmp / "a.html").write_text("three")
     assert [p.name for p in tmp_path.iterdir()] == ["site"]
 
 

@@ -26,7 +26,7 @@ from scrutiny.incremental.tracking import Roots
 from scrutiny.memory import bulk_allocation
 from scrutiny.model import Model
 from scrutiny.output import search_index, sitemap
-from scrutiny.output.atomic import atomic_directory
+from scrutiny.output.atomic import atomic_directory, prune
 from scrutiny.outputs import File, Generated, Later, Page
 from scrutiny.pages import AHEAD, collect
 from scrutiny.pages.inputs import Inputs
@@ -37,8 +37,6 @@ from scrutiny.render.environment import check_templates, make_environment
 from scrutiny.schema.package import DataPackage
 from scrutiny.validate import validate_project
 from scrutiny.validate.run import Validated, revalidate
-
-REMOVE_IN_BACKGROUND_FROM = 5_000  # outputs: below this, removing the last site takes no time
 
 
 def build(
@@ -90,7 +88,9 @@ def _make_site(
     graph = _graph(inputs, previous, last) if store.enabled else None
     site = Site(out, last.record.get("output", {}), previous["search"]) if previous else Site()
     progress = Progress()
-    with atomic_directory(out, len(ordered) >= REMOVE_IN_BACKGROUND_FROM) as tmp:
+    spare = store.spare_for(out) if graph is not None else None
+    with atomic_directory(out, spare) as tmp:
+        prune(tmp, {o.path for o in ordered}, search_index.bundle_folders(inputs.model))
         _copy_static(project, tmp)
         progress.start("Writing pages and files", len(ordered))
         maker = Maker(env, ordered, tmp, graph, site)
@@ -219,7 +219,9 @@ def _build_record(last: LastBuild, out: Path, result: BuildResult) -> dict:
 
 
 def _copy_static(project: Project, root: Path) -> None:
-    """The package's assets, then the site's own (which win: logo, extra CSS)."""
+    """The package's assets, then the site's own (which win: logo, extra CSS), copied anew
+    (in a spare site folder, the old copies may be the served site's files)."""
+    shutil.rmtree(root / "static", ignore_errors=True)
     for source in (PACKAGE_DIR / "static", project.static):
         if source.is_dir():
             shutil.copytree(

@@ -3,12 +3,14 @@ changed (graph.py), in the worker pool (pool.py).
 
 A fresh output is hard-linked (or copied) from the last build's site, if that file is still as
 the last build left it (same size and mtime: nobody edited the output by hand). The bytes are
-the same by construction, so the site is byte-identical to a cold build.
+the same by construction, so the site is byte-identical to a cold build. The new site folder
+may be the spare (output/atomic.py), which shares files with the served site: a fresh output
+that is already the served site's file needs nothing, and every other file is replaced, never
+written into.
 """
 
 from __future__ import annotations
 
-import os
 import shutil
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -18,7 +20,7 @@ from jinja2 import Environment
 
 from scrutiny.incremental import pool
 from scrutiny.incremental.graph import Graph, Keys, Made
-from scrutiny.output.atomic import safe_join
+from scrutiny.output.atomic import clear, make_folder, safe_join, same_file
 from scrutiny.outputs import File, Generated, Later, OnDisk, Page
 from scrutiny.render.environment import render_page
 
@@ -69,7 +71,7 @@ class Maker:
                 progress(result["count"])
         for output in self.later:  # made in another process meanwhile: waited for last
             target = safe_join(self.root, output.path)
-            target.parent.mkdir(parents=True, exist_ok=True)
+            make_folder(target.parent)
             _write_file(target, output.get())
             if progress:
                 progress(1)
@@ -92,13 +94,13 @@ class Maker:
         for output in self.outputs[start:stop]:
             target = safe_join(self.root, output.path)
             if target.parent not in folders:
-                target.parent.mkdir(parents=True, exist_ok=True)
+                make_folder(target.parent)
                 folders.add(target.parent)
             if isinstance(output, File):
                 _write_file(target, output.on_disk or output.data)
                 continue
             if self.graph is None:
-                target.write_bytes(_make(self.env, output))
+                _write_file(target, _make(self.env, output))
                 rendered += 1
                 continue
             keys = self.keys()
@@ -112,7 +114,7 @@ class Maker:
             ):
                 linked.append(output.path)
                 continue
-            target.write_bytes(_make(self.env, keys.tracking(output)))
+            _write_file(target, _make(self.env, keys.tracking(output)))
             made[output.path] = keys.made(static)
             rendered += 1
         return {
@@ -132,10 +134,7 @@ class Maker:
             return False
         if self.site.stamps.get(relative) != (stat.st_size, stat.st_mtime_ns):
             return False
-        try:
-            os.link(source, target)
-        except OSError:
-            shutil.copy2(source, target)
+        same_file(source, target, stat)
         return True
 
 
@@ -144,8 +143,9 @@ def _make(env: Environment, output: Page | Generated) -> bytes:
 
 
 def _write_file(target: Path, data: bytes | OnDisk) -> None:
-    """Its bytes, or a copy of its file made on disk (a copy, not a link: the temporary file
-    is private to this user, the site's files are not)."""
+    """A new file at target: bytes, or a copy of a file made on disk (a copy, not a link: the
+    temporary file is private to this user, the site's files are not)."""
+    clear(target)
     if isinstance(data, OnDisk):
         shutil.copyfile(data.path, target)
     else:

@@ -10,6 +10,7 @@ build and says so when it has to wait.
 
     records/<name>.pickle    named records: the last build's graph, Markdown HTML, ...
     blobs/<kind>/<key>       bytes by content key: charts, JSON downloads, search bundles
+    spare/<out>-<hash>       the site an output held before the last swap (output/atomic.py)
 """
 
 from __future__ import annotations
@@ -105,6 +106,21 @@ class Store:
         """Where blobs of one kind live (None with --no-cache): handed to the writers of
         charts, downloads and search bundles, which use remembered_bytes on it."""
         return self.root / "blobs" / kind if self.enabled else None
+
+    # -- the spare site folder ---------------------------------------------------------------
+
+    def spare_for(self, out: Path) -> Path | None:
+        """Where the site that `out` held before the last swap is kept, to be brought up to
+        date by the next build (output/atomic.py); None with --no-cache, or when the output is
+        on another file system than the cache (a folder cannot be renamed across)."""
+        if not self.enabled:
+            return None
+        self.root.mkdir(parents=True, exist_ok=True)
+        folder = next(f for f in out.parents if f.is_dir())
+        if os.stat(folder).st_dev != os.stat(self.root).st_dev:
+            return None
+        name = hashlib.blake2b(str(out).encode(), digest_size=8).hexdigest()
+        return self.root / "spare" / f"{out.name}-{name}"
 
     # -- taking turns ------------------------------------------------------------------------
 

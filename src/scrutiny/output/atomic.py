@@ -1,13 +1,16 @@
-"""Write the site atomically: build into a fresh directory beside the output, swap it in.
+"""Write the site atomically: build into a directory beside the output, swap it in.
 
 A build that fails or is killed leaves the previous output exactly as it was. The swap uses
 Linux's renameat2(RENAME_EXCHANGE) when available, so the output path never stops existing;
 elsewhere it falls back to two renames, and the next build repairs an interrupted swap.
 Leftover temporary directories from killed builds are removed at the start of the next build.
 
-Removing the previous site takes a county's build a second (35,000 files); for a large site it
-is renamed out of the way and removed by a detached process, so the build returns once the
-new site is in place. A removal cut short is finished by the next build.
+Two site folders are used in turn when the build cache allows (`Store.spare_for`): the site
+the last swap replaced is kept as a spare, and the next build brings it up to date in place
+instead of making 35,000 links and 11,000 folders afresh. The spare shares files with the
+site being served (hard links), so nothing writes into a file of it: every writer replaces
+(`clear`, `same_file`, `write_atomic`), and `prune` removes what the new site will not have.
+Nothing in a spare is trusted but a file that is the served site's own (the same inode).
 """
 
 from __future__ import annotations
@@ -16,17 +19,14 @@ import ctypes
 import ctypes.util
 import os
 import shutil
-import subprocess
-import sys
 import threading
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Collection, Iterator, Sequence
+from contextlib import contextmanager, suppress
 from functools import lru_cache
 from pathlib import Path
 
 TMP_PREFIX = ".scrutiny-tmp-"
 OLD_PREFIX = ".scrutiny-old-"
-DISCARD_PREFIX = ".scrutiny-discard-"  # a previous site being removed: never restored
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
 
@@ -43,28 +43,49 @@ def recover(out: Path) -> None:
     if not out.exists() and olds:
         olds[0].rename(out)
         olds = olds[1:]
-    for leftover in _siblings(out, TMP_PREFIX) + olds + _siblings(out, DISCARD_PREFIX):
+    for leftover in _siblings(out, TMP_PREFIX) + olds:
         shutil.rmtree(leftover, ignore_errors=True)
 
 
 @contextmanager
-def atomic_directory(out: Path, remove_in_background: bool = False) -> Iterator[Path]:
-    """Yield an empty directory to build into; on success it replaces `out` in one step.
-    With `remove_in_background` (a large site), the previous site is removed by a detached
-    process."""
+def atomic_directory(out: Path, spare: Path | None = None) -> Iterator[Path]:
+    """Yield a directory to build into; on success it replaces `out` in one step. Without a
+    `spare` it is empty and the previous site is removed after the swap; with one, it is the
+    spare (a previous site, to be brought up to date in place) if there is one, and the
+    previous site becomes the spare."""
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     recover(out)
     tmp = out.parent / f"{TMP_PREFIX}{out.name}-{os.getpid()}"
-    tmp.mkdir()
+    if spare is None or not _claim(spare, tmp):
+        tmp.mkdir()
     try:
         yield tmp
     except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
+        _set_aside(tmp, spare)
         raise
     previous = _swap_in(tmp, out)
     if previous is not None:
-        _remove(previous, out, remove_in_background)
+        _set_aside(previous, spare)
+
+
+def _claim(spare: Path, tmp: Path) -> bool:
+    try:
+        spare.rename(tmp)
+    except OSError:
+        return False
+    return True
+
+
+def _set_aside(folder: Path, spare: Path | None) -> None:
+    """Keep a site folder as the spare, or remove it."""
+    if spare is not None:
+        with suppress(OSError):
+            spare.parent.mkdir(parents=True, exist_ok=True)
+            shutil.rmtree(spare, ignore_errors=True)
+            folder.rename(spare)
+            return
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def _swap_in(tmp: Path, out: Path) -> Path | None:
@@ -80,20 +101,71 @@ def _swap_in(tmp: Path, out: Path) -> Path | None:
     return old
 
 
-def _remove(previous: Path, out: Path, in_background: bool) -> None:
-    if not in_background:
-        shutil.rmtree(previous, ignore_errors=True)
-        return
-    discarded = previous.with_name(f"{DISCARD_PREFIX}{out.name}-{os.getpid()}")
-    previous.rename(discarded)
-    code = "import shutil, sys; shutil.rmtree(sys.argv[1], ignore_errors=True)"
-    subprocess.Popen(
-        [sys.executable, "-c", code, str(discarded)],
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,  # outlives this build, and a Ctrl+C meant for it
-    )
+def clear(target: Path) -> None:
+    """Remove whatever is at target (a file, a link or a folder), so that a file written
+    there is a new one, never the served site's file written into."""
+    try:
+        target.unlink()
+    except FileNotFoundError:
+        pass
+    except (IsADirectoryError, PermissionError):  # a folder (PermissionError on macOS)
+        shutil.rmtree(target)
+
+
+def same_file(source: Path, target: Path, stat: os.stat_result) -> None:
+    """Make target the file source is (`stat` is source's): nothing to do if it already is
+    (a spare's file linked from the served site), else a hard link, or a copy where the
+    file system has none."""
+    try:
+        there = os.lstat(target)
+    except FileNotFoundError:
+        pass
+    else:
+        if there.st_ino == stat.st_ino and there.st_dev == stat.st_dev:
+            return
+        clear(target)
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
+def make_folder(folder: Path) -> None:
+    """The folder and its parents, replacing any file in the way (a spare may have a file
+    where the new site has a folder)."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        for parent in reversed((folder, *folder.parents)):
+            if parent.exists() and not parent.is_dir():
+                parent.unlink()
+        folder.mkdir(parents=True, exist_ok=True)
+
+
+def prune(root: Path, keep: Collection[str], keep_under: Collection[str] = ()) -> None:
+    """Remove from a site folder every file that is not one of `keep` (paths from root) or
+    inside one of the folders `keep_under`, and every folder left empty."""
+    _prune(str(root), "", set(keep), set(keep_under))
+
+
+def _prune(folder: str, prefix: str, keep: set[str], keep_under: set[str]) -> bool:
+    """Whether anything is left in folder."""
+    left = False
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            relative = prefix + entry.name
+            if entry.is_dir(follow_symlinks=False):
+                if relative in keep_under or _prune(entry.path, relative + "/", keep, keep_under):
+                    left = True
+                else:
+                    with suppress(OSError):
+                        os.rmdir(entry.path)
+            elif relative in keep:
+                left = True
+            else:
+                with suppress(FileNotFoundError):
+                    os.unlink(entry.path)
+    return left
 
 
 def _exchange(a: Path, b: Path) -> bool:

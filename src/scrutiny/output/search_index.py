@@ -37,6 +37,7 @@ from scrutiny.incremental.keys import digest
 from scrutiny.incremental.maker import Site
 from scrutiny.incremental.store import pack_folder, recall, remember, unpack_folder
 from scrutiny.model import Model
+from scrutiny.output.atomic import make_folder, prune, same_file
 from scrutiny.pages.inputs import Inputs
 from scrutiny.pages.search import meeting_bundles
 from scrutiny.problems import Problem, ProjectError
@@ -66,6 +67,7 @@ def write(
         if was is not None and was[0] == key and _link_bundle(last, bundle, site):
             count: int | None = was[1]
         else:
+            shutil.rmtree(site / bundle, ignore_errors=True)  # what a spare site had there
             count = _from_cache(recall(kept, _name(bundle), key), site / bundle)
         if count is None:
             stale[bundle] = (files, key, listing)
@@ -105,12 +107,18 @@ def _link_bundle(last: Site | None, bundle: str, site: Path) -> bool:
             stat = source.stat()
             if last.stamps[name] != (stat.st_size, stat.st_mtime_ns):
                 raise OSError(f"{source} was changed after the last build")
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.link(source, target)
+            make_folder(target.parent)
+            same_file(source, target, stat)
     except OSError:
         shutil.rmtree(site / bundle, ignore_errors=True)
         return False
+    prune(site / bundle, [name.removeprefix(prefix) for name in files])  # a spare's others
     return bool(files)
+
+
+def bundle_folders(model: Model) -> list[str]:
+    """The folders of the site that hold the search index (each made whole by `write`)."""
+    return [BUNDLE, *(bundle.rstrip("/") for bundle in meeting_bundles(model))]
 
 
 def _name(bundle: str) -> str:

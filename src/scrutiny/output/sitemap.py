@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from scrutiny.output.atomic import write_atomic
 from scrutiny.pages.inputs import Inputs
 
 # Pages that are not content: the error page, and anything inside the search bundle.
@@ -43,6 +44,6 @@ def write(inputs: Inputs, site: Path) -> None:
     base_url = inputs.config.base_url
     robots = ["User-agent: *", "Allow: /"]
     if base_url:
-        (site / "sitemap.xml").write_bytes(sitemap_xml(base_url, page_paths(site)))
+        write_atomic(site / "sitemap.xml", sitemap_xml(base_url, page_paths(site)))
         robots.append(f"Sitemap: {base_url}sitemap.xml")
-    (site / "robots.txt").write_text("\n".join(robots) + "\n", encoding="utf-8")
+    write_atomic(site / "robots.txt", ("\n".join(robots) + "\n").encode("utf-8"))

@@ -62,3 +62,29 @@ def test_cancelling_stops_the_process_at_once() -> None:
     started = time.monotonic()
     ahead.cancel()
     assert time.monotonic() - started < 10
+
+
+def test_a_build_in_one_process_makes_the_downloads_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Four files come from the downloads made ahead; in one process they are made once,
+    when the first of them is written."""
+    from conftest import minimal_project
+
+    from scrutiny import build as pipeline
+    from scrutiny.pages import data
+    from scrutiny.project import Project
+
+    made: list[int] = []
+    database_file = data.database_file
+
+    def counting(*args: object) -> OnDisk:
+        made.append(1)
+        return database_file(*args)
+
+    monkeypatch.setattr(data, "database_file", counting)
+    monkeypatch.setenv("SCRUTINY_JOBS", "1")
+    project = Project.at(minimal_project(tmp_path / "project"))
+    pipeline.build(project, tmp_path / "site", use_cache=False)
+    assert made == [1]
+    assert (tmp_path / "site" / "data" / "scrutiny.db").stat().st_size > 0

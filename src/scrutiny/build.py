@@ -68,11 +68,10 @@ def _build(project: Project, out: Path, store: Store, last: LastBuild) -> BuildR
 
 
 def _start_ahead(inputs: Inputs) -> dict[str, pool.Ahead]:
-    """The families' costly work (pages.AHEAD), started in other processes, unless this
-    build runs in one process (SCRUTINY_JOBS=1, one CPU)."""
-    if pool.jobs_wanted(pool.SERIAL_BELOW) <= 1:
-        return {}
-    return {name: pool.Ahead(make, inputs) for name, make in AHEAD.items()}
+    """The families' costly work (pages.AHEAD), started in other processes; made here when
+    first asked for if this build runs in one process (SCRUTINY_JOBS=1, one CPU)."""
+    here = pool.jobs_wanted(pool.SERIAL_BELOW) <= 1
+    return {name: pool.Ahead(make, inputs, in_process=here) for name, make in AHEAD.items()}
 
 
 def _make_site(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
@@ -29,14 +29,13 @@ class Inputs:
     cache: Path | None = None  # the build cache folder; None with --no-cache
     package: DataPackage | None = None
     library: Library = field(default_factory=Library)  # the documents `source` values cite
-    ahead: dict[str, Ahead] = field(default_factory=dict)  # started by the build: AHEAD
+    ahead: Mapping[str, Ahead] = field(default_factory=dict)  # started by the build: AHEAD
 
     def made_ahead(self, name: str, make: Callable[[Inputs], T]) -> T:
         """What make(self) gives: from the work the build started ahead under `name`
-        (pages.AHEAD), or made here the first time it is asked for (the preview, tests)."""
-        if name not in self.ahead:
-            self.ahead[name] = Ahead(make, self, in_process=True)
-        return self.ahead[name].result()
+        (pages.AHEAD), or made now when nothing was started (the preview, tests)."""
+        started = self.ahead.get(name)
+        return started.result() if started is not None else make(self)
 
     def cache_folder(self, name: str) -> Path | None:
         """A folder of the build cache for files kept by content hash (charts, search)."""

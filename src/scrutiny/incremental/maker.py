@@ -20,6 +20,7 @@ from jinja2 import Environment
 
 from scrutiny.incremental import pool
 from scrutiny.incremental.graph import Graph, Keys, Made
+from scrutiny.incremental.keys import digest
 from scrutiny.output.atomic import clear, make_folder, safe_join, same_file
 from scrutiny.outputs import File, Generated, Later, OnDisk, Page
 from scrutiny.render.environment import render_page
@@ -69,10 +70,16 @@ class Maker:
                 outcome.made.update((path, self.graph.previous[path]) for path in result["linked"])
             if progress:
                 progress(result["count"])
+        folders: set[Path] = set()
         for output in self.later:  # made in another process meanwhile: waited for last
+            data = output.get()
+            key = _file_key(data)
             target = safe_join(self.root, output.path)
-            make_folder(target.parent)
-            _write_file(target, output.get())
+            if self._reuse(output.path, key, target, folders):
+                outcome.linked.add(output.path)
+            else:
+                self._write(target, data, folders)
+            outcome.made[output.path] = (key, "", b"")
             if progress:
                 progress(1)
         return outcome
@@ -93,14 +100,17 @@ class Maker:
             self.keys().forget()
         for output in self.outputs[start:stop]:
             target = safe_join(self.root, output.path)
-            if target.parent not in folders:
-                make_folder(target.parent)
-                folders.add(target.parent)
-            if isinstance(output, File):
-                _write_file(target, output.on_disk or output.data)
+            if isinstance(output, File):  # linked when its bytes are the last build's
+                data = output.on_disk or output.data
+                key = _file_key(data)
+                if self._reuse(output.path, key, target, folders):
+                    linked.append(output.path)
+                    continue
+                self._write(target, data, folders)
+                made[output.path] = (key, "", b"")
                 continue
             if self.graph is None:
-                _write_file(target, _make(self.env, output))
+                self._write(target, _make(self.env, output), folders)
                 rendered += 1
                 continue
             keys = self.keys()
@@ -110,11 +120,11 @@ class Maker:
                 previous is not None
                 and previous[0] == static
                 and keys.fresh(previous)
-                and self._link(output.path, target)
+                and self._link(output.path, target, folders)
             ):
                 linked.append(output.path)
                 continue
-            _write_file(target, _make(self.env, keys.tracking(output)))
+            self._write(target, _make(self.env, keys.tracking(output)), folders)
             made[output.path] = keys.made(static)
             rendered += 1
         return {
@@ -124,7 +134,14 @@ class Maker:
             "count": stop - start,
         }
 
-    def _link(self, relative: str, target: Path) -> bool:
+    def _reuse(self, relative: str, key: str, target: Path, folders: set[Path]) -> bool:
+        """Link a file from the last site if the last build wrote the same bytes there."""
+        if self.graph is None:
+            return False
+        previous = self.graph.previous.get(relative)
+        return previous is not None and previous[0] == key and self._link(relative, target, folders)
+
+    def _link(self, relative: str, target: Path, folders: set[Path]) -> bool:
         if self.site.previous is None:
             return False
         source = self.site.previous / relative
@@ -134,8 +151,27 @@ class Maker:
             return False
         if self.site.stamps.get(relative) != (stat.st_size, stat.st_mtime_ns):
             return False
-        same_file(source, target, stat)
+        try:
+            same_file(source, target, stat)
+        except FileNotFoundError:  # its folder is not made yet (a spare has most)
+            self._folder(target.parent, folders)
+            same_file(source, target, stat)
         return True
+
+    def _write(self, target: Path, data: bytes | OnDisk, folders: set[Path]) -> None:
+        self._folder(target.parent, folders)
+        _write_file(target, data)
+
+    @staticmethod
+    def _folder(folder: Path, folders: set[Path]) -> None:
+        if folder not in folders:
+            make_folder(folder)
+            folders.add(folder)
+
+
+def _file_key(data: bytes | OnDisk) -> str:
+    """What a file's bytes are, as the graph records it."""
+    return f"file:{data.sha256}" if isinstance(data, OnDisk) else f"file:{digest(data)}"
 
 
 def _make(env: Environment, output: Page | Generated) -> bytes:

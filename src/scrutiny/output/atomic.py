@@ -115,7 +115,7 @@ def clear(target: Path) -> None:
 def same_file(source: Path, target: Path, stat: os.stat_result) -> None:
     """Make target the file source is (`stat` is source's): nothing to do if it already is
     (a spare's file linked from the served site), else a hard link, or a copy where the
-    file system has none."""
+    file system has none. FileNotFoundError when target's folder does not exist."""
     try:
         there = os.lstat(target)
     except FileNotFoundError:
@@ -126,6 +126,8 @@ def same_file(source: Path, target: Path, stat: os.stat_result) -> None:
         clear(target)
     try:
         os.link(source, target)
+    except FileNotFoundError:
+        raise  # no folder for it: the caller makes one
     except OSError:
         shutil.copy2(source, target)
 

@@ -3,6 +3,7 @@ the cache changes nothing but time."""
 
 from __future__ import annotations
 
+import pickle
 import shutil
 from pathlib import Path
 
@@ -230,7 +231,7 @@ def test_the_served_site_is_never_written_to_while_the_spare_is_brought_up_to_da
 
     monkeypatch.setattr(atomic, "_swap_in", checking_swap)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
-    monkeypatch.setenv("SCRUTINY_JOBS", "2")
+    monkeypatch.setenv("SCRUTINY_JOBS", "1")  # in this process: no forks of a test runner
     edit_observation(project)
     edit_template(project)
     (project / MINUTES).write_text("---\ntitle: Minutes\n---\nRewritten.\n", encoding="utf-8")
@@ -260,3 +261,55 @@ def test_whatever_the_spare_holds_the_new_site_equals_a_cold_build(
     edit_observation(project)
     build(project)
     assert_same_site(project / "_site", cold_build(project, tmp_path / "cold"))
+
+
+def test_each_model_method_declares_the_tables_it_reads() -> None:
+    """A recorded call of a model method is replayed only when a table it declares changed
+    (model.METHOD_READS): the declaration must be what the method's code reads, or an edit
+    would leave a stale page. Every attribute the code reads is a table or a relation."""
+    import inspect
+    import re
+
+    from scrutiny.model import METHOD_READS, RELATIONS, Model
+
+    tables = {name for name in vars(Model(_package(), {})) if not name.startswith("_")}
+    for method, declared in METHOD_READS.items():
+        code = inspect.getsource(getattr(Model, method))
+        read = set()
+        for name in re.findall(r"self\.(\w+)", code):
+            if name in RELATIONS:
+                read.add(RELATIONS[name][0])
+            else:
+                assert name in tables and name != "tables", f"{method} reads self.{name}"
+                read.add(name)
+        assert read == set(declared), method
+
+
+def _package():
+    from scrutiny.project import Project
+    from scrutiny.schema.package import load_package
+
+    return load_package(Project.at(Path(__file__).parents[1]))
+
+
+def test_reads_of_the_model_are_recorded_by_table(project: Path) -> None:
+    """The model's versions are kept per table, and each output records the tables it read:
+    a person's page depends on the tables it read, not on observations, so an observation
+    edit replays none of its reads and keeps its record; the indicator's page (which holds
+    the observations by value) is made again."""
+    record = project / ".cache" / "scrutiny" / "records" / "graph.pickle"
+
+    def outputs() -> dict:
+        payload = read_sealed(record)
+        assert payload is not None
+        return pickle.loads(payload)["outputs"]
+
+    person = outputs()["people/ann-able/index.html"]
+    read = person[1].split()
+    assert any(r.startswith("model:") for r in read)
+    assert "model" not in read and "model:observations" not in read
+    indicator = outputs()["indicators/testshire-caseload/index.html"]
+    edit_observation(project)
+    build(project)
+    assert outputs()["people/ann-able/index.html"] == person
+    assert outputs()["indicators/testshire-caseload/index.html"] != indicator

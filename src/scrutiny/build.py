@@ -7,7 +7,6 @@ made again (incremental/graph.py); the output is byte-identical to a cold build.
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 from collections.abc import Collection
 from dataclasses import replace
@@ -19,12 +18,12 @@ from scrutiny.incremental import pool
 from scrutiny.incremental.documents import MarkdownCache
 from scrutiny.incremental.freshness import BuildResult, LastBuild, build_date, last_build
 from scrutiny.incremental.graph import Graph, root_versions
-from scrutiny.incremental.keys import Fingerprinter, Stamps, code_digest, output_stamp
+from scrutiny.incremental.keys import Fingerprinter, Stamps, code_digest, digest, output_stamp
 from scrutiny.incremental.maker import Maker, Site
 from scrutiny.incremental.store import Store
 from scrutiny.incremental.tracking import Roots
 from scrutiny.memory import bulk_allocation
-from scrutiny.model import Model
+from scrutiny.model import Model, reads_by_attribute
 from scrutiny.output import search_index, sitemap
 from scrutiny.output.atomic import atomic_directory, prune
 from scrutiny.outputs import File, Generated, Later, Page
@@ -187,22 +186,28 @@ def _graph(inputs: Inputs, previous: dict, last: LastBuild) -> Graph:
         "reports": inputs.reports,
         "site": inputs.config,
     }
-    versions = root_versions(roots, _tables_key(inputs.package, last.stamps))
-    return Graph(Roots(roots), versions, previous.get("versions", {}), previous.get("outputs", {}))
+    tables = _table_versions(inputs.package, last.stamps)
+    versions = root_versions(roots, digest(repr(sorted(tables.items())).encode()))
+    versions |= {f"model:{name}": version for name, version in tables.items()}
+    parts = {"model": reads_by_attribute(inputs.model)}
+    before = previous.get("versions", {})
+    return Graph(Roots(roots), versions, before, previous.get("outputs", {}), parts)
 
 
-def _tables_key(package: DataPackage | None, stamps: Stamps) -> str:
-    """One hash of what the model is made from: the tables, their schemas and scrutiny's code
-    (so model reads are replayed only when a table changed)."""
-    h = hashlib.blake2b(digest_size=16)
-    h.update(code_digest().encode())
-    if package is not None:
-        fingerprint = Fingerprinter()
-        h.update(fingerprint(package.descriptor).encode())
-        for table in package.tables:
-            schema = fingerprint(table.schema)
-            h.update(f"{table.name}:{schema}:{stamps.digest(table.path)}|".encode())
-    return h.hexdigest()
+def _table_versions(package: DataPackage | None, stamps: Stamps) -> dict[str, str]:
+    """A hash of what each table's records are made from: its file, its schema, the package
+    and scrutiny's code (so model reads are replayed only when their table changed); each
+    table's file is hashed once per change (`stamps`), never its million records."""
+    if package is None:
+        return {}
+    fingerprint = Fingerprinter()
+    common = f"{code_digest()}|{fingerprint(package.descriptor)}"
+    return {
+        table.name: digest(
+            f"{common}|{table.name}|{fingerprint(table.schema)}|{stamps.digest(table.path)}".encode()
+        )
+        for table in package.tables
+    }
 
 
 def _build_record(last: LastBuild, out: Path, result: BuildResult) -> dict:

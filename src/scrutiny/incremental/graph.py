@@ -8,7 +8,11 @@ changed; otherwise the last build's copy is linked into the new site.
     trace        every read through a tracked root, with a digest of what it returned
 
 A trace is checked by replaying its reads on this build's inputs, and only for roots whose
-version (a hash of what the root is made from) changed since the last build. Each trace is
+version (a hash of what the root is made from) changed since the last build. A root may be
+split into parts with versions of their own (the model: one per table): a read whose first
+step names a part (`model.people`, a relation made from one table, a method declared to read
+some) depends on those parts alone, and any other read on the whole root, so an edited table
+replays only the reads of that table. Each trace is
 kept pickled, with the names of the roots it read: a county's million reads load in
 milliseconds, and only the traces that read a changed root are unpickled.
 """
@@ -38,9 +42,11 @@ class Graph:
     """What the last build recorded, and this build's roots and their versions."""
 
     roots: Roots
-    versions: dict[str, str]
+    versions: dict[str, str]  # by root, and by "root:part" for the parts of a split root
     previous_versions: dict[str, str] = field(default_factory=dict)
     previous: dict[str, Made] = field(default_factory=dict)
+    # root -> the first attribute of a read -> the parts it reads ("*": the item it reads)
+    parts: Mapping[str, Mapping[str, tuple[str, ...]]] = field(default_factory=dict)
 
     def record(self, made: dict[str, Made]) -> dict[str, Any]:
         return {"versions": self.versions, "outputs": made}
@@ -70,6 +76,7 @@ class Keys:
         self.template_digest = cache(self._template_digest)
         before, now = graph.previous_versions, graph.versions
         self.changed_roots = {root for root in now if before.get(root) != now[root]}
+        self._read_keys: dict[Any, tuple[str, ...]] = {}
 
     def forget(self) -> None:
         """Drop what the hashing and tracking of earlier outputs kept, between batches: a
@@ -120,9 +127,38 @@ class Keys:
             return True
         trace: tuple[tuple[Any, bytes], ...] = pickle.loads(made[2])
         for path, value in trace:
-            if path[0] in changed and self.replayer.digest(path) != value:
+            stale = not changed.isdisjoint(self.read_keys(path))
+            if stale and self.replayer.digest(path) != value:
                 return False
         return True
+
+    def read_keys(self, path: tuple) -> tuple[str, ...]:
+        """What a read depends on: the parts of its root its first step names (and those of
+        any tracked value it was given), or the whole root."""
+        try:
+            return self._read_keys[path]
+        except KeyError:
+            pass
+        except TypeError:  # an unhashable step: not remembered
+            return self._keys_of(path)
+        keys = self._read_keys[path] = self._keys_of(path)
+        return keys
+
+    def _keys_of(self, path: tuple) -> tuple[str, ...]:
+        root = path[0]
+        keys = [root]
+        parts = self.graph.parts.get(root)
+        if parts and len(path) > 1 and path[1][0] == "attr" and path[1][1] in parts:
+            named = parts[path[1][1]]
+            if named == ("*",):
+                named = (path[2][1],) if len(path) > 2 and path[2][0] == "item" else ()
+            wanted = [f"{root}:{part}" for part in named]
+            if wanted and all(key in self.graph.versions for key in wanted):
+                keys = wanted
+        for step in path[1:]:
+            for ref in _refs(step):
+                keys += self.read_keys(ref)
+        return tuple(dict.fromkeys(keys))
 
     def tracking(self, output: Page | Generated) -> Page | Generated:
         """The output with its tracked roots replaced by recording proxies; starts a trace."""
@@ -141,5 +177,15 @@ class Keys:
     def made(self, static: str) -> Made:
         """The record of the output just rendered (tracking): its key and its trace."""
         recorded: Trace = self.recorder.trace
-        roots = " ".join(sorted({path[0] for path in recorded}))
+        roots = " ".join(sorted({key for path in recorded for key in self.read_keys(path)}))
         return static, roots, pickle.dumps(tuple(recorded.items()), 5)
+
+
+def _refs(step: Any) -> list[tuple]:
+    """The paths of the tracked values a step was given (`("ref", path)`, in a call's
+    arguments or as an item's key)."""
+    if not isinstance(step, tuple):
+        return []
+    if len(step) == 2 and step[0] == "ref" and isinstance(step[1], tuple):
+        return [step[1]]
+    return [ref for inner in step for ref in _refs(inner)]

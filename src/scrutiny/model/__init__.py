@@ -33,6 +33,8 @@ from scrutiny.schema.vocabulary import Vocabulary
 R = TypeVar("R")
 
 __all__ = [
+    "METHOD_READS",
+    "RELATIONS",
     "AgendaItem",
     "Attendance",
     "Committee",
@@ -46,6 +48,7 @@ __all__ = [
     "Recommendation",
     "RecommendationUpdate",
     "Record",
+    "reads_by_attribute",
 ]
 
 
@@ -171,3 +174,24 @@ RELATIONS: dict[str, tuple[str, Callable[[Model], Any]]] = {
     ),
     "workplan_by_committee": ("workplan", lambda m: _group(m.workplan, "committee_id")),
 }
+
+
+# The tables each method of Model reads (incremental/graph.py replays a recorded call only
+# when one of them changed); tests/test_incremental.py checks them against the code.
+METHOD_READS: dict[str, tuple[str, ...]] = {
+    "committee_of": ("committees",),
+    "council_of": ("councils",),
+    "items": ("agenda_items",),
+    "attendance_at": ("attendance",),
+    "decisions_at": ("decisions",),
+    "latest_update": ("recommendation_updates",),
+}
+
+
+def reads_by_attribute(model: Model) -> dict[str, tuple[str, ...]]:
+    """Which tables a read of each attribute of the model depends on: a table's own records,
+    a relation (its table in RELATIONS), a method (METHOD_READS), and `tables` by the table
+    it names ("*"). A read of anything else depends on the whole model."""
+    reads = {t.name: (t.name,) for t in model.package.tables if t.name in vars(model)}
+    reads |= {name: (table,) for name, (table, _) in RELATIONS.items()}
+    return reads | METHOD_READS | {"tables": ("*",)}

@@ -83,6 +83,7 @@ class Keys:
         worker makes thousands of outputs, and its memory stays that of one batch."""
         self.fingerprint.forget()
         self.tracked_memo.clear()
+        self._read_keys.clear()
 
     def _global_key(self) -> str:
         untracked = {k: v for k, v in self.env.globals.items() if k not in TRACKED_GLOBALS}

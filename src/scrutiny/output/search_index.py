@@ -24,7 +24,6 @@ import asyncio
 import os
 import shutil
 import tarfile
-from collections import defaultdict
 from collections.abc import Collection
 from importlib import metadata
 from pathlib import Path
@@ -101,13 +100,16 @@ def _link_bundle(last: Site | None, bundle: str, site: Path) -> bool:
         return False
     prefix = f"{bundle}/"
     files = [name for name in last.stamps if name.startswith(prefix)]
+    folders: set[Path] = set()
     try:
         for name in files:
             source, target = last.previous / name, site / name
             stat = source.stat()
             if last.stamps[name] != (stat.st_size, stat.st_mtime_ns):
                 raise OSError(f"{source} was changed after the last build")
-            make_folder(target.parent)
+            if target.parent not in folders:
+                make_folder(target.parent)
+                folders.add(target.parent)
             same_file(source, target, stat)
     except OSError:
         shutil.rmtree(site / bundle, ignore_errors=True)
@@ -128,10 +130,7 @@ def _name(bundle: str) -> str:
 def _bundles(model: Model, site: Path) -> dict[str, list[str]]:
     """Each bundle's HTML files, relative to the site: a meeting page goes to its year's."""
     year = {m.meeting_id: m.date.year for m in model.meetings.values()}
-    bundles: dict[str, list[str]] = defaultdict(list)
-    bundles[BUNDLE] = []
-    for bundle in meeting_bundles(model):
-        bundles[bundle.rstrip("/")] = []
+    bundles: dict[str, list[str]] = {bundle: [] for bundle in bundle_folders(model)}
     for folder, dirs, files in os.walk(site):
         dirs.sort()
         relative = Path(folder).relative_to(site)

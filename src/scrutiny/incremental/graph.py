@@ -12,9 +12,9 @@ version (a hash of what the root is made from) changed since the last build. A r
 split into parts with versions of their own (the model: one per table): a read whose first
 step names a part (`model.people`, a relation made from one table, a method declared to read
 some) depends on those parts alone, and any other read on the whole root, so an edited table
-replays only the reads of that table. Each trace is
-kept pickled, with the names of the roots it read: a county's million reads load in
-milliseconds, and only the traces that read a changed root are unpickled.
+replays only the reads of that table. Each trace is kept pickled, with the names of the roots
+(and parts) it read: a county's million reads load in milliseconds, and only the traces that
+read something that changed are unpickled.
 """
 
 from __future__ import annotations

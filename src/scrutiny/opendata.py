@@ -1,4 +1,5 @@
-"""The published data package: descriptor, JSON downloads, zip, and DCAT catalogue.
+"""The published data package: descriptor, JSON downloads and DCAT catalogue (the zip is
+output/zipped.py).
 
 `datapackage.json` inlines every schema with its foreign keys, and records each CSV's byte size
 and SHA-256 hash, so `frictionless validate` on the published package checks integrity too.
@@ -8,9 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import io
-import shutil
-import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from operator import attrgetter
@@ -25,7 +23,6 @@ from scrutiny.schema.types import to_json
 from scrutiny.validate.structure import BYTE_ORDER_MARK
 
 ZIP_NAME = "scrutiny-data.zip"
-ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
 
 @dataclass(frozen=True)
@@ -152,23 +149,6 @@ def descriptor(
 
 def _without_empty(data: dict) -> dict:
     return {k: v for k, v in data.items() if v not in (None, "", [])}
-
-
-def zip_bytes(files: Mapping[str, bytes | OnDisk]) -> bytes:
-    """A zip whose bytes depend only on its contents (fixed dates, sorted names)."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for name in sorted(files):
-            info = zipfile.ZipInfo(name, ZIP_DATE)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            content = files[name]
-            if isinstance(content, bytes):
-                archive.writestr(info, content)
-                continue
-            with content.path.open("rb") as source, archive.open(info, "w") as member:
-                shutil.copyfileobj(source, member, 1 << 20)
-    return buffer.getvalue()
 
 
 def absolute(config: SiteConfig, path: str) -> str:

@@ -15,6 +15,7 @@ from scrutiny.incremental.keys import (
     table_key,
 )
 from scrutiny.incremental.store import (
+    KeptValues,
     Store,
     kept_bytes,
     recall,
@@ -27,6 +28,7 @@ BuildCache = Store  # the name the commands use
 __all__ = [
     "BuildCache",
     "Fingerprinter",
+    "KeptValues",
     "Stamps",
     "Store",
     "Unkeyable",

@@ -25,13 +25,14 @@ import sys
 import tarfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from scrutiny.incremental.keys import code_digest
 from scrutiny.output.atomic import write_atomic
 from scrutiny.project import Project
 
 MAGIC = b"scrutiny-cache 1\n"
+T = TypeVar("T")
 
 
 def _header(payload: bytes) -> bytes:
@@ -184,6 +185,35 @@ def remembered_bytes(folder: Path | None, name: str, key: str, make: Callable[[]
         data = make()
         remember(folder, name, key, data)
     return data
+
+
+class KeptValues:
+    """Values kept by a hash of what each is made from, all in one entry of `folder` (the
+    deflated blocks of the zip's members): what this build did not use is dropped when it
+    saves, and the entry is written again only when that changed. `version` names how the
+    values are made (an entry of another version is ignored)."""
+
+    def __init__(self, folder: Path | None, name: str, version: str) -> None:
+        self.folder, self.name, self.version = folder, name, version
+        self.known: dict[str, Any] = _unpickled_dict(recall(folder, name, version))
+        self.used: dict[str, Any] = {}
+
+    def get(self, key: str, make: Callable[[], T]) -> T:
+        if key not in self.used:
+            self.used[key] = self.known[key] if key in self.known else make()
+        return self.used[key]
+
+    def save(self) -> None:
+        if self.used.keys() != self.known.keys():
+            remember(self.folder, self.name, self.version, pickle.dumps(self.used, 5))
+
+
+def _unpickled_dict(payload: bytes | None) -> dict[str, Any]:
+    try:
+        value = pickle.loads(payload) if payload is not None else {}
+    except Exception:  # unreadable after a change of code: a miss
+        return {}
+    return value if isinstance(value, dict) else {}
 
 
 def kept_bytes(folder: Path | None, key: str, make: Callable[[], bytes]) -> bytes:

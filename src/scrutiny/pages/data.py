@@ -9,7 +9,7 @@ from functools import partial
 
 from scrutiny import urls
 from scrutiny.database import DATABASE_NAME, database_file
-from scrutiny.incremental.cache import remembered_bytes, table_key
+from scrutiny.incremental.cache import KeptValues, remembered_bytes, table_key
 from scrutiny.opendata import (
     ZIP_NAME,
     dcat_catalog,
@@ -18,8 +18,8 @@ from scrutiny.opendata import (
     records_json,
     schema_org_dataset,
     table_facts,
-    zip_bytes,
 )
+from scrutiny.output import zipped
 from scrutiny.outputs import File, Later, OnDisk, Page
 from scrutiny.pages.inputs import Inputs
 from scrutiny.schema.package import DataPackage, Field, Table
@@ -94,7 +94,10 @@ def downloads(inputs: Inputs) -> Downloads | None:
     files: dict[str, bytes | OnDisk] = {"datapackage.json": package_json, DATABASE_NAME: database}
     files |= {f"{f.table.name}.csv": f.csv for f in facts}
     catalogue = _json_bytes(dcat_catalog(config, package, facts, database.size))
-    return Downloads(database, package_json, zip_bytes(files), catalogue)
+    blocks = KeptValues(inputs.cache_folder("opendata"), "zip-blocks", zipped.VERSION)
+    archive = zipped.zip_bytes(files, blocks)
+    blocks.save()
+    return Downloads(database, package_json, archive, catalogue)
 
 
 def pages(inputs: Inputs) -> Iterator[Page | File | Later]:

@@ -15,6 +15,7 @@ import os
 import sqlite3
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from functools import partial
 from operator import attrgetter
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,7 @@ import nh3
 import sqlite_utils
 
 from scrutiny.documents import Document
+from scrutiny.incremental.cache import KeptValues, digest
 from scrutiny.outputs import OnDisk
 from scrutiny.schema.package import DataPackage, Table
 from scrutiny.schema.types import to_json
@@ -55,14 +57,16 @@ def database_file(
     tables: Mapping[str, Sequence[Any]],
     minutes: Mapping[str, Document],
     member_roles: Sequence[str],
+    texts: KeptValues | None = None,
 ) -> OnDisk:
     """The whole database as a SQLite file, made in a temporary file rather than in memory (a
-    county's is 140 MB) and removed once the build no longer refers to it."""
+    county's is 140 MB) and removed once the build no longer refers to it. The minutes' plain
+    text is taken from `texts` where kept (by a hash of their HTML)."""
     handle, name = tempfile.mkstemp(prefix="scrutiny-", suffix=".db")
     os.close(handle)
     path = Path(name)
     try:
-        _write(path, package, tables, minutes, member_roles)
+        _write(path, package, tables, minutes, member_roles, texts or KeptValues(None, "", ""))
         sha256 = hashlib.sha256()
         with path.open("rb") as file:
             for block in iter(lambda: file.read(1 << 20), b""):
@@ -79,6 +83,7 @@ def _write(
     tables: Mapping[str, Sequence[Any]],
     minutes: Mapping[str, Document],
     member_roles: Sequence[str],
+    texts: KeptValues,
 ) -> None:
     connection = sqlite3.connect(path)
     connection.execute("PRAGMA journal_mode = OFF")  # a scratch file: nothing to recover
@@ -91,7 +96,7 @@ def _write(
         db["minutes"].create(
             MINUTES_COLUMNS, pk="meeting_id", foreign_keys=[("meeting_id", "meetings")]
         )
-        db["minutes"].insert_all(_minutes_rows(minutes, tables["meetings"]))
+        db["minutes"].insert_all(_minutes_rows(minutes, tables["meetings"], texts))
     for name, columns in SEARCHABLE.items():
         if name in db.table_names():
             db[name].enable_fts(columns, tokenize="porter", create_triggers=False)
@@ -178,18 +183,25 @@ def _names(fields: Sequence[str]) -> str:
     return ", ".join(f"[{f}]" for f in fields)
 
 
-def _minutes_rows(minutes: Mapping[str, Document], meetings: Sequence[Any]) -> list[dict]:
+def _minutes_rows(
+    minutes: Mapping[str, Document], meetings: Sequence[Any], texts: KeptValues
+) -> list[dict]:
     known = {m.meeting_id for m in meetings}
     return [
         {
             "meeting_id": meeting_id,
             "title": doc.title,
-            "text": html.unescape(nh3.clean(doc.html, tags=set())).strip(),
+            "text": texts.get(digest(doc.html.encode()), partial(plain_text, doc.html)),
             "source": str(doc.meta.get("source") or doc.source_path),
         }
         for meeting_id, doc in sorted(minutes.items())
         if meeting_id in known
     ]
+
+
+def plain_text(markup: str) -> str:
+    """The text of sanitised HTML, for full-text search."""
+    return html.unescape(nh3.clean(markup, tags=set())).strip()
 
 
 VIEW_TABLES = {

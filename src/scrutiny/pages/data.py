@@ -89,7 +89,10 @@ def downloads(inputs: Inputs) -> Downloads | None:
         return None
     config, tables = inputs.config, inputs.model.tables
     facts = table_facts(package, tables)
-    database = database_file(package, tables, inputs.minutes, inputs.model.roles.group("members"))
+    texts = KeptValues(inputs.cache_folder("opendata"), "minutes-text", "plain text")
+    members = inputs.model.roles.group("members")
+    database = database_file(package, tables, inputs.minutes, members, texts)
+    texts.save()
     package_json = _json_bytes(descriptor(config, package, facts, database))
     files: dict[str, bytes | OnDisk] = {"datapackage.json": package_json, DATABASE_NAME: database}
     files |= {f"{f.table.name}.csv": f.csv for f in facts}

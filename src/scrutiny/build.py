@@ -83,7 +83,7 @@ def _make_site(
     files = [o for o in outputs if isinstance(o, File | Generated | Later)]
     ordered = list({o.path: o for o in [*pages, *files]}.values())  # a later output wins
     previous = _previous_graph(store, out)
-    graph = _graph(inputs, previous, last) if store.enabled else None
+    graph = _graph(project, inputs, previous, last) if store.enabled else None
     site = Site(out, last.record.get("output", {}), previous["search"]) if previous else Site()
     progress = Progress()
     spare = store.spare_for(out) if graph is not None else None
@@ -178,7 +178,7 @@ def _previous_graph(store: Store, out: Path) -> dict:
     return {}
 
 
-def _graph(inputs: Inputs, previous: dict, last: LastBuild) -> Graph:
+def _graph(project: Project, inputs: Inputs, previous: dict, last: LastBuild) -> Graph:
     """This build's tracked roots and their versions, with what the last build recorded."""
     roots = {
         "model": inputs.model,
@@ -187,7 +187,12 @@ def _graph(inputs: Inputs, previous: dict, last: LastBuild) -> Graph:
         "site": inputs.config,
     }
     tables = _table_versions(inputs.package, last.stamps)
-    versions = root_versions(roots, digest(repr(sorted(tables.items())).encode()))
+    from_files = {
+        "model": digest(repr(sorted(tables.items())).encode()),
+        "minutes": _documents_version(project, project.minutes, last.stamps),
+        "reports": _documents_version(project, project.reports, last.stamps),
+    }
+    versions = root_versions(roots, from_files)
     versions |= {f"model:{name}": version for name, version in tables.items()}
     parts = {"model": reads_by_attribute(inputs.model)}
     before = previous.get("versions", {})
@@ -208,6 +213,13 @@ def _table_versions(package: DataPackage | None, stamps: Stamps) -> dict[str, st
         )
         for table in package.tables
     }
+
+
+def _documents_version(project: Project, folder: Path, stamps: Stamps) -> str:
+    """A hash of what a folder's documents are made from: their names, their files' bytes
+    (each file hashed once per change, `stamps`) and scrutiny's code."""
+    files = [f"{project.relative(p)}\0{stamps.digest(p)}" for p in markdown_files(folder)]
+    return digest("\0".join([code_digest(), *files]).encode())
 
 
 def _build_record(last: LastBuild, out: Path, result: BuildResult) -> dict:

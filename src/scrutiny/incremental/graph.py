@@ -52,13 +52,13 @@ class Graph:
         return {"versions": self.versions, "outputs": made}
 
 
-def root_versions(roots: Mapping[str, Any], model_version: str) -> dict[str, str]:
-    """A hash of what each root is made from: for the model, the tables' key (computed from
-    the files, without walking a million records); for the others, their values."""
+def root_versions(roots: Mapping[str, Any], known: Mapping[str, str]) -> dict[str, str]:
+    """A hash of what each root is made from: `known` for the roots made from files (the
+    model, the documents: hashes of their files, without walking a million records or ten
+    thousand documents), their values for the others."""
     fingerprint = Fingerprinter()
     return {
-        name: model_version if name == "model" else fingerprint(root)
-        for name, root in roots.items()
+        name: known[name] if name in known else fingerprint(root) for name, root in roots.items()
     }
 
 

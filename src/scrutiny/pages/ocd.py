@@ -60,13 +60,20 @@ class Sources:
 
 def pages(inputs: Inputs) -> Iterator[Generated]:
     model = inputs.model
-    sources = Sources(inputs.config, model, inputs.today, frozenset(inputs.minutes))
     everything = urls.path("ocd.events")
-    yield Generated(everything, events_file, (sources, everything, list(model.meetings.values())))
+    meetings = list(model.meetings.values())
+    yield Generated(everything, events_file, (_sources(inputs, meetings), everything, meetings))
     for committee in model.committees.values():
         path = urls.path("ocd.committee", committee.committee_id)
         meetings = list(model.meetings_by_committee.get(committee.committee_id, ()))
-        yield Generated(path, events_file, (sources, path, meetings))
+        yield Generated(path, events_file, (_sources(inputs, meetings), path, meetings))
+
+
+def _sources(inputs: Inputs, meetings: Sequence[Meeting]) -> Sources:
+    """What a file's events are made from: which of its own meetings have minutes (so new
+    minutes make only the files that list that meeting again)."""
+    minuted = frozenset(m.meeting_id for m in meetings if m.meeting_id in inputs.minutes)
+    return Sources(inputs.config, inputs.model, inputs.today, minuted)
 
 
 def events_file(sources: Sources, path: str, meetings: Sequence[Meeting]) -> bytes:

@@ -158,12 +158,38 @@ def test_a_feed_carries_only_the_newest_entries(monkeypatch: pytest.MonkeyPatch)
     tz = ZoneInfo(inputs.config.timezone)
     newest = sorted((meeting_instant(m, tz) for m in meetings), reverse=True)
     monkeypatch.setattr(feed_module, "FEED_ENTRIES", 3)
+    about = feed_module.Feed(inputs.config, inputs.model, "feeds/x.atom", "", "x", None)
     for make in (feed_module.meetings_feed, feed_module.decisions_feed):
-        parsed = feedparser.parse(make(inputs, "feeds/x.atom", "", "x", meetings).data)
+        parsed = feedparser.parse(make(about, meetings))
         assert len(parsed.entries) == 3
         stamps = [utc(e.updated_parsed) for e in parsed.entries]
         assert stamps == sorted(stamps, reverse=True)
-    meeting_feed = feedparser.parse(
-        feed_module.meetings_feed(inputs, "feeds/x.atom", "", "x", meetings).data
-    )
+    meeting_feed = feedparser.parse(feed_module.meetings_feed(about, meetings))
     assert [utc(e.updated_parsed) for e in meeting_feed.entries] == newest[:3]
+
+
+def test_only_an_empty_feed_carries_the_build_date() -> None:
+    """A feed's `updated` is its newest entry's; a feed with no entries says the build's date,
+    and only such a feed is given it, so the others are not made again each day."""
+    from scrutiny import urls
+    from scrutiny.build import load_inputs
+    from scrutiny.pages import feeds as feed_module
+    from scrutiny.project import Project
+
+    inputs = load_inputs(Project.at(Path(__file__).resolve().parents[1]))
+    made = {o.path: o for o in feed_module.pages(inputs)}
+    for kind in ("meetings-feed", "decisions-feed"):
+        assert made[urls.path(kind)].args[0].empty_date is None
+    undecided = [
+        m for m in inputs.model.meetings.values() if not inputs.model.decisions_at(m.meeting_id)
+    ]
+    assert undecided, "the example has meetings without decisions"
+    for make, meetings in (
+        (feed_module.meetings_feed, []),
+        (feed_module.decisions_feed, undecided),
+    ):
+        feed = feed_module._feed(inputs, make, "decisions-feed", (), "", "x", meetings)
+        assert feed.args[0].empty_date == inputs.today
+        parsed = feedparser.parse(feed.data())
+        assert not parsed.entries
+        assert parsed.feed.updated.startswith(inputs.today.isoformat())

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -28,7 +28,7 @@ from scrutiny import urls
 from scrutiny.config import SiteConfig
 from scrutiny.model import Decision, Meeting, Model
 from scrutiny.model.localtime import meeting_instant
-from scrutiny.outputs import File
+from scrutiny.outputs import Generated
 from scrutiny.pages.inputs import Inputs
 from scrutiny.pages.meetings import meeting_title
 from scrutiny.render.environment import clock, long_date
@@ -70,21 +70,61 @@ class Entry:
     text: str = ""
 
 
-def pages(inputs: Inputs) -> Iterator[File]:
+@dataclass(frozen=True)
+class Feed:
+    """What a feed is made from besides its meetings: where it is and what it is about. Made
+    in the worker pool when what it read changed, so new minutes leave every feed alone."""
+
+    config: SiteConfig
+    model: Model
+    path: str
+    page: str  # the page the feed is about
+    title: str
+    empty_date: dt.date | None  # the build's date, for a feed with no entries (else None)
+
+
+def pages(inputs: Inputs) -> Iterator[Generated]:
     model = inputs.model
     meetings = list(model.meetings.values())
     title = inputs.config.title
     home = urls.path("home")
-    yield meetings_feed(inputs, urls.path("meetings-feed"), home, f"{title}: meetings", meetings)
-    yield decisions_feed(inputs, urls.path("decisions-feed"), home, f"{title}: decisions", meetings)
+    yield _feed(inputs, meetings_feed, "meetings-feed", (), home, f"{title}: meetings", meetings)
+    yield _feed(inputs, decisions_feed, "decisions-feed", (), home, f"{title}: decisions", meetings)
     for committee in model.committees.values():
         cid = committee.committee_id
         own = list(model.meetings_by_committee.get(cid, ()))
         home = urls.path("committee", cid)
-        feed = urls.path("committee.meetings-feed", cid)
-        yield meetings_feed(inputs, feed, home, f"{committee.name}: meetings", own)
-        feed = urls.path("committee.decisions-feed", cid)
-        yield decisions_feed(inputs, feed, home, f"{committee.name}: decisions", own)
+        name = committee.name
+        yield _feed(
+            inputs, meetings_feed, "committee.meetings-feed", (cid,), home, f"{name}: meetings", own
+        )
+        yield _feed(
+            inputs,
+            decisions_feed,
+            "committee.decisions-feed",
+            (cid,),
+            home,
+            f"{name}: decisions",
+            own,
+        )
+
+
+def _feed(
+    inputs: Inputs,
+    make: Callable[[Feed, Sequence[Meeting]], bytes],
+    kind: str,
+    keys: tuple[str, ...],
+    page: str,
+    title: str,
+    meetings: Sequence[Meeting],
+) -> Generated:
+    empty = not meetings or (
+        make is decisions_feed
+        and not any(inputs.model.decisions_at(m.meeting_id) for m in meetings)
+    )
+    path = urls.path(kind, *keys)
+    about = Feed(inputs.config, inputs.model, path, page, title, inputs.today if empty else None)
+    return Generated(path, make, (about, meetings))
 
 
 def new_feed(config: SiteConfig, path: str, page: str, title: str, subtitle: str) -> FeedGenerator:
@@ -114,12 +154,14 @@ def add_entry(feed: FeedGenerator, config: SiteConfig, path: str, e: Entry) -> F
     return entry
 
 
-def finish(feed: FeedGenerator, stamps: Sequence[dt.datetime], fallback: dt.date) -> bytes:
-    """The feed's `updated` is its latest entry's; an empty feed uses the build date."""
+def finish(feed: FeedGenerator, stamps: Sequence[dt.datetime], empty: dt.date | None) -> bytes:
+    """The feed's `updated` is its latest entry's; an empty feed uses the build's date,
+    `empty` (given only to a feed known to be empty, so the others don't change each day)."""
     if stamps:
         feed.updated(max(stamps))
     else:
-        feed.updated(dt.datetime.combine(fallback, dt.time(), tzinfo=dt.UTC))
+        assert empty is not None, "an empty feed needs the build's date"
+        feed.updated(dt.datetime.combine(empty, dt.time(), tzinfo=dt.UTC))
     return feed.atom_str(pretty=True)
 
 
@@ -142,12 +184,12 @@ def meeting_summary(model: Model, meeting: Meeting) -> str:
     return clean("\n".join(lines))
 
 
-def meetings_feed(
-    inputs: Inputs, path: str, page: str, title: str, meetings: Sequence[Meeting]
-) -> File:
-    config, model = inputs.config, inputs.model
+def meetings_feed(feed_of: Feed, meetings: Sequence[Meeting]) -> bytes:
+    config, model, path = feed_of.config, feed_of.model, feed_of.path
     tz = ZoneInfo(config.timezone)
-    feed = new_feed(config, path, page, title, "Meetings: agenda, venue, status and decisions.")
+    feed = new_feed(
+        config, path, feed_of.page, feed_of.title, "Meetings: agenda, venue, status and decisions."
+    )
     stamps = []
     for meeting in _newest_first(meetings, tz)[:FEED_ENTRIES]:
         target = urls.path("meeting", meeting.meeting_id)
@@ -157,7 +199,7 @@ def meetings_feed(
         entry = add_entry(feed, config, path, about)
         entry.summary(meeting_summary(model, meeting))
         _category(entry, model, meeting)
-    return File(path, finish(feed, stamps, inputs.today))
+    return finish(feed, stamps, feed_of.empty_date)
 
 
 def _category(entry: FeedEntry, model: Model, meeting: Meeting) -> None:
@@ -178,12 +220,12 @@ def decision_title(model: Model, decision: Decision) -> str:
     return f"{meeting_title(model, meeting)}: {topic}"
 
 
-def decisions_feed(
-    inputs: Inputs, path: str, page: str, title: str, meetings: Sequence[Meeting]
-) -> File:
-    config, model = inputs.config, inputs.model
+def decisions_feed(feed_of: Feed, meetings: Sequence[Meeting]) -> bytes:
+    config, model, path = feed_of.config, feed_of.model, feed_of.path
     tz = ZoneInfo(config.timezone)
-    feed = new_feed(config, path, page, title, "Decisions (resolutions) recorded at each meeting.")
+    feed = new_feed(
+        config, path, feed_of.page, feed_of.title, "Decisions (resolutions) recorded at each meeting."
+    )
     stamps = []
     for meeting in _newest_first(meetings, tz):
         stamp = meeting_instant(meeting, tz)
@@ -195,4 +237,4 @@ def decisions_feed(
             entry = add_entry(feed, config, path, about)
             entry.content(clean(decision.text), type="text")
             _category(entry, model, meeting)
-    return File(path, finish(feed, stamps, inputs.today))
+    return finish(feed, stamps, feed_of.empty_date)

@@ -17,7 +17,7 @@ from scrutiny.model.summaries import (
     summary,
     target_status,
 )
-from scrutiny.outputs import File, Page
+from scrutiny.outputs import Generated, Page
 from scrutiny.pages.inputs import Inputs
 from scrutiny.render.charts import IndicatorChart, sparkline
 from scrutiny.schema.types import to_json
@@ -99,13 +99,13 @@ def indicator_page(inputs: Inputs, v: IndicatorView) -> Page:
     )
 
 
-def pages(inputs: Inputs) -> Iterator[Page | File]:
+def pages(inputs: Inputs) -> Iterator[Page | Generated]:
     model = inputs.model
     views = [view(model, indicator) for indicator in model.indicators.values()]
     for v in views:
         yield indicator_page(inputs, v)
         path = urls.path("indicator.csv", v.indicator.indicator_id)
-        yield File(path, observations_csv(v.observations))
+        yield Generated(path, observations_csv, (v.observations,))  # made only when they change
     groups: dict[str, dict[str, list[IndicatorView]]] = defaultdict(lambda: defaultdict(list))
     for v in sorted(views, key=lambda v: (v.indicator.theme, v.indicator.name)):
         groups[v.indicator.council_id][v.indicator.theme].append(v)

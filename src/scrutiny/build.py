@@ -95,7 +95,8 @@ def _make_site(
         outcome = maker.run(pool.jobs_wanted(len(ordered)), progress.advance)
         progress.finish(f" ({outcome.rendered} pages rendered, {len(outcome.linked)} unchanged)")
         sitemap.write(inputs, tmp)
-        bundles = search_index.write(inputs, tmp, site, outcome.linked)
+        html = [o.path for o in ordered if o.path.endswith(".html")]
+        bundles = search_index.write(inputs, tmp, html, site, outcome.linked)
     result = BuildResult(out, len(pages), len(outputs) - len(pages), outcome.rendered)
     if graph is not None:
         record = graph.record(outcome.made)

@@ -45,25 +45,30 @@ BUNDLE = "pagefind"
 
 
 def write(
-    inputs: Inputs, site: Path, last: Site | None = None, linked: Collection[str] = ()
+    inputs: Inputs,
+    site: Path,
+    pages: Collection[str],
+    last: Site | None = None,
+    linked: Collection[str] = (),
 ) -> dict[str, tuple[str, int, str]]:
-    """Index the site being written in `site`. `last` is the previous build's site, and
-    `linked` the pages that are its files (linked unchanged by the maker). Returns what each
-    bundle was made from (its key, page count and the digest of its list of pages), for the
-    next build's `Site.bundles`."""
+    """Index the `pages` (HTML files) of the site being written in `site`. `last` is the
+    previous build's site, and `linked` the pages that are its files (linked unchanged by the
+    maker). Returns what each bundle was made from (its key, page count and the digest of its
+    list of pages), for the next build's `Site.bundles`."""
     built: dict[str, tuple[str, int, str]] = {}
     stale: dict[str, tuple[list[str], str, str]] = {}  # bundle: its pages, key, listing
     kept = inputs.cache_folder("search")
     known = last.bundles if last is not None else {}
     unchanged = set(linked)
-    for bundle, files in _bundles(inputs.model, site).items():
+    last_files = _files_by_bundle(last.stamps) if last is not None else {}
+    for bundle, files in _bundles(inputs.model, pages).items():
         listing = digest("\0".join(files).encode())
         was = known.get(bundle)
         if was is not None and was[2] == listing and unchanged.issuperset(files):
             key = was[0]  # the same pages as last time, each the last site's own file
         else:
             key = _bundle_key(site, bundle, files)
-        if was is not None and was[0] == key and _link_bundle(last, bundle, site):
+        if was is not None and was[0] == key and _link_bundle(last, bundle, last_files, site):
             count: int | None = was[1]
         else:
             shutil.rmtree(site / bundle, ignore_errors=True)  # what a spare site had there
@@ -93,13 +98,28 @@ def write(
     return dict(sorted(built.items()))
 
 
-def _link_bundle(last: Site | None, bundle: str, site: Path) -> bool:
+def _files_by_bundle(stamps: Collection[str]) -> dict[str, list[str]]:
+    """The last site's files by the bundle folder they may belong to (their first one or two
+    folders: pagefind/..., pagefind-meetings/<year>/...)."""
+    found: dict[str, list[str]] = {}
+    for name in stamps:
+        if name.startswith(BUNDLE):
+            parts = name.split("/", 2)
+            found.setdefault(parts[0], []).append(name)
+            if len(parts) == 3:
+                found.setdefault(f"{parts[0]}/{parts[1]}", []).append(name)
+    return found
+
+
+def _link_bundle(
+    last: Site | None, bundle: str, last_files: dict[str, list[str]], site: Path
+) -> bool:
     """Link the last site's copy of the bundle into the new one, if every file of it is as
     the last build left it; False (leaving nothing) otherwise."""
     if last is None or last.previous is None:
         return False
     prefix = f"{bundle}/"
-    files = [name for name in last.stamps if name.startswith(prefix)]
+    files = last_files.get(bundle, [])
     folders: set[Path] = set()
     try:
         for name in files:
@@ -127,20 +147,16 @@ def _name(bundle: str) -> str:
     return bundle.replace("/", "-") + ".tar"
 
 
-def _bundles(model: Model, site: Path) -> dict[str, list[str]]:
-    """Each bundle's HTML files, relative to the site: a meeting page goes to its year's."""
+def _bundles(model: Model, pages: Collection[str]) -> dict[str, list[str]]:
+    """Each bundle's HTML files, by name: a meeting page goes to its year's."""
     year = {m.meeting_id: m.date.year for m in model.meetings.values()}
     bundles: dict[str, list[str]] = {bundle: [] for bundle in bundle_folders(model)}
-    for folder, dirs, files in os.walk(site):
-        dirs.sort()
-        relative = Path(folder).relative_to(site)
-        parts = relative.parts
-        for name in sorted(f for f in files if f.endswith(".html")):
-            if len(parts) == 2 and parts[0] == "meetings" and parts[1] in year:
-                bundle = urls.path("search.meetings", str(year[parts[1]])).rstrip("/")
-                bundles[bundle].append(f"{relative}/{name}")
-            else:
-                bundles[BUNDLE].append((relative / name).as_posix())
+    for page in sorted(pages):
+        parts = page.split("/")
+        if len(parts) == 3 and parts[0] == "meetings" and parts[1] in year:
+            bundles[urls.path("search.meetings", str(year[parts[1]])).rstrip("/")].append(page)
+        else:
+            bundles[BUNDLE].append(page)
     return bundles
 
 

@@ -224,7 +224,11 @@ def decisions_feed(feed_of: Feed, meetings: Sequence[Meeting]) -> bytes:
     config, model, path = feed_of.config, feed_of.model, feed_of.path
     tz = ZoneInfo(config.timezone)
     feed = new_feed(
-        config, path, feed_of.page, feed_of.title, "Decisions (resolutions) recorded at each meeting."
+        config,
+        path,
+        feed_of.page,
+        feed_of.title,
+        "Decisions (resolutions) recorded at each meeting.",
     )
     stamps = []
     for meeting in _newest_first(meetings, tz):

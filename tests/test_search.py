@@ -70,14 +70,20 @@ def indexed(bundle: Path) -> int:
     return sum(lang["page_count"] for lang in entry["languages"].values())
 
 
-def test_meetings_are_indexed_by_year(example_site: Path) -> None:
-    """One bundle per year of meetings, each holding exactly that year's meeting pages."""
+def test_meetings_are_indexed_by_year_and_people_and_indicators_apart(example_site: Path) -> None:
+    """One bundle per year of meetings, each holding exactly that year's meeting pages; one of
+    the people's pages and one of the indicators'; the main bundle holds the rest."""
     built = Built(ROOT, example_site)
     years = Counter(m["date"][:4] for m in built.rows("meetings"))
     merged = bundles(example_site)[1:]
-    assert merged == [f"pagefind-meetings/{year}/" for year in sorted(years)]
+    by_year = [f"pagefind-meetings/{year}/" for year in sorted(years)]
+    assert merged == [*by_year, "pagefind-people/", "pagefind-indicators/"]
     for year, count in years.items():
         assert indexed(example_site / f"pagefind-meetings/{year}") == count
+    for family in ("people", "indicators"):
+        assert indexed(example_site / f"pagefind-{family}") == len(built.rows(family))
+    committees = len(built.rows("committees"))
+    assert committees <= indexed(example_site / "pagefind") < committees + 200
 
 
 def test_only_content_pages_are_indexed_with_titles(example_site: Path) -> None:

@@ -27,6 +27,7 @@ ROUTES: dict[str, str] = {
     "static": "static/{key}",
     "pagefind": "pagefind/{key}",
     "search.meetings": "pagefind-meetings/{key}/",  # a search bundle: one year of meetings
+    "search.family": "pagefind-{key}/",  # a search bundle: one family's pages (people)
     "meeting": "meetings/{key}/",
     "meeting.json": "meetings/{key}.json",
     "committee": "committees/{key}/",

@@ -7,7 +7,8 @@ takes each result's title from the page's `data-pagefind-meta="title"`.
 
 The index is split into bundles that the search page merges in the browser (Pagefind's
 mergeIndex): `pagefind/` holds everything but the meeting pages, with the search UI, and
-`pagefind-meetings/<year>/` holds one year's meetings. A bundle is indexed again only when
+`pagefind-meetings/<year>/` holds one year's meetings, `pagefind-people/` the people's pages and
+`pagefind-indicators/` the indicators'. A bundle is indexed again only when
 one of its pages changed; otherwise it is linked from the last site (when that bundle is as the
 last build left it) or unpacked from the copy kept in the build cache (one sealed tar per
 bundle, incremental/store.py). So editing one year's minutes re-indexes that year, and no
@@ -38,7 +39,7 @@ from scrutiny.incremental.store import pack_folder, recall, remember, unpack_fol
 from scrutiny.model import Model
 from scrutiny.output.atomic import make_folder, prune, same_file
 from scrutiny.pages.inputs import Inputs
-from scrutiny.pages.search import meeting_bundles
+from scrutiny.pages.search import FAMILY_BUNDLES, merged_bundles
 from scrutiny.problems import Problem, ProjectError
 
 BUNDLE = "pagefind"
@@ -140,7 +141,7 @@ def _link_bundle(
 
 def bundle_folders(model: Model) -> list[str]:
     """The folders of the site that hold the search index (each made whole by `write`)."""
-    return [BUNDLE, *(bundle.rstrip("/") for bundle in meeting_bundles(model))]
+    return [BUNDLE, *(bundle.rstrip("/") for bundle in merged_bundles(model))]
 
 
 def _name(bundle: str) -> str:
@@ -148,15 +149,18 @@ def _name(bundle: str) -> str:
 
 
 def _bundles(model: Model, pages: Collection[str]) -> dict[str, list[str]]:
-    """Each bundle's HTML files, by name: a meeting page goes to its year's."""
+    """Each bundle's HTML files, by name: a meeting page goes to its year's, a page of a family
+    with a bundle of its own (a person's, an indicator's) to that one, any other to the main."""
     year = {m.meeting_id: m.date.year for m in model.meetings.values()}
     bundles: dict[str, list[str]] = {bundle: [] for bundle in bundle_folders(model)}
     for page in sorted(pages):
         parts = page.split("/")
+        bundle = BUNDLE
         if len(parts) == 3 and parts[0] == "meetings" and parts[1] in year:
-            bundles[urls.path("search.meetings", str(year[parts[1]])).rstrip("/")].append(page)
-        else:
-            bundles[BUNDLE].append(page)
+            bundle = urls.path("search.meetings", str(year[parts[1]]))
+        elif len(parts) == 3 and parts[0] in FAMILY_BUNDLES:
+            bundle = urls.path("search.family", parts[0])
+        bundles[bundle.rstrip("/")].append(page)
     return bundles
 
 

@@ -1,5 +1,6 @@
 // Starts Pagefind's search UI on the search page; the index is in <site>/pagefind/, merged
-// with the bundles of meetings listed in data-merge-bundles (<site>/pagefind-meetings/<year>/).
+// with the bundles listed in data-merge-bundles (<site>/pagefind-meetings/<year>/,
+// <site>/pagefind-people/, <site>/pagefind-indicators/).
 // Results link from the site's root, wherever the site is published (a domain or a sub-path).
 (function () {
   "use strict";

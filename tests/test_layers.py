@@ -30,7 +30,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("edits",),  # changing the project's files as one validated step
     ("entry",),  # guided entry: the rows `scrutiny new` adds
     ("workbook",),  # the meeting workbook: made, read, merged into the tables
-    ("opendata", "reference", "database"),
+    ("opendata", "reference", "database", "datazip"),
     ("pages",),
     ("output",),  # steps run over the written site: search index, sitemap
     ("check",),  # checks of a built site (`scrutiny check`, and the tests)

@@ -1,5 +1,5 @@
 """The published data package: descriptor, JSON downloads and DCAT catalogue (the zip is
-output/zipped.py).
+datazip.py).
 
 `datapackage.json` inlines every schema with its foreign keys, and records each CSV's byte size
 and SHA-256 hash, so `frictionless validate` on the published package checks integrity too.

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import partial
 
-from scrutiny import urls
+from scrutiny import datazip, urls
 from scrutiny.database import DATABASE_NAME, database_file
 from scrutiny.incremental.cache import KeptValues, remembered_bytes, table_key
 from scrutiny.opendata import (
@@ -19,7 +19,6 @@ from scrutiny.opendata import (
     schema_org_dataset,
     table_facts,
 )
-from scrutiny.output import zipped
 from scrutiny.outputs import File, Later, OnDisk, Page
 from scrutiny.pages.inputs import Inputs
 from scrutiny.schema.package import DataPackage, Field, Table
@@ -97,8 +96,8 @@ def downloads(inputs: Inputs) -> Downloads | None:
     files: dict[str, bytes | OnDisk] = {"datapackage.json": package_json, DATABASE_NAME: database}
     files |= {f"{f.table.name}.csv": f.csv for f in facts}
     catalogue = _json_bytes(dcat_catalog(config, package, facts, database.size))
-    blocks = KeptValues(inputs.cache_folder("opendata"), "zip-blocks", zipped.VERSION)
-    archive = zipped.zip_bytes(files, blocks)
+    blocks = KeptValues(inputs.cache_folder("opendata"), "zip-blocks", datazip.VERSION)
+    archive = datazip.zip_bytes(files, blocks)
     blocks.save()
     return Downloads(database, package_json, archive, catalogue)
 

@@ -220,6 +220,8 @@ class Fingerprinter:
         memo = self._memo.get(id(obj))
         if memo is not None and memo[0] is obj:
             return memo[1]
+        if (record := _record_digest(obj)) is not None:
+            return record
         h = hashlib.blake2b(digest_size=16)
         h.update(_type_name(type(obj)))
         for part in self._parts(obj):
@@ -229,8 +231,9 @@ class Fingerprinter:
                 h.update(part)
             elif kind in _PLAIN:
                 h.update(_leaf(part))
-            elif (flat := _flat_record(part)) is not None:
-                h.update(flat)  # in line: a record inside a value costs no hash of its own
+            elif (record := _record_digest(part)) is not None:
+                h.update(b"d")
+                h.update(record)
             else:
                 h.update(b"d")
                 h.update(self._digest(part))
@@ -243,8 +246,6 @@ class Fingerprinter:
             return obj
         if isinstance(obj, Mapping):
             return [x for item in obj.items() for x in item]
-        if (flat := _flat_record(obj)) is not None:
-            return [_Raw(flat)]  # a flat record (most of the model)
         if (fields := _fields_of(type(obj))) is not None:
             names, get = fields
             return [x for pair in zip(names, get(obj), strict=True) for x in pair]
@@ -277,6 +278,40 @@ class _Raw(bytes):
 @cache
 def _type_name(cls: type) -> bytes:
     return f"{cls.__module__}.{cls.__qualname__}|".encode()
+
+
+HASH_SLOT = "_hash"  # a frozen record class may have this slot: its hash is kept there
+
+
+@cache
+def _hash_slot(cls: type) -> Any:
+    """The class's HASH_SLOT descriptor, if it has one and is frozen (else None)."""
+    slot = getattr(cls, HASH_SLOT, None)
+    return slot if isinstance(slot, types.MemberDescriptorType) and _is_frozen(cls) else None
+
+
+@cache
+def _is_frozen(cls: type) -> bool:
+    params = getattr(cls, "__dataclass_params__", None)
+    return bool(params and params.frozen)
+
+
+def _record_digest(obj: Any) -> bytes | None:
+    """The hash of a flat record (a row of a table); None for anything else. A frozen record
+    whose class has HASH_SLOT keeps it there, so it is hashed once per process."""
+    slot = _hash_slot(type(obj))
+    if slot is not None:
+        try:
+            return slot.__get__(obj)
+        except AttributeError:  # not hashed yet
+            pass
+    flat = _flat_record(obj)
+    if flat is None:
+        return None
+    value = hashlib.blake2b(flat, digest_size=16).digest()
+    if slot is not None:
+        slot.__set__(obj, value)
+    return value
 
 
 def _flat_record(obj: Any) -> bytes | None:

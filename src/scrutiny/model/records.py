@@ -20,9 +20,13 @@ from scrutiny.schema.package import Table
 
 
 class Record:
-    """A row of a table, typed by its schema. Subclasses add behaviour, never columns."""
+    """A row of a table, typed by its schema. Subclasses add behaviour, never columns.
 
-    __slots__ = ()
+    Its one slot beyond the fields is where the incremental layer keeps the record's hash once
+    it has computed it (incremental/keys.py, HASH_SLOT): records are frozen, so it never goes
+    stale, and a record in many outputs is hashed once per process."""
+
+    __slots__ = ("_hash",)
     table: ClassVar[str] = ""
     field_names: ClassVar[tuple[str, ...]] = ()
 

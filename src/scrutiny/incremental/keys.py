@@ -189,11 +189,13 @@ def _flat_values(obj: Any) -> tuple | None:
 class Fingerprinter:
     """A hash of a value: everything code or a template could read from it.
 
-    Containers and records are hashed once and remembered by identity, so the objects many
-    outputs share cost nothing after the first. Objects registered with a token (the model,
-    the documents: read through tracking, see tracking.py) hash as that token. Each part of a
-    value goes into its hash framed by its kind and length (a plain value, raw bytes standing
-    for part of one, or the hash of a value inside it), so no two values run together.
+    Containers are hashed once and remembered by identity (until `forget`), so the objects
+    many outputs share cost nothing after the first; a flat record (a row of a table) is
+    hashed as a whole, and a model record keeps that hash in its HASH_SLOT. Objects
+    registered with a token (the model, the documents: read through tracking, see
+    tracking.py) hash as that token. Each part of a value goes into its hash framed by its
+    kind and length (a plain value, raw bytes standing for part of one, or the hash of a
+    value inside it), so no two values run together.
     """
 
     def __init__(self) -> None:

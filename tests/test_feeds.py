@@ -188,7 +188,7 @@ def test_only_an_empty_feed_carries_the_build_date() -> None:
         (feed_module.meetings_feed, []),
         (feed_module.decisions_feed, undecided),
     ):
-        feed = feed_module._feed(inputs, make, "decisions-feed", (), "", "x", meetings)
+        feed = feed_module._feed(inputs, make, "feeds/x.atom", "", "x", meetings)
         assert feed.args[0].empty_date == inputs.today
         parsed = feedparser.parse(feed.data())
         assert not parsed.entries

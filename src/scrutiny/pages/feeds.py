@@ -85,35 +85,22 @@ class Feed:
 
 def pages(inputs: Inputs) -> Iterator[Generated]:
     model = inputs.model
-    meetings = list(model.meetings.values())
-    title = inputs.config.title
-    home = urls.path("home")
-    yield _feed(inputs, meetings_feed, "meetings-feed", (), home, f"{title}: meetings", meetings)
-    yield _feed(inputs, decisions_feed, "decisions-feed", (), home, f"{title}: decisions", meetings)
+    subjects = [("", urls.path("home"), inputs.config.title, list(model.meetings.values()))]
     for committee in model.committees.values():
         cid = committee.committee_id
         own = list(model.meetings_by_committee.get(cid, ()))
-        home = urls.path("committee", cid)
-        name = committee.name
-        yield _feed(
-            inputs, meetings_feed, "committee.meetings-feed", (cid,), home, f"{name}: meetings", own
-        )
-        yield _feed(
-            inputs,
-            decisions_feed,
-            "committee.decisions-feed",
-            (cid,),
-            home,
-            f"{name}: decisions",
-            own,
-        )
+        subjects.append((cid, urls.path("committee", cid), committee.name, own))
+    for cid, page, name, meetings in subjects:
+        for kind, make in (("meetings-feed", meetings_feed), ("decisions-feed", decisions_feed)):
+            path = urls.path(f"committee.{kind}", cid) if cid else urls.path(kind)
+            title = f"{name}: {kind.removesuffix('-feed')}"
+            yield _feed(inputs, make, path, page, title, meetings)
 
 
 def _feed(
     inputs: Inputs,
     make: Callable[[Feed, Sequence[Meeting]], bytes],
-    kind: str,
-    keys: tuple[str, ...],
+    path: str,
     page: str,
     title: str,
     meetings: Sequence[Meeting],
@@ -122,7 +109,6 @@ def _feed(
         make is decisions_feed
         and not any(inputs.model.decisions_at(m.meeting_id) for m in meetings)
     )
-    path = urls.path(kind, *keys)
     about = Feed(inputs.config, inputs.model, path, page, title, inputs.today if empty else None)
     return Generated(path, make, (about, meetings))
 

@@ -2,8 +2,7 @@
 
 The index is written after the pages (see output/search_index.py); the page lists the
 bundles (of meetings by year, of people, of indicators) that its script merges into the main
-one. Without JavaScript the page
-says so and links to the browsable indexes instead.
+one. Without JavaScript the page says so and links to the browsable indexes instead.
 """
 
 from __future__ import annotations

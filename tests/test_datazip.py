@@ -52,28 +52,28 @@ def test_kept_blocks_give_a_cold_builds_bytes_and_only_changed_blocks_are_made(
     before = _text(4.2, seed=2)
     after = bytearray(before)
     after[2 * datazip.BLOCK_SIZE + 10 : 2 * datazip.BLOCK_SIZE + 14] = b"EDIT"  # in block 2 alone
-    first = KeptValues(folder, "zip-blocks", datazip.VERSION)
+    first = KeptValues.recall(folder, "zip-blocks", datazip.VERSION)
     datazip.zip_bytes({"data.db": before}, first)
-    first.save()
+    first.remember(folder, "zip-blocks", datazip.VERSION)
 
-    warm = KeptValues(folder, "zip-blocks", datazip.VERSION)
+    warm = KeptValues.recall(folder, "zip-blocks", datazip.VERSION)
     assert len(warm.known) == 5  # four whole blocks and the rest
     made = datazip.zip_bytes({"data.db": bytes(after)}, warm)
     assert made == datazip.zip_bytes({"data.db": bytes(after)})  # as a cold build
     assert _members(made) == {"data.db": bytes(after)}
     assert len(set(warm.used) - set(warm.known)) == 1  # the edited block alone was deflated
 
-    warm.save()  # the block no longer used is dropped
-    again = KeptValues(folder, "zip-blocks", datazip.VERSION)
+    warm.remember(folder, "zip-blocks", datazip.VERSION)  # the unused block is dropped
+    again = KeptValues.recall(folder, "zip-blocks", datazip.VERSION)
     assert set(again.known) == set(warm.used)
 
 
 def test_kept_blocks_of_another_version_or_damaged_are_ignored(tmp_path: Path) -> None:
     folder = tmp_path / "cache"
-    kept = KeptValues(folder, "zip-blocks", "another way of deflating")
+    kept = KeptValues.recall(folder, "zip-blocks", "another way of deflating")
     kept.get("key", lambda: b"not deflate")
-    kept.save()
-    assert KeptValues(folder, "zip-blocks", datazip.VERSION).known == {}
+    kept.remember(folder, "zip-blocks", "another way of deflating")
+    assert KeptValues.recall(folder, "zip-blocks", datazip.VERSION).known == {}
     entry = folder / "zip-blocks"
     entry.write_bytes(entry.read_bytes()[:-3])  # cut short
-    assert KeptValues(folder, "zip-blocks", "another way of deflating").known == {}
+    assert KeptValues.recall(folder, "zip-blocks", "another way of deflating").known == {}

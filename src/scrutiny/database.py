@@ -66,7 +66,7 @@ def database_file(
     os.close(handle)
     path = Path(name)
     try:
-        _write(path, package, tables, minutes, member_roles, texts or KeptValues(None, "", ""))
+        _write(path, package, tables, minutes, member_roles, texts or KeptValues())
         sha256 = hashlib.sha256()
         with path.open("rb") as file:
             for block in iter(lambda: file.read(1 << 20), b""):

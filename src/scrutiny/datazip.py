@@ -31,7 +31,7 @@ VERSION = f"deflate blocks {BLOCK_SIZE} level {LEVEL} zlib {zlib.ZLIB_RUNTIME_VE
 
 def zip_bytes(files: Mapping[str, bytes | OnDisk], kept: KeptValues | None = None) -> bytes:
     """The zip of `files` by name; blocks deflated before are taken from `kept`."""
-    kept = kept or KeptValues(None, "", VERSION)
+    kept = kept or KeptValues()
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         for name in sorted(files):

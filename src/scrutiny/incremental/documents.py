@@ -3,34 +3,21 @@ bodies not yet rendered rendered in the worker pool before the documents are loa
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 from scrutiny.documents import DocumentError, read_document
 from scrutiny.incremental import pool
 from scrutiny.incremental.keys import digest
+from scrutiny.incremental.store import KeptValues
 from scrutiny.render.markdown import render_markdown
 
 
-class MarkdownCache:
-    """render_markdown by a hash of the Markdown body; remembers which entries were used."""
-
-    def __init__(self, known: dict[str, str] | None) -> None:
-        self.known = known or {}
-        self.stored = set(self.known)  # what the store holds (known grows as bodies render)
-        self.used: dict[str, str] = {}
+class MarkdownCache(KeptValues):
+    """render_markdown by a hash of the Markdown body (a Store record, "markdown")."""
 
     def __call__(self, body: str) -> str:
-        key = digest(body.encode("utf-8"))
-        html = self.used.get(key) or self.known.get(key)
-        if html is None:
-            html = render_markdown(body)
-        self.used[key] = html
-        return html
-
-    def changed(self) -> bool:
-        """Whether what this build used differs from what it was given (new bodies rendered,
-        or some no longer used): only then is the record worth writing again."""
-        return self.used.keys() != self.stored
+        return self.get(digest(body.encode("utf-8")), partial(render_markdown, body))
 
     def prerender(self, paths: list[Path]) -> None:
         """Render the bodies not in the cache in worker processes, before loading."""

@@ -233,10 +233,7 @@ class Fingerprinter:
                 h.update(part)
             elif kind in _PLAIN:
                 h.update(_leaf(part))
-            elif (record := _record_digest(part)) is not None:
-                h.update(b"d")
-                h.update(record)
-            else:
+            else:  # a record's hash is kept on it (_digest asks _record_digest first)
                 h.update(b"d")
                 h.update(self._digest(part))
         value = h.digest()

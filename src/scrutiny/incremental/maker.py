@@ -35,6 +35,32 @@ class Site:
     stamps: dict[str, tuple[int, int]] = field(default_factory=dict)
     bundles: dict[str, tuple[str, int, str]] = field(default_factory=dict)
 
+    def link(self, relative: str, target: Path, folders: set[Path]) -> bool:
+        """Make target the last site's file at `relative`, if that file is still as the last
+        build left it (nobody edited it by hand); False otherwise. `folders`: those made."""
+        if self.previous is None:
+            return False
+        source = self.previous / relative
+        try:
+            stat = source.stat()
+        except OSError:
+            return False
+        if self.stamps.get(relative) != (stat.st_size, stat.st_mtime_ns):
+            return False
+        try:
+            same_file(source, target, stat)
+        except FileNotFoundError:  # its folder is not made yet (a spare has most)
+            make_folder_once(target.parent, folders)
+            same_file(source, target, stat)
+        return True
+
+
+def make_folder_once(folder: Path, folders: set[Path]) -> None:
+    """make_folder, unless `folders` says it was made already."""
+    if folder not in folders:
+        make_folder(folder)
+        folders.add(folder)
+
 
 @dataclass
 class Outcome:
@@ -142,31 +168,11 @@ class Maker:
         return previous is not None and previous[0] == key and self._link(relative, target, folders)
 
     def _link(self, relative: str, target: Path, folders: set[Path]) -> bool:
-        if self.site.previous is None:
-            return False
-        source = self.site.previous / relative
-        try:
-            stat = source.stat()
-        except OSError:
-            return False
-        if self.site.stamps.get(relative) != (stat.st_size, stat.st_mtime_ns):
-            return False
-        try:
-            same_file(source, target, stat)
-        except FileNotFoundError:  # its folder is not made yet (a spare has most)
-            self._folder(target.parent, folders)
-            same_file(source, target, stat)
-        return True
+        return self.site.link(relative, target, folders)
 
     def _write(self, target: Path, data: bytes | OnDisk, folders: set[Path]) -> None:
-        self._folder(target.parent, folders)
+        make_folder_once(target.parent, folders)
         _write_file(target, data)
-
-    @staticmethod
-    def _folder(folder: Path, folders: set[Path]) -> None:
-        if folder not in folders:
-            make_folder(folder)
-            folders.add(folder)
 
 
 def _file_key(data: bytes | OnDisk) -> str:

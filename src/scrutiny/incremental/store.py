@@ -188,24 +188,34 @@ def remembered_bytes(folder: Path | None, name: str, key: str, make: Callable[[]
 
 
 class KeptValues:
-    """Values kept by a hash of what each is made from, all in one entry of `folder` (the
-    deflated blocks of the zip's members): what this build did not use is dropped when it
-    saves, and the entry is written again only when that changed. `version` names how the
-    values are made (an entry of another version is ignored)."""
+    """Values kept between builds by a hash of what each is made from (rendered Markdown, the
+    deflated blocks of the zip's members): `used` holds what this build asked for, and is
+    worth storing again only when it differs from what was `known` (`changed`). `recall` and
+    `remember` keep them as one entry of a blob folder; `version` names how the values are
+    made (an entry of another version is ignored)."""
 
-    def __init__(self, folder: Path | None, name: str, version: str) -> None:
-        self.folder, self.name, self.version = folder, name, version
-        self.known: dict[str, Any] = _unpickled_dict(recall(folder, name, version))
+    def __init__(self, known: dict[str, Any] | None = None) -> None:
+        self.known: dict[str, Any] = known or {}
+        self.stored = set(self.known)  # what the store holds (`known` may grow before use)
         self.used: dict[str, Any] = {}
+
+    @classmethod
+    def recall(cls, folder: Path | None, name: str, version: str) -> KeptValues:
+        return cls(_unpickled_dict(recall(folder, name, version)))
 
     def get(self, key: str, make: Callable[[], T]) -> T:
         if key not in self.used:
             self.used[key] = self.known[key] if key in self.known else make()
         return self.used[key]
 
-    def save(self) -> None:
-        if self.used.keys() != self.known.keys():
-            remember(self.folder, self.name, self.version, pickle.dumps(self.used, 5))
+    def changed(self) -> bool:
+        """Whether what this build used differs from what was stored (values made, or some no
+        longer used): only then is the entry worth writing again."""
+        return self.used.keys() != self.stored
+
+    def remember(self, folder: Path | None, name: str, version: str) -> None:
+        if self.changed():
+            remember(folder, name, version, pickle.dumps(self.used, 5))
 
 
 def _unpickled_dict(payload: bytes | None) -> dict[str, Any]:

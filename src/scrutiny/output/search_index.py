@@ -37,7 +37,7 @@ from scrutiny.incremental.keys import digest
 from scrutiny.incremental.maker import Site
 from scrutiny.incremental.store import pack_folder, recall, remember, unpack_folder
 from scrutiny.model import Model
-from scrutiny.output.atomic import make_folder, prune, same_file
+from scrutiny.output.atomic import prune
 from scrutiny.pages.inputs import Inputs
 from scrutiny.pages.search import FAMILY_BUNDLES, merged_bundles
 from scrutiny.problems import Problem, ProjectError
@@ -123,16 +123,10 @@ def _link_bundle(
     files = last_files.get(bundle, [])
     folders: set[Path] = set()
     try:
-        for name in files:
-            source, target = last.previous / name, site / name
-            stat = source.stat()
-            if last.stamps[name] != (stat.st_size, stat.st_mtime_ns):
-                raise OSError(f"{source} was changed after the last build")
-            if target.parent not in folders:
-                make_folder(target.parent)
-                folders.add(target.parent)
-            same_file(source, target, stat)
+        linked = all(last.link(name, site / name, folders) for name in files)
     except OSError:
+        linked = False
+    if not linked:
         shutil.rmtree(site / bundle, ignore_errors=True)
         return False
     prune(site / bundle, [name.removeprefix(prefix) for name in files])  # a spare's others

@@ -88,17 +88,18 @@ def downloads(inputs: Inputs) -> Downloads | None:
         return None
     config, tables = inputs.config, inputs.model.tables
     facts = table_facts(package, tables)
-    texts = KeptValues(inputs.cache_folder("opendata"), "minutes-text", "plain text")
+    kept = inputs.cache_folder("opendata")
+    texts = KeptValues.recall(kept, "minutes-text", "plain text")
     members = inputs.model.roles.group("members")
     database = database_file(package, tables, inputs.minutes, members, texts)
-    texts.save()
+    texts.remember(kept, "minutes-text", "plain text")
     package_json = _json_bytes(descriptor(config, package, facts, database))
     files: dict[str, bytes | OnDisk] = {"datapackage.json": package_json, DATABASE_NAME: database}
     files |= {f"{f.table.name}.csv": f.csv for f in facts}
     catalogue = _json_bytes(dcat_catalog(config, package, facts, database.size))
-    blocks = KeptValues(inputs.cache_folder("opendata"), "zip-blocks", datazip.VERSION)
+    blocks = KeptValues.recall(kept, "zip-blocks", datazip.VERSION)
     archive = datazip.zip_bytes(files, blocks)
-    blocks.save()
+    blocks.remember(kept, "zip-blocks", datazip.VERSION)
     return Downloads(database, package_json, archive, catalogue)
 
 

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from conftest import BUILD_EPOCH, minimal_project, run_scrutiny
 
-from scrutiny.output.atomic import OLD_PREFIX, TMP_PREFIX
+from scrutiny.output.atomic import OLD_PREFIX, SCRATCH_PREFIX, TMP_PREFIX
 
 TITLES = ("Interrupted Council Scrutiny", "Resumed Council Scrutiny")
 FROM_START = (0.05, 0.2, 0.35, 0.5, 0.65, 0.8, 0.9, 0.97)  # fractions of a whole build
@@ -42,12 +42,15 @@ def set_title(project: Path, title: str) -> None:
     site.write_text("\n".join(f"title: {title}" if li.startswith("title:") else li for li in lines))
 
 
-def leftovers(folder: Path) -> list[str]:
-    return sorted(p.name for p in folder.iterdir() if p.name.startswith((TMP_PREFIX, OLD_PREFIX)))
+def leftovers(folder: Path, prefixes: tuple[str, ...] = (TMP_PREFIX, OLD_PREFIX)) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.name.startswith(prefixes))
 
 
 def start_build(project: Path, out: Path) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "SOURCE_DATE_EPOCH": BUILD_EPOCH}
+    """The build, with a temporary folder of its own: what it leaves there is seen."""
+    temp = out.parent / "system-temp"
+    temp.mkdir(exist_ok=True)
+    env = {**os.environ, "SOURCE_DATE_EPOCH": BUILD_EPOCH, "TMPDIR": str(temp)}
     command = [sys.executable, "-m", "scrutiny", "build", str(project), "--out", str(out)]
     return subprocess.Popen(
         command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True
@@ -119,4 +122,7 @@ def test_killed_builds_leave_the_previous_site_intact(tmp_path: Path) -> None:
     result = run_scrutiny("build", project, "--out", out)
     assert result.returncode == 0, result.stderr
     assert snapshot(out) == sites[1 - current]
-    assert leftovers(tmp_path) == [], "the next build left temporary directories behind"
+    everything = (TMP_PREFIX, OLD_PREFIX, SCRATCH_PREFIX)
+    assert leftovers(tmp_path, everything) == [], "the next build left temporary folders behind"
+    left = sorted(p.name for p in (tmp_path / "system-temp").iterdir())
+    assert left == [], f"killed builds left temporary files: {left}"

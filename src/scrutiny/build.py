@@ -25,7 +25,7 @@ from scrutiny.incremental.tracking import Roots
 from scrutiny.memory import bulk_allocation
 from scrutiny.model import Model, reads_by_attribute
 from scrutiny.output import search_index, sitemap
-from scrutiny.output.atomic import atomic_directory, prune
+from scrutiny.output.atomic import atomic_directory, prune, scratch_folder
 from scrutiny.outputs import File, Generated, Later, Page
 from scrutiny.pages import AHEAD, collect
 from scrutiny.pages.inputs import Inputs
@@ -57,13 +57,14 @@ def build(
 
 
 def _build(project: Project, out: Path, store: Store, last: LastBuild) -> BuildResult:
-    inputs = load_inputs(project, store)
-    ahead = _start_ahead(inputs)
-    try:
-        return _make_site(project, out, store, last, replace(inputs, ahead=ahead))
-    finally:
-        for started in ahead.values():
-            started.cancel()
+    with scratch_folder(out) as scratch:
+        inputs = replace(load_inputs(project, store), scratch=scratch)
+        ahead = _start_ahead(inputs)
+        try:
+            return _make_site(project, out, store, last, replace(inputs, ahead=ahead))
+        finally:
+            for started in ahead.values():
+                started.cancel()
 
 
 def _start_ahead(inputs: Inputs) -> dict[str, pool.Ahead]:

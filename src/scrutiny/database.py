@@ -58,11 +58,13 @@ def database_file(
     minutes: Mapping[str, Document],
     member_roles: Sequence[str],
     texts: KeptValues | None = None,
+    folder: Path | None = None,
 ) -> OnDisk:
-    """The whole database as a SQLite file, made in a temporary file rather than in memory (a
-    county's is 140 MB) and removed once the build no longer refers to it. The minutes' plain
-    text is taken from `texts` where kept (by a hash of their HTML)."""
-    handle, name = tempfile.mkstemp(prefix="scrutiny-", suffix=".db")
+    """The whole database as a SQLite file, made in a temporary file in `folder` (the build's
+    scratch folder; by default the system's) rather than in memory (a county's is 140 MB), and
+    removed once the build no longer refers to it. The minutes' plain text is taken from
+    `texts` where kept (by a hash of their HTML)."""
+    handle, name = tempfile.mkstemp(prefix="scrutiny-", suffix=".db", dir=folder)
     os.close(handle)
     path = Path(name)
     try:

@@ -27,6 +27,7 @@ from pathlib import Path
 
 TMP_PREFIX = ".scrutiny-tmp-"
 OLD_PREFIX = ".scrutiny-old-"
+SCRATCH_PREFIX = ".scrutiny-scratch-"
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
 
@@ -45,6 +46,21 @@ def recover(out: Path) -> None:
         olds = olds[1:]
     for leftover in _siblings(out, TMP_PREFIX) + olds:
         shutil.rmtree(leftover, ignore_errors=True)
+
+
+@contextmanager
+def scratch_folder(out: Path) -> Iterator[Path]:
+    """A folder beside the output for the build's large temporary files (the database): what
+    a killed build left there is removed when the next build of `out` starts, and the folder
+    when the build ends. The caller holds the output's lock, so no other build uses it."""
+    out = out.resolve()
+    folder = out.parent / f"{SCRATCH_PREFIX}{out.name}"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @contextmanager

@@ -91,7 +91,7 @@ def downloads(inputs: Inputs) -> Downloads | None:
     kept = inputs.cache_folder("opendata")
     texts = KeptValues.recall(kept, "minutes-text", "plain text")
     members = inputs.model.roles.group("members")
-    database = database_file(package, tables, inputs.minutes, members, texts)
+    database = database_file(package, tables, inputs.minutes, members, texts, inputs.scratch)
     texts.remember(kept, "minutes-text", "plain text")
     package_json = _json_bytes(descriptor(config, package, facts, database))
     files: dict[str, bytes | OnDisk] = {"datapackage.json": package_json, DATABASE_NAME: database}

@@ -30,6 +30,7 @@ class Inputs:
     package: DataPackage | None = None
     library: Library = field(default_factory=Library)  # the documents `source` values cite
     ahead: Mapping[str, Ahead] = field(default_factory=dict)  # started by the build: AHEAD
+    scratch: Path | None = None  # for large temporary files; None: the system's temp folder
 
     def made_ahead(self, name: str, make: Callable[[Inputs], T]) -> T:
         """What make(self) gives: from the work the build started ahead under `name`

@@ -8,16 +8,19 @@ made again (incremental/graph.py); the output is byte-identical to a cold build.
 from __future__ import annotations
 
 import shutil
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment
 
 from scrutiny.citations import Library
 from scrutiny.documents import Document, load_folder, markdown_files
 from scrutiny.incremental import pool
 from scrutiny.incremental.documents import MarkdownCache
 from scrutiny.incremental.freshness import BuildResult, LastBuild, build_date, last_build
-from scrutiny.incremental.graph import Graph, root_versions
+from scrutiny.incremental.graph import Graph, family_versions, root_versions
 from scrutiny.incremental.keys import Fingerprinter, Stamps, code_digest, digest, output_stamp
 from scrutiny.incremental.maker import Maker, Site
 from scrutiny.incremental.store import Store
@@ -27,7 +30,7 @@ from scrutiny.model import Model, reads_by_attribute
 from scrutiny.output import search_index, sitemap
 from scrutiny.output.atomic import atomic_directory, prune, scratch_folder
 from scrutiny.outputs import File, Generated, Later, Page
-from scrutiny.pages import AHEAD, collect
+from scrutiny.pages import AHEAD, FAMILIES, Family, collect
 from scrutiny.pages.inputs import Inputs
 from scrutiny.problems import InvalidData
 from scrutiny.progress import Progress
@@ -77,14 +80,16 @@ def _start_ahead(inputs: Inputs) -> dict[str, pool.Ahead]:
 def _make_site(
     project: Project, out: Path, store: Store, last: LastBuild, inputs: Inputs
 ) -> BuildResult:
-    outputs = collect(inputs)
+    collected = collect(inputs)
+    outputs = [output for _, output in collected]
     env = make_environment(project.templates, inputs.config, inputs.library)
     pages = [o for o in outputs if isinstance(o, Page)]
     check_templates(env, {p.template for p in pages}, project.relative(project.templates))
     files = [o for o in outputs if isinstance(o, File | Generated | Later)]
     ordered = list({o.path: o for o in [*pages, *files]}.values())  # a later output wins
     previous = _previous_graph(store, out)
-    graph = _graph(project, inputs, previous, last) if store.enabled else None
+    family_of = {output.path: family for family, output in collected}
+    graph = _graph(project, inputs, env, family_of, previous, last) if store.enabled else None
     site = Site(out, last.record.get("output", {}), previous["search"]) if previous else Site()
     progress = Progress()
     spare = store.spare_for(out) if graph is not None else None
@@ -180,25 +185,71 @@ def _previous_graph(store: Store, out: Path) -> dict:
     return {}
 
 
-def _graph(project: Project, inputs: Inputs, previous: dict, last: LastBuild) -> Graph:
-    """This build's tracked roots and their versions, with what the last build recorded."""
-    roots = {
+def _graph(
+    project: Project,
+    inputs: Inputs,
+    env: Environment,
+    family_of: Mapping[str, Family],
+    previous: dict,
+    last: LastBuild,
+) -> Graph:
+    """This build's tracked roots and their versions, with what the last build recorded; the
+    outputs of the families made from nothing that changed keep their static keys."""
+    roots = tracked_roots(inputs)
+    tables = _table_versions(inputs.package, last.stamps)
+    documents = {
+        name: _document_versions(folder, last.stamps)
+        for name, folder in (("minutes", project.minutes), ("reports", project.reports))
+    }
+    from_files = {"model": digest(repr(sorted(tables.items())).encode())}
+    from_files |= {name: _folder_version(each) for name, each in documents.items()}
+    versions = root_versions(roots, from_files)
+    versions |= {f"model:{name}": version for name, version in tables.items()}
+    for name, each in documents.items():
+        versions |= {f"{name}:{slug}": version for slug, version in each.items()}
+    parts = {"model": reads_by_attribute(inputs.model)}
+    before = previous.get("versions", {})
+    made = previous.get("outputs", {})
+    families = family_versions(
+        env,
+        {family.name: family.made_from for family in FAMILIES},
+        _input_versions(project, inputs, versions, last.stamps),
+    )
+    was = previous.get("families", {})
+    unchanged = frozenset(
+        path
+        for path, family in family_of.items()
+        if path in made and was.get(family.name) == families[family.name]
+    )
+    by_item = frozenset(documents)
+    return Graph(Roots(roots), versions, before, made, parts, by_item, families, unchanged)
+
+
+def tracked_roots(inputs: Inputs) -> dict[str, Any]:
+    """The large shared inputs whose reads are tracked (incremental/tracking.py)."""
+    return {
         "model": inputs.model,
         "minutes": inputs.minutes,
         "reports": inputs.reports,
         "site": inputs.config,
     }
-    tables = _table_versions(inputs.package, last.stamps)
-    from_files = {
-        "model": digest(repr(sorted(tables.items())).encode()),
-        "minutes": _documents_version(project, project.minutes, last.stamps),
-        "reports": _documents_version(project, project.reports, last.stamps),
+
+
+def _input_versions(
+    project: Project, inputs: Inputs, roots: Mapping[str, str], stamps: Stamps
+) -> dict[str, str]:
+    """A hash of each field of Inputs a family may be made from (pages.Family.made_from)."""
+    return {
+        "config": roots["site"],
+        "model": roots["model"],
+        "package": roots["model"],  # each table's version holds the package and its schema
+        "minutes": roots["minutes"],
+        "reports": roots["reports"],
+        "pages": _folder_version(_document_versions(project.pages, stamps)),
+        "library": Fingerprinter()(inputs.library),
+        "today": inputs.today.isoformat(),
+        "cache": str(inputs.cache),
     }
-    versions = root_versions(roots, from_files)
-    versions |= {f"model:{name}": version for name, version in tables.items()}
-    parts = {"model": reads_by_attribute(inputs.model)}
-    before = previous.get("versions", {})
-    return Graph(Roots(roots), versions, before, previous.get("outputs", {}), parts)
 
 
 def _table_versions(package: DataPackage | None, stamps: Stamps) -> dict[str, str]:
@@ -217,11 +268,16 @@ def _table_versions(package: DataPackage | None, stamps: Stamps) -> dict[str, st
     }
 
 
-def _documents_version(project: Project, folder: Path, stamps: Stamps) -> str:
-    """A hash of what a folder's documents are made from: their names, their files' bytes
-    (each file hashed once per change, `stamps`) and scrutiny's code."""
-    files = [f"{project.relative(p)}\0{stamps.digest(p)}" for p in markdown_files(folder)]
-    return digest("\0".join([code_digest(), *files]).encode())
+def _document_versions(folder: Path, stamps: Stamps) -> dict[str, str]:
+    """A hash of what each document of a folder is made from, by its name: its file's bytes
+    (each file hashed once per change, `stamps`)."""
+    return {path.stem: stamps.digest(path) for path in markdown_files(folder)}
+
+
+def _folder_version(documents: Mapping[str, str]) -> str:
+    """A hash of what a folder's documents are made from: their names and versions, and
+    scrutiny's code."""
+    return digest("\0".join([code_digest(), *(f"{k}\0{v}" for k, v in documents.items())]).encode())
 
 
 def _build_record(last: LastBuild, out: Path, result: BuildResult) -> dict:

@@ -4,7 +4,7 @@ front matter, checked, and rendered to safe HTML."""
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -41,6 +41,31 @@ class Document:
 
 # A Markdown file that cannot be used: textfiles' Unreadable, carrying the one Problem.
 DocumentError = Unreadable
+
+
+@dataclass(frozen=True)
+class DocumentOf:
+    """The document `key` of `documents` (false when there is none), looked up when read.
+
+    In a page's context it stands for the document without holding it: the build keys the
+    context by the key alone, and the lookup, made while the page is drawn, goes through the
+    tracked documents (incremental/tracking.py). So an edit of one document changes no
+    context; the one page that read it is found by its trace. A template reads it as the
+    document itself (`minutes.html`, `{% if minutes %}`)."""
+
+    documents: Mapping[str, Document]
+    key: str
+
+    def __bool__(self) -> bool:
+        return self.key in self.documents
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__") or name in ("documents", "key"):  # not yet set (unpickling)
+            raise AttributeError(name)
+        found = self.documents.get(self.key)
+        if found is None:
+            raise AttributeError(f"there is no document {self.key!r}")
+        return getattr(found, name)
 
 
 # Documents already read in this process, by path, with the (size, mtime) they were read at:

@@ -15,6 +15,10 @@ some) depends on those parts alone, and any other read on the whole root, so an 
 replays only the reads of that table. Each trace is kept pickled, with the names of the roots
 (and parts) it read: a county's million reads load in milliseconds, and only the traces that
 read something that changed are unpickled.
+
+A page family declares the inputs it reads to make its outputs (pages.Family.made_from). While
+none of them, nor the code, the templates or the Jinja globals changed (`family_versions`),
+its outputs' static keys are the last build's, and are not computed again (`unchanged`).
 """
 
 from __future__ import annotations
@@ -22,14 +26,14 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import pickle
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
 from jinja2 import Environment, meta
 
-from scrutiny.incremental.keys import Fingerprinter, code_digest
+from scrutiny.incremental.keys import Fingerprinter, code_digest, digest
 from scrutiny.incremental.tracking import Recorder, Replayer, Roots, Trace, Tracked, track
 from scrutiny.outputs import Generated, Page
 
@@ -47,9 +51,41 @@ class Graph:
     previous: dict[str, Made] = field(default_factory=dict)
     # root -> the first attribute of a read -> the parts it reads ("*": the item it reads)
     parts: Mapping[str, Mapping[str, tuple[str, ...]]] = field(default_factory=dict)
+    # roots split by item ("root:key"): a read of one item depends on that item alone
+    by_item: frozenset[str] = frozenset()
+    families: dict[str, str] = field(default_factory=dict)  # family_versions
+    unchanged: frozenset[str] = frozenset()  # outputs whose static key is the last build's
 
     def record(self, made: dict[str, Made]) -> dict[str, Any]:
-        return {"versions": self.versions, "outputs": made}
+        return {"versions": self.versions, "outputs": made, "families": self.families}
+
+
+def family_versions(
+    env: Environment, families: Mapping[str, Collection[str]], inputs: Mapping[str, str]
+) -> dict[str, str]:
+    """A hash of what each family's outputs are made from: the code, every template, the
+    Jinja globals and filters, and the versions of the inputs it declares (`families`: its
+    name -> the names of those inputs; `inputs`: their versions)."""
+    common = f"{environment_key(env, Fingerprinter())}|{templates_digest(env)}"
+    return {
+        name: digest(f"{common}|{name}|{[inputs[i] for i in sorted(made_from)]}".encode())
+        for name, made_from in families.items()
+    }
+
+
+def environment_key(env: Environment, fingerprint: Fingerprinter) -> str:
+    """Scrutiny's code and the Jinja globals (but the tracked ones) and filters."""
+    untracked = {k: v for k, v in env.globals.items() if k not in TRACKED_GLOBALS}
+    return "|".join([code_digest(), fingerprint(untracked), fingerprint(env.filters)])
+
+
+def templates_digest(env: Environment) -> str:
+    """The names and sources of every template the environment can load."""
+    assert env.loader is not None
+    h = hashlib.blake2b(digest_size=16)
+    for name in env.list_templates():
+        h.update(f"{name}\0{env.loader.get_source(env, name)[0]}\0".encode())
+    return h.hexdigest()
 
 
 def root_versions(roots: Mapping[str, Any], known: Mapping[str, str]) -> dict[str, str]:
@@ -72,10 +108,10 @@ class Keys:
         self.recorder = Recorder(graph.roots, self.fingerprint)
         self.replayer = Replayer(graph.roots, self.fingerprint)
         self.tracked_memo: dict[int, Any] = {}
-        self.global_key = self._global_key()
+        self.global_key = environment_key(env, self.fingerprint)
         self.template_digest = cache(self._template_digest)
         before, now = graph.previous_versions, graph.versions
-        self.changed_roots = {root for root in now if before.get(root) != now[root]}
+        self.changed_roots = {k for k in before.keys() | now.keys() if before.get(k) != now.get(k)}
         self._read_keys: dict[Any, tuple[str, ...]] = {}
 
     def forget(self) -> None:
@@ -85,12 +121,13 @@ class Keys:
         self.tracked_memo.clear()
         self._read_keys.clear()
 
-    def _global_key(self) -> str:
-        untracked = {k: v for k, v in self.env.globals.items() if k not in TRACKED_GLOBALS}
-        parts = [code_digest(), self.fingerprint(untracked), self.fingerprint(self.env.filters)]
-        return "|".join(parts)
-
     def static(self, output: Page | Generated) -> str:
+        """The output's static key: the last build's, if its family's inputs are unchanged."""
+        if output.path in self.graph.unchanged:
+            return self.graph.previous[output.path][0]
+        return self.hash_static(output)
+
+    def hash_static(self, output: Page | Generated) -> str:
         h = hashlib.blake2b(digest_size=16)
         h.update(f"{self.global_key}|{output.path}|".encode())
         if isinstance(output, Generated):
@@ -148,6 +185,9 @@ class Keys:
     def _keys_of(self, path: tuple) -> tuple[str, ...]:
         root = path[0]
         keys = [root]
+        item = _item(path) if root in self.graph.by_item else None
+        if item is not None:
+            keys = [f"{root}:{item}"]
         parts = self.graph.parts.get(root)
         if parts and len(path) > 1 and path[1][0] == "attr" and path[1][1] in parts:
             named = parts[path[1][1]]
@@ -180,6 +220,21 @@ class Keys:
         recorded: Trace = self.recorder.trace
         roots = " ".join(sorted({key for path in recorded for key in self.read_keys(path)}))
         return static, roots, pickle.dumps(tuple(recorded.items()), 5)
+
+
+def _item(path: tuple) -> str | None:
+    """The key of the one item a read looks up (`root[key]`, `root.get(key)`, `key in
+    root`), or None for any other read (an iteration, a length: the whole root)."""
+    if len(path) < 2:
+        return None
+    step = path[1]
+    if step[0] in ("item", "contains"):
+        key = step[1]
+    elif step == ("attr", "get") and len(path) > 2 and path[2][0] == "call" and path[2][1]:
+        key = path[2][1][0]
+    else:
+        return None
+    return key if isinstance(key, str) else None
 
 
 def _refs(step: Any) -> list[tuple]:

@@ -1,11 +1,13 @@
 """Page families: each module turns the model into Pages (and other output Files).
 
-Adding a family means adding one module here, listing it in FAMILIES, and its templates.
+Adding a family means adding one module here, listing it in FAMILIES with the inputs its
+outputs are made from, and its templates.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from scrutiny.outputs import File, Generated, Later, Page
@@ -28,24 +30,42 @@ from scrutiny.pages import (
 )
 from scrutiny.pages.inputs import Inputs
 
-Family = Callable[[Inputs], Iterable[Page | File | Generated | Later]]
+Output = Page | File | Generated | Later
+
+
+@dataclass(frozen=True)
+class Family:
+    """A page family: what makes its outputs, and the fields of `Inputs` it reads to make them
+    (`made_from`). While none of those changed, its outputs are the last build's: the same
+    paths and the same contexts, so the build does not hash them again. A field put into a
+    context or arguments without being read (the model or the minutes, looked up by the
+    template and tracked) is not one of them. tests/test_family_reads.py checks each."""
+
+    name: str
+    outputs: Callable[[Inputs], Iterable[Output]]
+    made_from: frozenset[str]
+
+
+def _family(name: str, outputs: Callable[[Inputs], Iterable[Output]], *made_from: str) -> Family:
+    return Family(name, outputs, frozenset(made_from))
+
 
 FAMILIES: tuple[Family, ...] = (
-    home.pages,
-    meetings.pages,
-    committees.pages,
-    people.pages,
-    content_pages.pages,
-    indicators.pages,
-    recommendations.pages,
-    data.pages,
-    sources.pages,
-    twins.pages,
-    feeds.pages,
-    follow.pages,
-    calendars.pages,
-    ocd.pages,
-    search.pages,
+    _family("home", home.pages, "config", "model", "today"),
+    _family("meetings", meetings.pages, "model"),
+    _family("committees", committees.pages, "model", "today"),
+    _family("people", people.pages, "model"),
+    _family("content pages", content_pages.pages, "pages"),
+    _family("indicators", indicators.pages, "model", "cache"),
+    _family("recommendations", recommendations.pages, "model"),
+    _family("data", data.pages, "config", "model", "package", "cache"),
+    _family("sources", sources.pages, "model", "minutes", "reports", "library"),
+    _family("twins", twins.pages, "model", "library"),
+    _family("feeds", feeds.pages, "config", "model", "today"),
+    _family("follow", follow.pages, "model", "today"),
+    _family("calendars", calendars.pages, "config", "model"),
+    _family("ocd", ocd.pages, "model", "minutes", "today"),
+    _family("search", search.pages, "model"),
 )
 
 # A family's costly work that the build starts in another process before collecting
@@ -63,5 +83,6 @@ ONE_PAGE: dict[str, Callable[[Inputs, str], Page | None]] = {
 }
 
 
-def collect(inputs: Inputs) -> list[Page | File | Generated | Later]:
-    return [output for family in FAMILIES for output in family(inputs)]
+def collect(inputs: Inputs) -> list[tuple[Family, Output]]:
+    """Every family's outputs, in order, each with its family."""
+    return [(family, output) for family in FAMILIES for output in family.outputs(inputs)]

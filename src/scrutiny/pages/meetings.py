@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from scrutiny import urls
+from scrutiny.documents import DocumentOf
 from scrutiny.model import Attendance, Meeting, Model
 from scrutiny.outputs import Page
 from scrutiny.pages.inputs import Inputs
@@ -91,7 +92,7 @@ def meeting_page(inputs: Inputs, meeting: Meeting) -> Page:
             "attendance": group_attendance(model, meeting.meeting_id),
             "declarations": model.declarations_by_meeting.get(meeting.meeting_id, ()),
             "people": model.people,
-            "minutes": inputs.minutes.get(meeting.meeting_id),
+            "minutes": DocumentOf(inputs.minutes, meeting.meeting_id),
             "previous": siblings[index - 1] if index > 0 else None,
             "next": siblings[index + 1] if index + 1 < len(siblings) else None,
         },

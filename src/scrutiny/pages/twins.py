@@ -7,12 +7,13 @@ published document (absolute under base_url, else relative to the JSON file), or
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import fields
 from typing import Any
 
 from scrutiny import urls
 from scrutiny.citations import SourceLinks
+from scrutiny.documents import Document
 from scrutiny.model import Model
 from scrutiny.output.jsonfile import document
 from scrutiny.outputs import Generated
@@ -65,10 +66,8 @@ def pages(inputs: Inputs) -> Iterator[Generated]:
     model = inputs.model
     links = SourceLinks(inputs.config, inputs.library)
     for meeting_id in model.meetings:
-        minutes = inputs.minutes.get(meeting_id)
-        html = minutes.html if minutes else None
         path = urls.twin("meeting", meeting_id)
-        yield Generated(path, meeting_twin, (model, meeting_id, html, links, path))
+        yield Generated(path, meeting_twin, (model, meeting_id, inputs.minutes, links, path))
     for family, make, ids in (
         ("committee", committee_json, model.committees),
         ("person", person_json, model.people),
@@ -91,9 +90,16 @@ def twin(
 
 
 def meeting_twin(
-    model: Model, meeting_id: str, minutes_html: str | None, links: SourceLinks, here: str
+    model: Model,
+    meeting_id: str,
+    minutes: Mapping[str, Document],
+    links: SourceLinks,
+    here: str,
 ) -> bytes:
-    return document(with_source_urls(meeting_json(model, meeting_id, minutes_html), links, here))
+    """The meeting's JSON; its minutes are looked up here, so the read is tracked."""
+    found = minutes.get(meeting_id)
+    data = meeting_json(model, meeting_id, found.html if found else None)
+    return document(with_source_urls(data, links, here))
 
 
 def committee_json(model: Model, committee_id: str) -> dict[str, Any]:

@@ -66,7 +66,7 @@ class LivePages:
         self.family_of = {
             output.path: index
             for index, family in enumerate(FAMILIES)
-            for output in family(inputs)
+            for output in family.outputs(inputs)
             if isinstance(output, Page)
         }
         self.inputs = inputs
@@ -182,7 +182,7 @@ class LivePages:
         known = self.family_of.get(file)
         order = [known] if known is not None else range(len(FAMILIES))
         for index in order:
-            for output in FAMILIES[index](inputs):
+            for output in FAMILIES[index].outputs(inputs):
                 if output.path == file and isinstance(output, Page):
                     self.family_of[file] = index
                     return output

@@ -96,13 +96,14 @@ def _make_site(
     with atomic_directory(out, spare) as tmp:
         prune(tmp, {o.path for o in ordered}, search_index.bundle_folders(inputs.model))
         _copy_static(project, tmp)
-        progress.start("Writing pages and files", len(ordered))
         maker = Maker(env, ordered, tmp, graph, site)
+        progress.start("Writing pages and files", len(maker.outputs))
         outcome = maker.run(pool.jobs_wanted(len(ordered)), progress.advance)
         progress.finish(f" ({outcome.rendered} pages rendered, {len(outcome.linked)} unchanged)")
-        sitemap.write(inputs, tmp)
         html = [o.path for o in ordered if o.path.endswith(".html")]
+        sitemap.write(inputs, tmp, html)
         bundles = search_index.write(inputs, tmp, html, site, outcome.linked)
+        maker.write_later(outcome)  # the downloads, made meanwhile in another process
     result = BuildResult(out, len(pages), len(outputs) - len(pages), outcome.rendered)
     if graph is not None:
         record = graph.record(outcome.made)

@@ -79,7 +79,7 @@ class Maker:
         site: Site,
     ) -> None:
         self.env = env
-        self.outputs = [o for o in outputs if not isinstance(o, Later)]
+        self.outputs = [o for o in outputs if not isinstance(o, Later)]  # made by run()
         self.later = [o for o in outputs if isinstance(o, Later)]
         self.root = root
         self.graph = graph  # None with --no-cache: everything is made, nothing recorded
@@ -87,6 +87,7 @@ class Maker:
         self._keys: Keys | None = None
 
     def run(self, jobs: int, progress: Callable[[int], None] | None = None) -> Outcome:
+        """Make every output but the `Later` ones (`write_later`)."""
         outcome = Outcome({}, 0)
         for result in pool.run_chunks(self._chunk, len(self.outputs), jobs):
             outcome.made.update(result["made"])
@@ -96,8 +97,13 @@ class Maker:
                 outcome.made.update((path, self.graph.previous[path]) for path in result["linked"])
             if progress:
                 progress(result["count"])
+        return outcome
+
+    def write_later(self, outcome: Outcome) -> None:
+        """Write the `Later` outputs, made in another process meanwhile (waited for last, so
+        that the build does what it can first), into `outcome`."""
         folders: set[Path] = set()
-        for output in self.later:  # made in another process meanwhile: waited for last
+        for output in self.later:
             data = output.get()
             key = _file_key(data)
             target = safe_join(self.root, output.path)
@@ -106,9 +112,6 @@ class Maker:
             else:
                 self._write(target, data, folders)
             outcome.made[output.path] = (key, "", b"")
-            if progress:
-                progress(1)
-        return outcome
 
     def keys(self) -> Keys:
         """Made once per process (in each worker after the fork)."""

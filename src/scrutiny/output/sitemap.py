@@ -1,4 +1,4 @@
-"""sitemap.xml and robots.txt, written from the finished site (a post-build step).
+"""sitemap.xml and robots.txt, written with the finished site (a post-build step).
 
 A sitemap must list absolute URLs, so it is written only when site.yaml sets `base_url`;
 robots.txt is always written and names the sitemap when there is one. Crawlers read
@@ -8,26 +8,19 @@ harmless but ignored, and the sitemap can be submitted to search engines directl
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from xml.sax.saxutils import escape
 
 from scrutiny.output.atomic import write_atomic
 from scrutiny.pages.inputs import Inputs
 
-# Pages that are not content: the error page, and anything inside the search bundle.
-SKIP = {"404.html"}
-SKIP_DIRS = {"pagefind", "static"}
+SKIP = {"404.html"}  # not content
 
 
-def page_paths(site: Path) -> list[str]:
-    """Every HTML page of the built site as its pretty URL path (`meetings/x/`), sorted."""
-    paths = []
-    for file in site.rglob("*.html"):
-        relative = file.relative_to(site).as_posix()
-        if relative in SKIP or relative.split("/", 1)[0] in SKIP_DIRS:
-            continue
-        paths.append(relative.removesuffix("index.html"))
-    return sorted(paths)
+def page_paths(pages: Iterable[str]) -> list[str]:
+    """The site's HTML pages (paths of files) as pretty URL paths (`meetings/x/`), sorted."""
+    return sorted(page.removesuffix("index.html") for page in pages if page not in SKIP)
 
 
 def sitemap_xml(base_url: str, paths: list[str]) -> bytes:
@@ -40,10 +33,11 @@ def sitemap_xml(base_url: str, paths: list[str]) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
-def write(inputs: Inputs, site: Path) -> None:
+def write(inputs: Inputs, site: Path, pages: Iterable[str]) -> None:
+    """`pages`: the paths of the site's HTML files."""
     base_url = inputs.config.base_url
     robots = ["User-agent: *", "Allow: /"]
     if base_url:
-        write_atomic(site / "sitemap.xml", sitemap_xml(base_url, page_paths(site)))
+        write_atomic(site / "sitemap.xml", sitemap_xml(base_url, page_paths(pages)))
         robots.append(f"Sitemap: {base_url}sitemap.xml")
     write_atomic(site / "robots.txt", ("\n".join(robots) + "\n").encode("utf-8"))

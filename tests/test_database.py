@@ -109,3 +109,42 @@ def test_indicator_view_matches_the_indicator_page(
     assert f"Status against target {status.capitalize()} " in text
     assert f"the latest value is {value:g} days" in text
     assert f"does not meet the target of {target:g} days" in text
+
+
+def test_the_kept_tables_file_gives_the_same_bytes_and_a_damaged_one_is_not_used(
+    tmp_path: Path,
+) -> None:
+    """The file of the tables is kept by a hash of what they are made from: a database made
+    from it is byte for byte one made afresh (after a minutes edit too), and a kept file
+    that is damaged, or kept for other tables, is made again."""
+    from dataclasses import replace
+
+    from scrutiny.build import load_inputs
+    from scrutiny.database import TABLES_FILE, Kept, database_file
+    from scrutiny.project import Project
+
+    inputs = load_inputs(Project.at(ROOT))
+    assert inputs.package is not None
+    folder = tmp_path / "kept"
+    members = inputs.model.roles.group("members")
+
+    def made(kept: Kept | None, minutes: dict = inputs.minutes) -> bytes:
+        database = database_file(inputs.package, inputs.model.tables, minutes, members, kept)
+        return database.path.read_bytes()
+
+    afresh = made(None)
+    assert made(Kept(folder=folder, tables_key="tables-1")) == afresh  # kept now
+    kept_file = folder / TABLES_FILE
+    stamp = kept_file.stat().st_mtime_ns
+    assert made(Kept(folder=folder, tables_key="tables-1")) == afresh  # taken from it
+    assert kept_file.stat().st_mtime_ns == stamp
+
+    meeting = next(iter(inputs.minutes))
+    edited = inputs.minutes | {meeting: replace(inputs.minutes[meeting], html="<p>Edited.</p>")}
+    assert made(Kept(folder=folder, tables_key="tables-1"), edited) == made(None, edited)
+
+    data = bytearray(kept_file.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    kept_file.write_bytes(bytes(data))
+    assert made(Kept(folder=folder, tables_key="tables-1")) == afresh  # damaged: made again
+    assert made(Kept(folder=folder, tables_key="tables-2")) == afresh  # other tables

@@ -130,7 +130,16 @@ def inputs_of(project: Project, store: Store, validated: Validated, model: Model
         cache=store.root / "blobs" if store.enabled else None,
         package=validated.package,
         library=library_of(project, model),
+        tables_key=_tables_key(validated) if store.enabled else None,
     )
+
+
+def _tables_key(validated: Validated) -> str | None:
+    """A hash of what every table's records are made from (their files and schemas, and
+    scrutiny's code: the keys their typed rows are remembered by)."""
+    if set(validated.keys) != {table.name for table in validated.package.tables}:
+        return None
+    return digest(repr(sorted(validated.keys.items())).encode())
 
 
 def load_model(

@@ -15,6 +15,7 @@ import os
 import sqlite3
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import partial
 from operator import attrgetter
 from pathlib import Path
@@ -24,7 +25,7 @@ import nh3
 import sqlite_utils
 
 from scrutiny.documents import Document
-from scrutiny.incremental.cache import KeptValues, digest
+from scrutiny.incremental.cache import KeptValues, digest, recall_file, remember_file
 from scrutiny.outputs import OnDisk
 from scrutiny.schema.package import DataPackage, Table
 from scrutiny.schema.types import to_json
@@ -52,23 +53,47 @@ SEARCHABLE = {
 MINUTES_COLUMNS = {"meeting_id": str, "title": str, "text": str, "source": str}
 
 
+@dataclass(frozen=True)
+class Kept:
+    """What making the database keeps between builds: the minutes' plain text, by a hash of
+    their HTML, and the file of every table but the minutes (most of its bytes and time),
+    in `folder` by `tables_key` (a hash of what the tables are made from; None: not kept)."""
+
+    texts: KeptValues = field(default_factory=KeptValues)
+    folder: Path | None = None
+    tables_key: str | None = None
+
+
+TABLES_FILE = "tables.db"  # the file kept: the tables and their full-text indexes
+
+
 def database_file(
     package: DataPackage,
     tables: Mapping[str, Sequence[Any]],
     minutes: Mapping[str, Document],
     member_roles: Sequence[str],
-    texts: KeptValues | None = None,
+    kept: Kept | None = None,
     folder: Path | None = None,
 ) -> OnDisk:
     """The whole database as a SQLite file, made in a temporary file in `folder` (the build's
     scratch folder; by default the system's) rather than in memory (a county's is 140 MB), and
-    removed once the build no longer refers to it. The minutes' plain text is taken from
-    `texts` where kept (by a hash of their HTML)."""
+    removed once the build no longer refers to it.
+
+    It is made in two steps, each on the file as the last left it, so that keeping the first
+    step's file changes no byte: the tables with their full-text indexes (taken from `kept`
+    when the tables are unchanged), then the minutes, the views and a vacuum."""
+    kept = kept or Kept()
     handle, name = tempfile.mkstemp(prefix="scrutiny-", suffix=".db", dir=folder)
     os.close(handle)
     path = Path(name)
     try:
-        _write(path, package, tables, minutes, member_roles, texts or KeptValues())
+        key = kept.tables_key
+        if key is None or not recall_file(kept.folder, TABLES_FILE, key, path):
+            path.write_bytes(b"")  # whatever a failed recall left
+            _write_tables(path, package, tables)
+            if key is not None:
+                remember_file(kept.folder, TABLES_FILE, key, path)
+        _write_minutes(path, tables, minutes, member_roles, kept.texts)
         sha256 = hashlib.sha256()
         with path.open("rb") as file:
             for block in iter(lambda: file.read(1 << 20), b""):
@@ -79,29 +104,41 @@ def database_file(
     return OnDisk(path, path.stat().st_size, sha256.hexdigest())
 
 
-def _write(
+def _connect(path: Path) -> sqlite3.Connection:
+    connection = sqlite3.connect(path)
+    connection.execute("PRAGMA journal_mode = OFF")  # a scratch file: nothing to recover
+    connection.execute("PRAGMA synchronous = OFF")
+    return connection
+
+
+def _write_tables(path: Path, package: DataPackage, tables: Mapping[str, Sequence[Any]]) -> None:
+    connection = _connect(path)
+    db = sqlite_utils.Database(connection)
+    for table in _referenced_first(package):
+        _create(db, table, package)
+        _insert(connection, table.name, table.field_names, _values(table, tables))
+    for name, columns in SEARCHABLE.items():
+        if name != "minutes" and name in db.table_names():
+            db[name].enable_fts(columns, tokenize="porter", create_triggers=False)
+    connection.commit()
+    connection.close()
+
+
+def _write_minutes(
     path: Path,
-    package: DataPackage,
     tables: Mapping[str, Sequence[Any]],
     minutes: Mapping[str, Document],
     member_roles: Sequence[str],
     texts: KeptValues,
 ) -> None:
-    connection = sqlite3.connect(path)
-    connection.execute("PRAGMA journal_mode = OFF")  # a scratch file: nothing to recover
-    connection.execute("PRAGMA synchronous = OFF")
+    connection = _connect(path)
     db = sqlite_utils.Database(connection)
-    for table in _referenced_first(package):
-        _create(db, table, package)
-        _insert(connection, table.name, table.field_names, _values(table, tables))
     if "meetings" in tables:
         db["minutes"].create(
             MINUTES_COLUMNS, pk="meeting_id", foreign_keys=[("meeting_id", "meetings")]
         )
         db["minutes"].insert_all(_minutes_rows(minutes, tables["meetings"], texts))
-    for name, columns in SEARCHABLE.items():
-        if name in db.table_names():
-            db[name].enable_fts(columns, tokenize="porter", create_triggers=False)
+        db["minutes"].enable_fts(SEARCHABLE["minutes"], tokenize="porter", create_triggers=False)
     for name, sql in views(member_roles).items():
         if all(t in db.table_names() for t in VIEW_TABLES[name]):
             db.create_view(name, sql)

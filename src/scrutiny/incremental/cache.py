@@ -19,7 +19,9 @@ from scrutiny.incremental.store import (
     Store,
     kept_bytes,
     recall,
+    recall_file,
     remember,
+    remember_file,
     remembered_bytes,
 )
 
@@ -38,7 +40,9 @@ __all__ = [
     "kept_bytes",
     "output_stamp",
     "recall",
+    "recall_file",
     "remember",
+    "remember_file",
     "remembered_bytes",
     "table_key",
 ]

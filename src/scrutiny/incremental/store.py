@@ -187,6 +187,49 @@ def remembered_bytes(folder: Path | None, name: str, key: str, make: Callable[[]
     return data
 
 
+def remember_file(folder: Path | None, name: str, key: str, source: Path) -> None:
+    """Keep a copy of a large file (too large to hold in memory) as `name` for this key: the
+    copy first, then a sealed record of the key and of the copy's size and hash."""
+    if folder is None:
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    kept = folder / name
+    partial = kept.with_name(f".{name}.{os.getpid()}.partial")
+    try:
+        size, sha = _copy_hashed(source, partial)
+        partial.replace(kept)
+    finally:
+        partial.unlink(missing_ok=True)
+    write_sealed(folder / f"{name}.key", f"{key}\n{size}\n{sha}".encode())
+
+
+def recall_file(folder: Path | None, name: str, key: str, target: Path) -> bool:
+    """Copy the file kept as `name` to target, if it was kept for this key and is whole (its
+    size and hash are the ones recorded); False otherwise."""
+    if folder is None:
+        return False
+    record = read_sealed(folder / f"{name}.key")
+    if record is None or not record.startswith(key.encode() + b"\n"):
+        return False
+    try:
+        copied = _copy_hashed(folder / name, target)
+    except OSError:
+        return False
+    return f"{key}\n{copied[0]}\n{copied[1]}".encode() == record
+
+
+def _copy_hashed(source: Path, target: Path) -> tuple[int, str]:
+    """Copy source to target; its size and hash, read as it is copied."""
+    h = hashlib.blake2b(digest_size=16)
+    size = 0
+    with source.open("rb") as reading, target.open("wb") as writing:
+        while block := reading.read(1 << 20):
+            h.update(block)
+            writing.write(block)
+            size += len(block)
+    return size, h.hexdigest()
+
+
 class KeptValues:
     """Values kept between builds by a hash of what each is made from (rendered Markdown, the
     deflated blocks of the zip's members): `used` holds what this build asked for, and is

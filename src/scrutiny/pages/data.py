@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import partial
 
 from scrutiny import datazip, urls
-from scrutiny.database import DATABASE_NAME, database_file
+from scrutiny.database import DATABASE_NAME, Kept, database_file
 from scrutiny.incremental.cache import KeptValues, remembered_bytes, table_key
 from scrutiny.opendata import (
     ZIP_NAME,
@@ -88,18 +88,19 @@ def downloads(inputs: Inputs) -> Downloads | None:
         return None
     config, tables = inputs.config, inputs.model.tables
     facts = table_facts(package, tables)
-    kept = inputs.cache_folder("opendata")
-    texts = KeptValues.recall(kept, "minutes-text", "plain text")
+    folder = inputs.cache_folder("opendata")
+    texts = KeptValues.recall(folder, "minutes-text", "plain text")
     members = inputs.model.roles.group("members")
-    database = database_file(package, tables, inputs.minutes, members, texts, inputs.scratch)
-    texts.remember(kept, "minutes-text", "plain text")
+    kept = Kept(texts, folder, inputs.tables_key)
+    database = database_file(package, tables, inputs.minutes, members, kept, inputs.scratch)
+    texts.remember(folder, "minutes-text", "plain text")
     package_json = _json_bytes(descriptor(config, package, facts, database))
     files: dict[str, bytes | OnDisk] = {"datapackage.json": package_json, DATABASE_NAME: database}
     files |= {f"{f.table.name}.csv": f.csv for f in facts}
     catalogue = _json_bytes(dcat_catalog(config, package, facts, database.size))
-    blocks = KeptValues.recall(kept, "zip-blocks", datazip.VERSION)
+    blocks = KeptValues.recall(folder, "zip-blocks", datazip.VERSION)
     archive = datazip.zip_bytes(files, blocks)
-    blocks.remember(kept, "zip-blocks", datazip.VERSION)
+    blocks.remember(folder, "zip-blocks", datazip.VERSION)
     return Downloads(database, package_json, archive, catalogue)
 
 

@@ -31,6 +31,8 @@ class Inputs:
     library: Library = field(default_factory=Library)  # the documents `source` values cite
     ahead: Mapping[str, Ahead] = field(default_factory=dict)  # started by the build: AHEAD
     scratch: Path | None = None  # for large temporary files; None: the system's temp folder
+    # a hash of what every table's records are made from (None: not known, or not kept)
+    tables_key: str | None = None
 
     def made_ahead(self, name: str, make: Callable[[Inputs], T]) -> T:
         """What make(self) gives: from the work the build started ahead under `name`

@@ -101,7 +101,9 @@ class LivePages:
                 folder[path.stem] = document
         if edits.tables:
             library = library_of(self.project, model)
-            self.inputs = dataclasses.replace(self.inputs, model=model, library=library)
+            self.inputs = dataclasses.replace(
+                self.inputs, model=model, library=library, tables_key=None
+            )
         if self.inputs.today != build_date():  # serving past midnight
             self.inputs = dataclasses.replace(self.inputs, today=build_date())
         if edits.templates and self.env is not None:

@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import csv
 import re
+import types
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from conftest import ROOT, copy_project
+from test_family_reads import reads
 
 from scrutiny import config, reference, urls
+from scrutiny import pages as pages_package
 from scrutiny.build import load_inputs
 from scrutiny.outputs import Page
 from scrutiny.problems import ProjectError
@@ -48,6 +51,7 @@ def test_the_guide_has_every_example() -> None:
         "route",
         "pages/councils.py",
         "templates/council.html",
+        "registration",
         "rule",
         "setting",
     }
@@ -74,6 +78,9 @@ def test_the_page_family_example_draws_its_pages(
     assert "<h1>Lancashire County Council</h1>" in html
     link = '<a href="../../committees/lancashire-childrens-services-scrutiny/">'
     assert link + "Children's Services Scrutiny Committee</a>" in html.replace("&#39;", "'")
+    councils = types.SimpleNamespace(pages=family["pages"])
+    registered = eval(given["registration"].strip().rstrip(","), vars(pages_package), locals())
+    assert reads(registered, inputs) == registered.made_from  # the declaration is right
 
 
 def test_the_rule_example_is_the_real_rule_and_finds_its_row(tmp_path: Path) -> None:

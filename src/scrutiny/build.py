@@ -248,8 +248,10 @@ def tracked_roots(inputs: Inputs) -> dict[str, Any]:
 def _input_versions(
     project: Project, inputs: Inputs, roots: Mapping[str, str], stamps: Stamps
 ) -> dict[str, str]:
-    """A hash of each field of Inputs a family may be made from (pages.Family.made_from)."""
-    return {
+    """A hash of each field of Inputs a family may be made from (pages.Family.made_from), and
+    of each table of the model (`model:<table>`)."""
+    tables = {name: version for name, version in roots.items() if name.startswith("model:")}
+    return tables | {
         "config": roots["site"],
         "model": roots["model"],
         "package": roots["model"],  # each table's version holds the package and its schema

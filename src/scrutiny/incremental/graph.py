@@ -65,10 +65,11 @@ def family_versions(
 ) -> dict[str, str]:
     """A hash of what each family's outputs are made from: the code, every template, the
     Jinja globals and filters, and the versions of the inputs it declares (`families`: its
-    name -> the names of those inputs; `inputs`: their versions)."""
+    name -> the names of those inputs; `inputs`: their versions, None for a table the
+    project does not have)."""
     common = f"{environment_key(env, Fingerprinter())}|{templates_digest(env)}"
     return {
-        name: digest(f"{common}|{name}|{[inputs[i] for i in sorted(made_from)]}".encode())
+        name: digest(f"{common}|{name}|{[inputs.get(i) for i in sorted(made_from)]}".encode())
         for name, made_from in families.items()
     }
 

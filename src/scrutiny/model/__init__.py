@@ -185,6 +185,7 @@ METHOD_READS: dict[str, tuple[str, ...]] = {
     "attendance_at": ("attendance",),
     "decisions_at": ("decisions",),
     "latest_update": ("recommendation_updates",),
+    "roles": ("attendance",),  # a table's version holds its schema, where the roles are
 }
 
 

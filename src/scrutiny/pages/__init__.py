@@ -46,26 +46,47 @@ class Family:
     made_from: frozenset[str]
 
 
-def _family(name: str, outputs: Callable[[Inputs], Iterable[Output]], *made_from: str) -> Family:
-    return Family(name, outputs, frozenset(made_from))
+def _family(
+    name: str,
+    outputs: Callable[[Inputs], Iterable[Output]],
+    *made_from: str,
+    tables: Iterable[str] = (),
+) -> Family:
+    """`made_from`: fields of Inputs; `tables`: the tables it reads of the model, if not all."""
+    return Family(name, outputs, frozenset(made_from) | {f"model:{t}" for t in tables})
 
 
+MEETING = ("meetings", "committees", "councils")  # a meeting, with what it is named by
+AT_A_MEETING = ("agenda_items", "attendance", "decisions", "declarations", "reports")
+INDICATOR = ("indicators", "observations", "councils")
 FAMILIES: tuple[Family, ...] = (
     _family("home", home.pages, "config", "model", "today"),
-    _family("meetings", meetings.pages, "model"),
-    _family("committees", committees.pages, "model", "today"),
-    _family("people", people.pages, "model"),
+    _family("meetings", meetings.pages, tables=(*MEETING, *AT_A_MEETING, "people")),
+    _family(
+        "committees",
+        committees.pages,
+        "today",
+        tables=(*MEETING, "attendance", "people", "workplan"),
+    ),
+    _family("people", people.pages, tables=(*MEETING, "attendance", "people")),
     _family("content pages", content_pages.pages, "pages"),
-    _family("indicators", indicators.pages, "model", "cache"),
+    _family("indicators", indicators.pages, "cache", tables=INDICATOR),
     _family("recommendations", recommendations.pages, "model"),
     _family("data", data.pages, "config", "model", "package", "cache"),
     _family("sources", sources.pages, "model", "minutes", "reports", "library"),
-    _family("twins", twins.pages, "model", "library"),
-    _family("feeds", feeds.pages, "config", "model", "today"),
-    _family("follow", follow.pages, "model", "today"),
-    _family("calendars", calendars.pages, "config", "model"),
-    _family("ocd", ocd.pages, "model", "minutes", "today"),
-    _family("search", search.pages, "model"),
+    _family(
+        "twins",
+        twins.pages,
+        "library",
+        tables=("committees", "indicators", "meetings", "people", "recommendations"),
+    ),
+    _family(
+        "feeds", feeds.pages, "config", "today", tables=("committees", "decisions", "meetings")
+    ),
+    _family("follow", follow.pages, "today", tables=("indicators", "people", "recommendations")),
+    _family("calendars", calendars.pages, "config", tables=("committees", "meetings")),
+    _family("ocd", ocd.pages, "minutes", "today", tables=("committees", "meetings")),
+    _family("search", search.pages, tables=("indicators", "meetings", "people")),
 )
 
 # A family's costly work that the build starts in another process before collecting

@@ -320,3 +320,34 @@ def test_reads_of_the_model_are_recorded_by_table(project: Path) -> None:
     build(project)
     assert outputs()["people/ann-able/index.html"] == person
     assert outputs()["indicators/testshire-caseload/index.html"] != indicator
+
+
+def test_files_of_every_meeting_are_recorded_by_the_tables_they_read(project: Path) -> None:
+    """The site-wide calendar and events file read every meeting: they are recorded by the
+    tables they read, not read by read (a county's would be a million reads), kept while
+    none of those changed, and made again, as a cold build would, when one did."""
+    from scrutiny import urls
+
+    record = project / ".cache" / "scrutiny" / "records" / "graph.pickle"
+    site = project / "_site"
+    files = [urls.path("calendar"), urls.path("ocd.events")]
+
+    def made(path: str) -> tuple[str, str, bytes]:
+        payload = read_sealed(record)
+        assert payload is not None
+        return pickle.loads(payload)["outputs"][path]
+
+    for path in files:  # the meetings are in their arguments; other tables are read
+        _, roots, trace = made(path)
+        assert trace == b"" and "model:committees" in roots.split()
+        assert "model:observations" not in roots.split()
+    inodes = [(site / path).stat().st_ino for path in files]
+    edit_observation(project)
+    build(project)
+    assert [(site / path).stat().st_ino for path in files] == inodes
+    meetings = project / "datasets" / "meetings.csv"
+    text = meetings.read_text(encoding="utf-8")
+    meetings.write_text(text.replace("County Hall", "The Town Hall", 1), encoding="utf-8")
+    build(project)
+    for path in files:
+        assert "The Town Hall" in (site / path).read_text(encoding="utf-8")

@@ -4,11 +4,14 @@ front matter, checked, and rendered to safe HTML."""
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from stat import S_ISDIR
 from typing import Any
 
+from scrutiny.incremental.keys import RACY_NS
 from scrutiny.problems import InvalidData, Problem
 from scrutiny.project import Project
 from scrutiny.render.markdown import render_markdown
@@ -119,13 +122,29 @@ def split_front_matter(text: str, shown: str) -> tuple[dict[str, Any], str]:
     return meta, "\n".join(lines[end + 1 :])
 
 
+# Each folder's listing, with the folder's mtime when it was listed: a build lists the minutes
+# folder a dozen times (validation, versions, rendering). Adding, removing or renaming a file
+# changes its folder's mtime; a listing is kept only once that mtime is settled.
+_LISTED: dict[Path, tuple[int, list[Path]]] = {}
+
+
 def markdown_files(folder: Path) -> list[Path]:
     """The folder's Markdown files, by name (compared as text: sorting Paths is slow)."""
-    if not folder.is_dir():
+    try:
+        stat = os.stat(folder)
+    except OSError:
         return []
+    if not S_ISDIR(stat.st_mode):
+        return []
+    listed = _LISTED.get(folder)
+    if listed is not None and listed[0] == stat.st_mtime_ns:
+        return list(listed[1])
     with os.scandir(folder) as entries:
         names = sorted(e.name for e in entries if _is_markdown(e.name) and e.is_file())
-    return [folder / name for name in names]
+    paths = [folder / name for name in names]
+    if stat.st_mtime_ns < time.time_ns() - RACY_NS:
+        _LISTED[folder] = (stat.st_mtime_ns, paths)
+    return list(paths)
 
 
 def _is_markdown(name: str) -> bool:

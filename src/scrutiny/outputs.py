@@ -56,6 +56,9 @@ class Generated:
     path: str
     make: Callable[..., bytes]
     args: tuple[Any, ...]
+    # Read most of what it is made from (a calendar of every meeting): recorded by the parts
+    # it reads (tables, documents), not read by read, and made again when one of them changed.
+    coarse: bool = False
 
     def data(self) -> bytes:
         return self.make(*self.args)

@@ -34,7 +34,15 @@ from typing import Any
 from jinja2 import Environment, meta
 
 from scrutiny.incremental.keys import Fingerprinter, code_digest, digest
-from scrutiny.incremental.tracking import Recorder, Replayer, Roots, Trace, Tracked, track
+from scrutiny.incremental.tracking import (
+    Recorder,
+    Replayer,
+    Roots,
+    Trace,
+    Tracked,
+    refs,
+    track,
+)
 from scrutiny.outputs import Generated, Page
 
 Made = tuple[str, str, bytes]  # (static key, roots its trace read, the trace pickled)
@@ -164,6 +172,8 @@ class Keys:
         changed = self.changed_roots
         if changed.isdisjoint(made[1].split()):
             return True
+        if not made[2]:  # recorded coarsely: a part it read changed
+            return False
         trace: tuple[tuple[Any, bytes], ...] = pickle.loads(made[2])
         for path, value in trace:
             stale = not changed.isdisjoint(self.read_keys(path))
@@ -198,13 +208,13 @@ class Keys:
             if wanted and all(key in self.graph.versions for key in wanted):
                 keys = wanted
         for step in path[1:]:
-            for ref in _refs(step):
+            for ref in refs(step):
                 keys += self.read_keys(ref)
         return tuple(dict.fromkeys(keys))
 
     def tracking(self, output: Page | Generated) -> Page | Generated:
         """The output with its tracked roots replaced by recording proxies; starts a trace."""
-        self.recorder.start()
+        self.recorder.start(coarse=isinstance(output, Generated) and output.coarse)
         for name, root in TRACKED_GLOBALS.items():
             value = self.env.globals.get(name)
             if value is not None and not isinstance(value, Tracked):
@@ -220,6 +230,8 @@ class Keys:
         """The record of the output just rendered (tracking): its key and its trace."""
         recorded: Trace = self.recorder.trace
         roots = " ".join(sorted({key for path in recorded for key in self.read_keys(path)}))
+        if self.recorder.coarse:  # fresh only while none of those parts changed
+            return static, roots, b""
         return static, roots, pickle.dumps(tuple(recorded.items()), 5)
 
 
@@ -236,13 +248,3 @@ def _item(path: tuple) -> str | None:
     else:
         return None
     return key if isinstance(key, str) else None
-
-
-def _refs(step: Any) -> list[tuple]:
-    """The paths of the tracked values a step was given (`("ref", path)`, in a call's
-    arguments or as an item's key)."""
-    if not isinstance(step, tuple):
-        return []
-    if len(step) == 2 and step[0] == "ref" and isinstance(step[1], tuple):
-        return [step[1]]
-    return [ref for inner in step for ref in _refs(inner)]

@@ -60,9 +60,15 @@ class Recorder:
         self.roots = roots
         self.fingerprint = fingerprint
         self.trace: Trace = {}
+        self.coarse = False
 
-    def start(self) -> None:
+    def start(self, coarse: bool = False) -> None:
+        """A new trace. `coarse`: record only where each read goes (its root and first step,
+        which name the parts it depends on), not what it returned: for an output that reads
+        most of what it is made from, where hashing every value read costs more than a
+        finer trace could save."""
         self.trace = {}
+        self.coarse = coarse
 
     def observe(self, path: Path, operation) -> Any:
         """Do one read, record it, and hand back its result (tracked if it is a root)."""
@@ -71,6 +77,8 @@ class Recorder:
         except Exception as exc:
             self.trace[path] = f"raise:{type(exc).__name__}".encode()
             raise
+        if self.coarse:
+            return self._observe_coarsely(path, value)
         value = _materialise(value)
         known = self.roots.path_of(value)
         if known is not None:
@@ -78,6 +86,16 @@ class Recorder:
         if callable(value) and not isinstance(value, type):
             return TrackedCall(value, path, self)
         self.trace[path] = self.fingerprint.raw(value)
+        return value
+
+    def _observe_coarsely(self, path: Path, value: Any) -> Any:
+        known = self.roots.path_of(value)
+        if known is not None:
+            return Tracked(value, known, self)
+        if callable(value) and not isinstance(value, type):
+            return TrackedCall(value, path, self)
+        where = path if any(refs(step) for step in path[2:]) else path[:2]
+        self.trace[where] = b""
         return value
 
 
@@ -277,3 +295,13 @@ def _same_tuple(original: tuple, items: list) -> tuple:
     if type(original) is tuple:
         return tuple(items)
     return type(original)(*items)  # a named tuple
+
+
+def refs(step: Any) -> list[Path]:
+    """The paths of the tracked values a step was given (`("ref", path)`, in a call's
+    arguments or as an item's key)."""
+    if not isinstance(step, tuple):
+        return []
+    if len(step) == 2 and step[0] == "ref" and isinstance(step[1], tuple):
+        return [step[1]]
+    return [ref for inner in step for ref in refs(inner)]

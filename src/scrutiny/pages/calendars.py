@@ -34,7 +34,7 @@ def pages(inputs: Inputs) -> Iterator[Generated]:
     config, model = inputs.config, inputs.model
     path = urls.path("calendar")
     everything = (config, model, path, config.title, list(model.meetings.values()))
-    yield Generated(path, calendar, everything)
+    yield Generated(path, calendar, everything, coarse=True)
     for committee in model.committees.values():
         cid = committee.committee_id
         path = urls.path("committee.calendar", cid)

@@ -62,7 +62,8 @@ def pages(inputs: Inputs) -> Iterator[Generated]:
     model = inputs.model
     everything = urls.path("ocd.events")
     meetings = list(model.meetings.values())
-    yield Generated(everything, events_file, (_sources(inputs, meetings), everything, meetings))
+    sources = _sources(inputs, meetings)
+    yield Generated(everything, events_file, (sources, everything, meetings), coarse=True)
     for committee in model.committees.values():
         path = urls.path("ocd.committee", committee.committee_id)
         meetings = list(model.meetings_by_committee.get(committee.committee_id, ()))

@@ -40,6 +40,7 @@ from scrutiny.incremental.tracking import (
     Roots,
     Trace,
     Tracked,
+    Watched,
     refs,
     track,
 )
@@ -117,6 +118,7 @@ class Keys:
         self.recorder = Recorder(graph.roots, self.fingerprint)
         self.replayer = Replayer(graph.roots, self.fingerprint)
         self.tracked_memo: dict[int, Any] = {}
+        self.watched_memo: dict[int, Any] = {}
         self.global_key = environment_key(env, self.fingerprint)
         self.template_digest = cache(self._template_digest)
         before, now = graph.previous_versions, graph.versions
@@ -128,6 +130,7 @@ class Keys:
         worker makes thousands of outputs, and its memory stays that of one batch."""
         self.fingerprint.forget()
         self.tracked_memo.clear()
+        self.watched_memo.clear()
         self._read_keys.clear()
 
     def static(self, output: Page | Generated) -> str:
@@ -214,14 +217,17 @@ class Keys:
 
     def tracking(self, output: Page | Generated) -> Page | Generated:
         """The output with its tracked roots replaced by recording proxies; starts a trace."""
-        self.recorder.start(coarse=isinstance(output, Generated) and output.coarse)
+        coarse = isinstance(output, Generated) and output.coarse
+        self.recorder.start(coarse)
         for name, root in TRACKED_GLOBALS.items():
             value = self.env.globals.get(name)
             if value is not None and not isinstance(value, Tracked):
                 self.env.globals[name] = Tracked(value, (root,), self.recorder)
         memo = self.tracked_memo
         if isinstance(output, Generated):
-            args = tuple(track(a, self.graph.roots, self.recorder, memo) for a in output.args)
+            proxy, memo = (Watched, self.watched_memo) if coarse else (Tracked, memo)
+            roots = self.graph.roots
+            args = tuple(track(a, roots, self.recorder, memo, proxy) for a in output.args)
             return dataclasses.replace(output, args=args)
         context = track(dict(output.context), self.graph.roots, self.recorder, memo)
         return dataclasses.replace(output, context=context)

@@ -63,10 +63,9 @@ class Recorder:
         self.coarse = False
 
     def start(self, coarse: bool = False) -> None:
-        """A new trace. `coarse`: record only where each read goes (its root and first step,
-        which name the parts it depends on), not what it returned: for an output that reads
-        most of what it is made from, where hashing every value read costs more than a
-        finer trace could save."""
+        """A new trace. `coarse`: the roots are `Watched`, not `Tracked`: for an output that
+        reads most of what it is made from, where hashing every value read costs more than
+        a finer trace could save."""
         self.trace = {}
         self.coarse = coarse
 
@@ -77,8 +76,6 @@ class Recorder:
         except Exception as exc:
             self.trace[path] = f"raise:{type(exc).__name__}".encode()
             raise
-        if self.coarse:
-            return self._observe_coarsely(path, value)
         value = _materialise(value)
         known = self.roots.path_of(value)
         if known is not None:
@@ -86,16 +83,6 @@ class Recorder:
         if callable(value) and not isinstance(value, type):
             return TrackedCall(value, path, self)
         self.trace[path] = self.fingerprint.raw(value)
-        return value
-
-    def _observe_coarsely(self, path: Path, value: Any) -> Any:
-        known = self.roots.path_of(value)
-        if known is not None:
-            return Tracked(value, known, self)
-        if callable(value) and not isinstance(value, type):
-            return TrackedCall(value, path, self)
-        where = path if any(refs(step) for step in path[2:]) else path[:2]
-        self.trace[where] = b""
         return value
 
 
@@ -158,6 +145,50 @@ class Tracked:
 
     def __repr__(self) -> str:
         return f"<tracked {self._path!r}>"
+
+
+class Watched:
+    """A tracked root as an output recorded coarsely sees it: a read records only the part of
+    the root it depends on (the root's first step: `model.people`, `model.committee_of`), with
+    no digest, and hands back the value itself, untracked."""
+
+    __slots__ = ("_path", "_recorder", "_target")
+
+    def __init__(self, target: Any, path: Path, recorder: Recorder) -> None:
+        object.__setattr__(self, "_target", target)
+        object.__setattr__(self, "_path", path)
+        object.__setattr__(self, "_recorder", recorder)
+
+    def _read(self, step: tuple) -> None:
+        path = self._path
+        self._recorder.trace[(*path, step) if len(path) == 1 else path] = b""
+
+    def __getattr__(self, name: str) -> Any:
+        self._read(("attr", name))
+        return getattr(self._target, name)
+
+    def __getitem__(self, key: Any) -> Any:
+        self._read(("iter",))  # any item: the whole of what it is read from
+        return self._target[key]
+
+    def __iter__(self) -> Iterator[Any]:
+        self._read(("iter",))
+        return iter(self._target)
+
+    def __len__(self) -> int:
+        self._read(("iter",))
+        return len(self._target)
+
+    def __bool__(self) -> bool:
+        self._read(("iter",))
+        return bool(self._target)
+
+    def __contains__(self, key: Any) -> bool:
+        self._read(("iter",))
+        return key in self._target
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError("tracked inputs are read-only")
 
 
 class TrackedCall:
@@ -254,29 +285,36 @@ class Replayer:
 # -- contexts ------------------------------------------------------------------------------
 
 
-def track(value: Any, roots: Roots, recorder: Recorder, memo: dict[int, Any]) -> Any:
+def track(
+    value: Any,
+    roots: Roots,
+    recorder: Recorder,
+    memo: dict[int, Any],
+    proxy: type[Tracked | Watched] = Tracked,
+) -> Any:
     """The value with every tracked root in it replaced by a recording proxy (containers
-    and dataclasses rebuilt only where something inside was replaced)."""
+    and dataclasses rebuilt only where something inside was replaced). `memo` is kept for
+    one kind of proxy."""
     found = memo.get(id(value))
     if found is not None and found[0] is value:
         return found[1]
-    result = _track(value, roots, recorder, memo)
+    result = _track(value, roots, recorder, memo, proxy)
     memo[id(value)] = (value, result)
     return result
 
 
-def _track(value: Any, roots: Roots, recorder: Recorder, memo: dict[int, Any]) -> Any:
+def _track(value: Any, roots: Roots, recorder: Recorder, memo: dict[int, Any], proxy: type) -> Any:
     path = roots.path_of(value)
     if path is not None:
-        return Tracked(value, path, recorder)
+        return proxy(value, path, recorder)
     if isinstance(value, str | bytes | int | float | type(None)) or is_flat_record(value):
         return value
     if isinstance(value, dict):
-        items = {k: track(v, roots, recorder, memo) for k, v in value.items()}
+        items = {k: track(v, roots, recorder, memo, proxy) for k, v in value.items()}
         same = all(items[k] is v for k, v in value.items())
         return value if same else type(value)(items) if type(value) is dict else items
     if isinstance(value, list | tuple):
-        items = [track(v, roots, recorder, memo) for v in value]
+        items = [track(v, roots, recorder, memo, proxy) for v in value]
         if all(a is b for a, b in zip(items, value, strict=True)):
             return value
         return items if isinstance(value, list) else _same_tuple(value, items)
@@ -284,7 +322,7 @@ def _track(value: Any, roots: Roots, recorder: Recorder, memo: dict[int, Any]) -
         changes = {}
         for field in dataclasses.fields(value):
             inner = getattr(value, field.name)
-            new = track(inner, roots, recorder, memo)
+            new = track(inner, roots, recorder, memo, proxy)
             if new is not inner:
                 changes[field.name] = new
         return dataclasses.replace(value, **changes) if changes else value

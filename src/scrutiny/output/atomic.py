@@ -52,15 +52,20 @@ def recover(out: Path) -> None:
 def scratch_folder(out: Path) -> Iterator[Path]:
     """A folder beside the output for the build's large temporary files (the database): what
     a killed build left there is removed when the next build of `out` starts, and the folder
-    when the build ends. The caller holds the output's lock, so no other build uses it."""
+    (with any parent folder made for it and left empty) when the build ends. The caller holds
+    the output's lock, so no other build uses it."""
     out = out.resolve()
     folder = out.parent / f"{SCRATCH_PREFIX}{out.name}"
     shutil.rmtree(folder, ignore_errors=True)
+    made = [p for p in (out.parent, *out.parent.parents) if not p.exists()]  # innermost first
     folder.mkdir(parents=True)
     try:
         yield folder
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+        for parent in made:  # a build that failed leaves no folder behind
+            with suppress(OSError):
+                parent.rmdir()
 
 
 @contextmanager

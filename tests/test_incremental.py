@@ -303,8 +303,16 @@ def test_reads_of_the_model_are_recorded_by_table(project: Path) -> None:
     """The model's versions are kept per table, and each output records the tables it read:
     a person's page depends on the tables it read, not on observations, so an observation
     edit replays none of its reads and keeps its record; the indicator's page (which holds
-    the observations by value) is made again."""
+    the observations by value) is made again.
+
+    The site-wide calendar and events file read every meeting: they are recorded by the
+    tables they read, not read by read (a county's would be a million reads), kept while
+    none of those changed, and made again, as a cold build would, when one did."""
+    from scrutiny import urls
+
     record = project / ".cache" / "scrutiny" / "records" / "graph.pickle"
+    site = project / "_site"
+    everything = [urls.path("calendar"), urls.path("ocd.events")]
 
     def outputs() -> dict:
         payload = read_sealed(record)
@@ -316,38 +324,19 @@ def test_reads_of_the_model_are_recorded_by_table(project: Path) -> None:
     assert any(r.startswith("model:") for r in read)
     assert "model" not in read and "model:observations" not in read
     indicator = outputs()["indicators/testshire-caseload/index.html"]
+    for path in everything:  # the meetings are in their arguments; other tables are read
+        _, roots, trace = outputs()[path]
+        assert trace == b"" and "model:committees" in roots.split()
+        assert "model:observations" not in roots.split()
+    inodes = [(site / path).stat().st_ino for path in everything]
     edit_observation(project)
     build(project)
     assert outputs()["people/ann-able/index.html"] == person
     assert outputs()["indicators/testshire-caseload/index.html"] != indicator
-
-
-def test_files_of_every_meeting_are_recorded_by_the_tables_they_read(project: Path) -> None:
-    """The site-wide calendar and events file read every meeting: they are recorded by the
-    tables they read, not read by read (a county's would be a million reads), kept while
-    none of those changed, and made again, as a cold build would, when one did."""
-    from scrutiny import urls
-
-    record = project / ".cache" / "scrutiny" / "records" / "graph.pickle"
-    site = project / "_site"
-    files = [urls.path("calendar"), urls.path("ocd.events")]
-
-    def made(path: str) -> tuple[str, str, bytes]:
-        payload = read_sealed(record)
-        assert payload is not None
-        return pickle.loads(payload)["outputs"][path]
-
-    for path in files:  # the meetings are in their arguments; other tables are read
-        _, roots, trace = made(path)
-        assert trace == b"" and "model:committees" in roots.split()
-        assert "model:observations" not in roots.split()
-    inodes = [(site / path).stat().st_ino for path in files]
-    edit_observation(project)
-    build(project)
-    assert [(site / path).stat().st_ino for path in files] == inodes
+    assert [(site / path).stat().st_ino for path in everything] == inodes
     meetings = project / "datasets" / "meetings.csv"
     text = meetings.read_text(encoding="utf-8")
     meetings.write_text(text.replace("County Hall", "The Town Hall", 1), encoding="utf-8")
     build(project)
-    for path in files:
+    for path in everything:
         assert "The Town Hall" in (site / path).read_text(encoding="utf-8")

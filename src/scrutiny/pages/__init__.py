@@ -35,11 +35,13 @@ Output = Page | File | Generated | Later
 
 @dataclass(frozen=True)
 class Family:
-    """A page family: what makes its outputs, and the fields of `Inputs` it reads to make them
-    (`made_from`). While none of those changed, its outputs are the last build's: the same
-    paths and the same contexts, so the build does not hash them again. A field put into a
-    context or arguments without being read (the model or the minutes, looked up by the
-    template and tracked) is not one of them. tests/test_family_reads.py checks each."""
+    """A page family: what makes its outputs, and what it reads to make them (`made_from`:
+    fields of `Inputs`, and `model:<table>` for each table of the model it reads when it does
+    not read the whole model). While none of those changed, its outputs are the last
+    build's: the same paths and the same contexts, so the build does not hash them again. A
+    field put into a context or arguments without being read (the model or the minutes,
+    looked up by the template and tracked) is not one of them. tests/test_family_reads.py
+    checks each."""
 
     name: str
     outputs: Callable[[Inputs], Iterable[Output]]

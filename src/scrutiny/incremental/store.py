@@ -192,15 +192,10 @@ def remember_file(folder: Path | None, name: str, key: str, source: Path) -> Non
     copy first, then a sealed record of the key and of the copy's size and hash."""
     if folder is None:
         return
-    folder.mkdir(parents=True, exist_ok=True)
     kept = folder / name
-    partial = kept.with_name(f".{name}.{os.getpid()}.partial")
-    try:
-        size, sha = _copy_hashed(source, partial)
-        partial.replace(kept)
-    finally:
-        partial.unlink(missing_ok=True)
-    write_sealed(folder / f"{name}.key", f"{key}\n{size}\n{sha}".encode())
+    h = hashlib.blake2b(digest_size=16)
+    write_atomic(kept, _hashed_blocks(source, h))
+    write_sealed(folder / f"{name}.key", _file_record(key, kept.stat().st_size, h))
 
 
 def recall_file(folder: Path | None, name: str, key: str, target: Path) -> bool:
@@ -211,23 +206,26 @@ def recall_file(folder: Path | None, name: str, key: str, target: Path) -> bool:
     record = read_sealed(folder / f"{name}.key")
     if record is None or not record.startswith(key.encode() + b"\n"):
         return False
+    h = hashlib.blake2b(digest_size=16)
     try:
-        copied = _copy_hashed(folder / name, target)
+        with target.open("wb") as writing:
+            for block in _hashed_blocks(folder / name, h):
+                writing.write(block)
     except OSError:
         return False
-    return f"{key}\n{copied[0]}\n{copied[1]}".encode() == record
+    return _file_record(key, target.stat().st_size, h) == record
 
 
-def _copy_hashed(source: Path, target: Path) -> tuple[int, str]:
-    """Copy source to target; its size and hash, read as it is copied."""
-    h = hashlib.blake2b(digest_size=16)
-    size = 0
-    with source.open("rb") as reading, target.open("wb") as writing:
+def _hashed_blocks(source: Path, h: Any) -> Iterator[bytes]:
+    """The file's bytes in blocks, each added to the hash `h` as it is read."""
+    with source.open("rb") as reading:
         while block := reading.read(1 << 20):
             h.update(block)
-            writing.write(block)
-            size += len(block)
-    return size, h.hexdigest()
+            yield block
+
+
+def _file_record(key: str, size: int, h: Any) -> bytes:
+    return f"{key}\n{size}\n{h.hexdigest()}".encode()
 
 
 class KeptValues:

@@ -20,7 +20,7 @@ import ctypes.util
 import os
 import shutil
 import threading
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from functools import lru_cache
 from pathlib import Path
@@ -203,7 +203,7 @@ def _exchange(a: Path, b: Path) -> bool:
     return result == 0
 
 
-def write_atomic(path: Path, data: bytes | Sequence[bytes], durable: bool = False) -> None:
+def write_atomic(path: Path, data: bytes | Iterable[bytes], durable: bool = False) -> None:
     """Write a file so that readers see the old bytes or the new ones, never a part: into a
     temporary file beside it (named for this process and thread), then renamed over it, keeping
     the old file's permissions. The one helper every cache, output and data writer uses;

@@ -18,7 +18,7 @@ from jinja2 import Environment
 from scrutiny.citations import Library
 from scrutiny.documents import Document, load_folder, markdown_files
 from scrutiny.incremental import pool
-from scrutiny.incremental.documents import MarkdownCache
+from scrutiny.incremental.documents import MarkdownCache, kept_headers
 from scrutiny.incremental.freshness import BuildResult, LastBuild, build_date, last_build
 from scrutiny.incremental.graph import Graph, family_versions, root_versions
 from scrutiny.incremental.keys import Fingerprinter, Stamps, code_digest, digest, output_stamp
@@ -114,7 +114,14 @@ def _make_site(
 
 def load_inputs(project: Project, store: Store | None = None) -> Inputs:
     store = store or Store(project, enabled=False)
-    return inputs_of(project, store, *load_model(project, store.enabled))
+    with kept_headers(store, markdown_paths(project)):
+        return inputs_of(project, store, *load_model(project, store.enabled))
+
+
+def markdown_paths(project: Project) -> list[Path]:
+    """The minutes, the report summaries and the content pages."""
+    folders = (project.minutes, project.reports, project.pages)
+    return [path for folder in folders for path in markdown_files(folder)]
 
 
 def inputs_of(project: Project, store: Store, validated: Validated, model: Model) -> Inputs:
@@ -170,8 +177,7 @@ def load_documents(
 ) -> tuple[dict[str, Document], dict[str, Document], tuple[Document, ...]]:
     """The minutes, the report summaries and the content pages, rendered."""
     markdown = MarkdownCache(store.load("markdown"))
-    folders = (project.minutes, project.reports, project.pages)
-    markdown.prerender([path for folder in folders for path in markdown_files(folder)])
+    markdown.prerender(markdown_paths(project))
     minutes = load_folder(project, project.minutes, markdown)
     reports = load_folder(project, project.reports, markdown)
     pages = tuple(load_folder(project, project.pages, markdown).values())

@@ -4,14 +4,15 @@ front matter, checked, and rendered to safe HTML."""
 from __future__ import annotations
 
 import os
+import re
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from stat import S_ISDIR
 from typing import Any
 
-from scrutiny.incremental.keys import RACY_NS
+from scrutiny.incremental.keys import RACY_NS, digest
 from scrutiny.problems import InvalidData, Problem
 from scrutiny.project import Project
 from scrutiny.render.markdown import render_markdown
@@ -19,6 +20,7 @@ from scrutiny.textfiles import CONTROL as CONTROL  # where validate/structure.py
 from scrutiny.textfiles import Unreadable, load_mapping, read_text
 
 FENCE = "---"
+NEWLINE = re.compile("\r\n|\r|\n")  # as a file read line by line in text mode
 
 
 @dataclass(frozen=True)
@@ -71,27 +73,55 @@ class DocumentOf:
         return getattr(found, name)
 
 
-# Documents already read in this process, by path, with the (size, mtime) they were read at:
-# validation reads every minutes file and the build reads them again to render them.
-_READ: dict[Path, tuple[tuple[int, int], MarkdownFile]] = {}
+@dataclass(frozen=True)
+class Header:
+    """All a build needs of a Markdown file but its body: the front matter, the first line
+    (validation checks it opens the front matter) and a hash of the body, which its rendered
+    HTML is kept by (incremental/documents.py)."""
+
+    meta: dict[str, Any]
+    first_line: str
+    body_key: str
+
+
+# The headers read in this process, by path, with the (size, mtime) of the file they were
+# read from. Only a file whose mtime was settled when it was read is kept (an edit of the same
+# size within one mtime tick could keep its mtime, see RACY_NS); a build keeps them between
+# processes too (incremental/documents.kept_headers), so a rebuild after one edit reads one file.
+_HEADERS: dict[str, tuple[int, int, Header]] = {}
+
+
+def read_header(path: Path, shown: str) -> Header:
+    """The header of one Markdown file; a broken file raises DocumentError."""
+    try:
+        stat = os.stat(path)
+    except OSError:
+        stat = None
+    key = str(path)
+    known = _HEADERS.get(key)
+    if stat is not None and known is not None and known[:2] == (stat.st_size, stat.st_mtime_ns):
+        return known[2]
+    text = read_text(path, shown)
+    meta, body = split_front_matter(text, shown)
+    header = Header(meta, NEWLINE.split(text, maxsplit=1)[0], digest(body.encode("utf-8")))
+    if stat is not None and stat.st_mtime_ns < time.time_ns() - RACY_NS:
+        _HEADERS[key] = (stat.st_size, stat.st_mtime_ns, header)
+    return header
+
+
+def recall_headers(known: Mapping[str, tuple[int, int, Header]]) -> None:
+    """Take the headers an earlier process read (read_header checks each against its file)."""
+    for key, entry in known.items():
+        _HEADERS.setdefault(key, entry)
+
+
+def headers_of(paths: Iterable[Path]) -> dict[str, tuple[int, int, Header]]:
+    """The headers kept for these files, to hand to a later process (recall_headers)."""
+    return {str(p): _HEADERS[str(p)] for p in paths if str(p) in _HEADERS}
 
 
 def read_document(path: Path, shown: str) -> MarkdownFile:
     """Read one Markdown file; a broken file raises DocumentError with a clear message."""
-    try:
-        stat = path.stat()
-    except OSError:
-        return _read_document(path, shown)  # words the problem
-    stamp = (stat.st_size, stat.st_mtime_ns)
-    known = _READ.get(path)
-    if known is not None and known[0] == stamp:
-        return known[1]
-    document = _read_document(path, shown)
-    _READ[path] = (stamp, document)
-    return document
-
-
-def _read_document(path: Path, shown: str) -> MarkdownFile:
     meta, body = split_front_matter(read_text(path, shown), shown)
     return MarkdownFile(path, path.stem, meta, body)
 
@@ -153,26 +183,28 @@ def _is_markdown(name: str) -> bool:
     return len(name) > 3 and name.endswith(".md")
 
 
-def _doc(project: Project, document: MarkdownFile, render: Callable[[str], str]) -> Document:
-    title = str(document.meta.get("title") or document.slug.replace("-", " ").capitalize())
-    return Document(
-        document.slug,
-        title,
-        render(document.body),
-        dict(document.meta),
-        project.relative(document.path),
-    )
+def render_file(path: Path, header: Header) -> str:
+    """The file's body as safe HTML (`header`: what it was read as; the build looks the HTML
+    up by its body_key first, incremental/documents.py)."""
+    return render_markdown(read_document(path, str(path)).body)
 
 
 def load_document(
-    project: Project, path: Path, render: Callable[[str], str] = render_markdown
+    project: Project,
+    path: Path,
+    render: Callable[[Path, Header], str] = render_file,
 ) -> Document:
     """One Markdown file, rendered; a broken file raises DocumentError."""
-    return _doc(project, read_document(path, project.relative(path)), render)
+    shown = project.relative(path)
+    header = read_header(path, shown)
+    title = str(header.meta.get("title") or path.stem.replace("-", " ").capitalize())
+    return Document(path.stem, title, render(path, header), dict(header.meta), shown)
 
 
 def load_folder(
-    project: Project, folder: Path, render: Callable[[str], str] = render_markdown
+    project: Project,
+    folder: Path,
+    render: Callable[[Path, Header], str] = render_file,
 ) -> dict[str, Document]:
     docs, problems = {}, []
     for path in markdown_files(folder):

@@ -9,10 +9,11 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 from scrutiny import ids
 from scrutiny.citations import HOW, Library, citations
-from scrutiny.documents import FENCE, DocumentError, markdown_files, read_document
+from scrutiny.documents import FENCE, DocumentError, markdown_files, read_header
 from scrutiny.incremental.checked import CheckedBefore
 from scrutiny.problems import Problem
 from scrutiny.project import Project
@@ -184,7 +185,7 @@ def _documents_match(ctx: Context, folder, table: str, key: str, rule: str) -> I
     for path in markdown_files(folder):
         shown = ctx.project.relative(path)
         try:
-            doc = read_document(path, shown)
+            meta = read_header(path, shown).meta
         except DocumentError as error:
             yield error.problem
             continue
@@ -195,12 +196,12 @@ def _documents_match(ctx: Context, folder, table: str, key: str, rule: str) -> I
                 hint=f"Name the file after an existing {key}, or add the row to {table}.csv.",
                 rule=rule,
             )
-        elif doc.meta.get(key, path.stem) != path.stem:
+        elif meta.get(key, path.stem) != path.stem:
             yield Problem(
                 shown,
                 line=2,
                 field=key,
-                message=f"front matter says {key} '{doc.meta.get(key)}' but the file is named "
+                message=f"front matter says {key} '{meta.get(key)}' but the file is named "
                 f"{path.name}",
                 hint="Make the file name and the front matter agree.",
                 rule=rule,
@@ -212,7 +213,7 @@ def pages_are_readable(ctx: Context) -> Iterator[Problem]:
     for path in markdown_files(ctx.project.pages):
         shown = ctx.project.relative(path)
         try:
-            read_document(path, shown)
+            read_header(path, shown)
         except DocumentError as error:
             yield error.problem
         if not SLUG.fullmatch(path.stem):
@@ -264,7 +265,7 @@ def _source_hint(library: Library, document: str) -> str:
 def _front_matter_sources(ctx: Context, library: Library, path) -> Iterator[Problem]:
     shown = ctx.project.relative(path)
     try:
-        value = read_document(path, shown).meta.get("source")
+        value = read_header(path, shown).meta.get("source")
     except DocumentError:
         return  # reported by the rules that read documents
     found = list(_unresolved(library, str(value))) if value else []
@@ -292,12 +293,8 @@ def documents_start_with_front_matter(ctx: Context) -> Iterator[Problem]:
 
 
 def _opening_problem(shown: str, path, key: str | None) -> Problem | None:
-    try:
-        with path.open(encoding="utf-8") as handle:
-            first = handle.readline().removeprefix("\ufeff").rstrip("\r\n")
-    except (OSError, UnicodeDecodeError):
-        return None  # reported by the rules that read the document
-    if first.strip() == FENCE:
+    first = _first_line(shown, path)
+    if first is None or first.strip() == FENCE:
         return None
     named = path.stem if SLUG.fullmatch(path.stem) else f"<{key}>"
     example = f"---, {key}: {named}, source: ..., ---" if key else "---, title: ..., ---"
@@ -324,6 +321,20 @@ def _opening_problem(shown: str, path, key: str | None) -> Problem | None:
             rule="front-matter-opening",
         )
     return None
+
+
+def _first_line(shown: str, path: Path) -> str | None:
+    """The file's first line (None if it cannot be read: the rules that read it report that);
+    also of a file whose front matter is broken."""
+    try:
+        return read_header(path, shown).first_line
+    except DocumentError:
+        pass
+    try:
+        with path.open(encoding="utf-8") as handle:
+            return handle.readline().removeprefix("\ufeff").rstrip("\r\n")
+    except (OSError, UnicodeDecodeError):
+        return None
 
 
 def meeting_ids_match_committee_and_date(ctx: Context) -> Iterator[Problem]:

@@ -5,12 +5,19 @@ from __future__ import annotations
 
 import pickle
 import shutil
+from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from conftest import minimal_project, run_scrutiny
+from conftest import BUILD_EPOCH, minimal_project, run_scrutiny
 
+from scrutiny import build as build_module
+from scrutiny import pages
 from scrutiny.incremental.store import read_sealed
+from scrutiny.pages import Family, Output
+from scrutiny.pages.inputs import Inputs
+from scrutiny.project import Project
 
 MINUTES = "content/minutes/testshire-cyp-2017-01-10.md"
 JOBS = {"SCRUTINY_JOBS": "2"}  # the process pool, even for a small site
@@ -191,6 +198,54 @@ def test_files_made_from_the_tables_alone_survive_a_minutes_edit(project: Path) 
     assert {name: (site / name).stat().st_ino for name in inodes} == inodes
     assert twin.stat().st_ino != twin_inode
     assert "A late addition" in twin.read_text(encoding="utf-8")
+
+
+def set_title(project: Path, title: str) -> None:
+    site = project / "site.yaml"
+    lines = site.read_text(encoding="utf-8").splitlines()
+    site.write_text(
+        "\n".join(f"title: {title}" if line.startswith("title:") else line for line in lines),
+        encoding="utf-8",
+    )
+
+
+def test_a_family_made_from_nothing_that_changed_is_not_asked_for_its_outputs(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After a minutes edit the meeting pages' family is not run: its pages are the last
+    build's, and the edited meeting's page (its reads changed) is made alone. In one process,
+    the pages made so are recorded as any other: after a title that comes and goes, the site
+    still equals a cold build."""
+    monkeypatch.setenv("SCRUTINY_JOBS", "1")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", BUILD_EPOCH)
+    asked: list[str] = []
+
+    def counted(family: Family) -> Family:
+        def outputs(inputs: Inputs) -> Iterator[Output]:
+            asked.append(family.name)
+            yield from family.outputs(inputs)
+
+        return replace(family, outputs=outputs)
+
+    families = tuple(map(counted, pages.FAMILIES))
+    monkeypatch.setattr(pages, "FAMILIES", families)
+    monkeypatch.setattr(build_module, "FAMILIES", families)
+    edit_minutes(project)
+    build_module.build(Project.at(project))
+    assert "meetings" not in asked and "people" not in asked
+    assert {"sources", "ocd", "downloads"} <= set(asked)
+    page = project / "_site" / "meetings" / "testshire-cyp-2017-01-10" / "index.html"
+    assert "A late addition" in page.read_text(encoding="utf-8")
+    assert_same_site(project / "_site", cold_build(project, tmp_path / "cold"))
+    for title in (
+        "Another Council Scrutiny",
+        "Test Council Scrutiny",
+        "Another Council Scrutiny",
+    ):
+        set_title(project, title)
+        build_module.build(Project.at(project))
+        cold = tmp_path / f"cold-{title}"
+        assert_same_site(project / "_site", cold_build(project, cold))
 
 
 def test_rendered_markdown_is_stored_again_only_when_it_changed(project: Path) -> None:

@@ -29,8 +29,8 @@ from scrutiny.memory import bulk_allocation
 from scrutiny.model import Model, reads_by_attribute
 from scrutiny.output import search_index, sitemap
 from scrutiny.output.atomic import atomic_directory, prune, scratch_folder
-from scrutiny.outputs import File, Generated, Later, Page
-from scrutiny.pages import AHEAD, FAMILIES, Family, collect
+from scrutiny.outputs import Later, Page, Reused
+from scrutiny.pages import AHEAD, FAMILIES, Family, Output, collect, outputs_at
 from scrutiny.pages.inputs import Inputs
 from scrutiny.problems import InvalidData
 from scrutiny.progress import Progress
@@ -80,16 +80,16 @@ def _start_ahead(inputs: Inputs) -> dict[str, pool.Ahead]:
 def _make_site(
     project: Project, out: Path, store: Store, last: LastBuild, inputs: Inputs
 ) -> BuildResult:
-    collected = collect(inputs)
-    outputs = [output for _, output in collected]
     env = make_environment(project.templates, inputs.config, inputs.library)
+    previous = _previous_graph(store, out)
+    graph = _graph(project, inputs, env, previous, last) if store.enabled else None
+    collected = collect(inputs, _reused(graph, previous))
+    if graph is not None:
+        graph = _with_unchanged(graph, previous, collected)
+    outputs = [output for _, output in collected]
     pages = [o for o in outputs if isinstance(o, Page)]
     check_templates(env, {p.template for p in pages}, project.relative(project.templates))
-    files = [o for o in outputs if isinstance(o, File | Generated | Later)]
-    ordered = list({o.path: o for o in [*pages, *files]}.values())  # a later output wins
-    previous = _previous_graph(store, out)
-    family_of = {output.path: family for family, output in collected}
-    graph = _graph(project, inputs, env, family_of, previous, last) if store.enabled else None
+    ordered = list({o.path: o for o in outputs}.values())  # a later output wins
     site = Site(out, last.record.get("output", {}), previous["search"]) if previous else Site()
     progress = Progress()
     spare = store.spare_for(out) if graph is not None else None
@@ -99,17 +99,66 @@ def _make_site(
         maker = Maker(env, ordered, tmp, graph, site)
         progress.start("Writing pages and files", len(maker.outputs))
         outcome = maker.run(pool.jobs_wanted(len(ordered)), progress.advance)
+        if outcome.missing:  # reused outputs whose reads changed, or whose file is gone
+            again = _outputs_at(inputs, collected, outcome.missing)
+            outcome.add(Maker(env, again, tmp, graph, site).run(pool.jobs_wanted(len(again))))
         progress.finish(f" ({outcome.rendered} pages rendered, {len(outcome.linked)} unchanged)")
         html = [o.path for o in ordered if o.path.endswith(".html")]
         sitemap.write(inputs, tmp, html)
         bundles = search_index.write(inputs, tmp, html, site, outcome.linked)
         maker.write_later(outcome)  # the downloads, made meanwhile in another process
-    result = BuildResult(out, len(pages), len(outputs) - len(pages), outcome.rendered)
+    page_count = sum(isinstance(o, Page) or (isinstance(o, Reused) and o.page) for o in outputs)
+    result = BuildResult(out, page_count, len(outputs) - page_count, outcome.rendered)
     if graph is not None:
         record = graph.record(outcome.made)
-        store.save("graph", {"out": str(out), **record, "search": bundles})
+        paths = _family_paths(collected)
+        store.save("graph", {"out": str(out), **record, "paths": paths, "search": bundles})
         store.save("build", _build_record(last, out, result))
     return result
+
+
+def _reused(graph: Graph | None, previous: dict) -> dict[str, list[tuple[str, bool]]]:
+    """The families whose outputs are the last build's (made from nothing that changed),
+    with their paths; a family with a `Later` output is always asked (its bytes are compared
+    at every build)."""
+    if graph is None:
+        return {}
+    was, paths = previous.get("families", {}), previous.get("paths", {})
+    return {
+        name: paths[name]
+        for name, version in graph.families.items()
+        if was.get(name) == version and paths.get(name) is not None
+    }
+
+
+def _family_paths(collected: list[tuple[Family, Output]]) -> dict[str, list | None]:
+    """Each family's outputs as the next build reuses them (_reused): their paths, and
+    whether each is a page; None for a family with a `Later` output."""
+    paths: dict[str, list | None] = {family.name: [] for family in FAMILIES}
+    for family, output in collected:
+        listed = paths[family.name]
+        if listed is None:
+            continue
+        if isinstance(output, Later):
+            paths[family.name] = None
+        else:
+            page = isinstance(output, Page) or (isinstance(output, Reused) and output.page)
+            listed.append((output.path, page))
+    return paths
+
+
+def _outputs_at(
+    inputs: Inputs, collected: list[tuple[Family, Output]], files: Collection[str]
+) -> list[Output]:
+    """The outputs at `files` (reused by the maker, but to be made after all), each made
+    by the family whose output is written there."""
+    family_of = {output.path: family for family, output in collected}
+    wanted: dict[Family, set[str]] = {}
+    for file in files:
+        wanted.setdefault(family_of[file], set()).add(file)
+    return [
+        output for family, each in wanted.items() for output in outputs_at(inputs, family, each)
+    ]
 
 
 def load_inputs(project: Project, store: Store | None = None) -> Inputs:
@@ -205,7 +254,6 @@ def _graph(
     project: Project,
     inputs: Inputs,
     env: Environment,
-    family_of: Mapping[str, Family],
     previous: dict,
     last: LastBuild,
 ) -> Graph:
@@ -231,14 +279,21 @@ def _graph(
         {family.name: family.made_from for family in FAMILIES},
         _input_versions(project, inputs, versions, last.stamps),
     )
+    by_item = frozenset(documents)
+    return Graph(Roots(roots), versions, before, made, parts, by_item, families)
+
+
+def _with_unchanged(graph: Graph, previous: dict, collected: list[tuple[Family, Output]]) -> Graph:
+    """The graph, with the outputs whose static keys are the last build's: those of the
+    families made from nothing that changed (the family whose output is written wins)."""
     was = previous.get("families", {})
+    family_of = {output.path: family.name for family, output in collected}
     unchanged = frozenset(
         path
-        for path, family in family_of.items()
-        if path in made and was.get(family.name) == families[family.name]
+        for path, name in family_of.items()
+        if path in graph.previous and was.get(name) == graph.families[name]
     )
-    by_item = frozenset(documents)
-    return Graph(Roots(roots), versions, before, made, parts, by_item, families, unchanged)
+    return replace(graph, unchanged=unchanged)
 
 
 def tracked_roots(inputs: Inputs) -> dict[str, Any]:

@@ -71,3 +71,14 @@ class Later:
 
     path: str
     get: Callable[[], bytes | OnDisk]
+
+
+@dataclass(frozen=True)
+class Reused:
+    """An output of a family made from nothing that changed since the last build
+    (pages.Family.made_from): the last build's file at `path`, linked into the new site
+    without the family being asked for its outputs. The maker hands it back (Outcome.missing)
+    when the file is gone or what the output read changed, to be made from its family."""
+
+    path: str
+    page: bool  # an HTML page, counted as one

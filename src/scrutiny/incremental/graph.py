@@ -221,7 +221,11 @@ class Keys:
         self.recorder.start(coarse)
         for name, root in TRACKED_GLOBALS.items():
             value = self.env.globals.get(name)
-            if value is not None and not isinstance(value, Tracked):
+            if isinstance(value, Tracked):  # tracked already, maybe by another Keys
+                if value._recorder is self.recorder:
+                    continue
+                value = value._target
+            if value is not None:
                 self.env.globals[name] = Tracked(value, (root,), self.recorder)
         memo = self.tracked_memo
         if isinstance(output, Generated):

@@ -22,7 +22,7 @@ from scrutiny.incremental import pool
 from scrutiny.incremental.graph import Graph, Keys, Made
 from scrutiny.incremental.keys import digest
 from scrutiny.output.atomic import clear, make_folder, safe_join, same_file
-from scrutiny.outputs import File, Generated, Later, OnDisk, Page
+from scrutiny.outputs import File, Generated, Later, OnDisk, Page, Reused
 from scrutiny.render.environment import render_page
 
 
@@ -67,13 +67,20 @@ class Outcome:
     made: dict[str, Made]  # output path -> its key and trace, for the keyed outputs
     rendered: int
     linked: set[str] = field(default_factory=set)  # outputs that are the last site's files
+    missing: list[str] = field(default_factory=list)  # Reused outputs to make from their family
+
+    def add(self, other: Outcome) -> None:
+        self.made.update(other.made)
+        self.rendered += other.rendered
+        self.linked |= other.linked
+        self.missing += other.missing
 
 
 class Maker:
     def __init__(
         self,
         env: Environment,
-        outputs: Sequence[Page | File | Generated | Later],
+        outputs: Sequence[Page | File | Generated | Later | Reused],
         root: Path,
         graph: Graph | None,
         site: Site,
@@ -93,6 +100,7 @@ class Maker:
             outcome.made.update(result["made"])
             outcome.rendered += result["rendered"]
             outcome.linked.update(result["linked"])
+            outcome.missing += result["missing"]
             if self.graph is not None:  # a linked output keeps its record (not sent back)
                 outcome.made.update((path, self.graph.previous[path]) for path in result["linked"])
             if progress:
@@ -123,12 +131,18 @@ class Maker:
     def _chunk(self, start: int, stop: int) -> dict:
         made: dict[str, Made] = {}
         linked: list[str] = []
+        missing: list[str] = []
         rendered = 0
         folders: set[Path] = set()
         if self.graph is not None:
             self.keys().forget()
         for output in self.outputs[start:stop]:
             target = safe_join(self.root, output.path)
+            if isinstance(output, Reused):
+                (linked if self._relink(output.path, target, folders) else missing).append(
+                    output.path
+                )
+                continue
             if isinstance(output, File):  # linked when its bytes are the last build's
                 data = output.on_disk or output.data
                 key = _file_key(data)
@@ -160,6 +174,7 @@ class Maker:
             "made": made,
             "rendered": rendered,
             "linked": linked,
+            "missing": missing,
             "count": stop - start,
         }
 
@@ -169,6 +184,16 @@ class Maker:
             return False
         previous = self.graph.previous.get(relative)
         return previous is not None and previous[0] == key and self._link(relative, target, folders)
+
+    def _relink(self, relative: str, target: Path, folders: set[Path]) -> bool:
+        """Link a Reused output from the last site, if nothing it read changed."""
+        assert self.graph is not None  # outputs are reused only from a recorded build
+        previous = self.graph.previous.get(relative)
+        return (
+            previous is not None
+            and self.keys().fresh(previous)
+            and self._link(relative, target, folders)
+        )
 
     def _link(self, relative: str, target: Path, folders: set[Path]) -> bool:
         return self.site.link(relative, target, folders)

@@ -6,11 +6,12 @@ outputs are made from, and its templates.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from scrutiny.outputs import File, Generated, Later, Page
+from scrutiny import urls
+from scrutiny.outputs import File, Generated, Later, Page, Reused
 from scrutiny.pages import (
     calendars,
     committees,
@@ -30,7 +31,7 @@ from scrutiny.pages import (
 )
 from scrutiny.pages.inputs import Inputs
 
-Output = Page | File | Generated | Later
+Output = Page | File | Generated | Later | Reused
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,7 @@ FAMILIES: tuple[Family, ...] = (
     _family("indicators", indicators.pages, "cache", tables=INDICATOR),
     _family("recommendations", recommendations.pages, "model"),
     _family("data", data.pages, "config", "model", "package", "cache"),
+    _family("downloads", data.download_files),  # Later outputs: asked at every build
     _family("sources", sources.pages, "model", "minutes", "reports", "library"),
     _family(
         "twins",
@@ -106,6 +108,37 @@ ONE_PAGE: dict[str, Callable[[Inputs, str], Page | None]] = {
 }
 
 
-def collect(inputs: Inputs) -> list[tuple[Family, Output]]:
-    """Every family's outputs, in order, each with its family."""
-    return [(family, output) for family in FAMILIES for output in family.outputs(inputs)]
+def collect(
+    inputs: Inputs, reused: Mapping[str, Sequence[tuple[str, bool]]] = {}
+) -> list[tuple[Family, Output]]:
+    """Every family's outputs, in order, each with its family. A family named in `reused`
+    is not asked for them: its outputs are the last build's (the paths given, and whether
+    each is a page)."""
+    return [
+        (family, output)
+        for family in FAMILIES
+        for output in (
+            [Reused(path, page) for path, page in reused[family.name]]
+            if family.name in reused
+            else family.outputs(inputs)
+        )
+    ]
+
+
+def one_page_at(inputs: Inputs, file: str) -> Page | None:
+    """The page whose HTML file is `file`, made alone (ONE_PAGE), if its family can."""
+    for name, make in ONE_PAGE.items():
+        key = urls.key_of(name, file)
+        if key is not None:
+            page = make(inputs, key)
+            return page if page is not None and page.path == file else None
+    return None
+
+
+def outputs_at(inputs: Inputs, family: Family, files: Collection[str]) -> list[Output]:
+    """The family's outputs at `files`: each page made alone where it can be, otherwise the
+    family's outputs, kept to those."""
+    alone = [one_page_at(inputs, file) for file in files]
+    if all(alone):
+        return [page for page in alone if page is not None]
+    return [output for output in family.outputs(inputs) if output.path in files]

@@ -133,8 +133,6 @@ def pages(inputs: Inputs) -> Iterator[Page | File | Later]:
                 "jsonld": schema_org_dataset(config, f),
             },
         )
-    for name, part in DOWNLOADS.items():
-        yield Later(urls.path(name), partial(_download, inputs, part))
     # No sizes of the downloads made ahead on the page: they hold the minutes (the data
     # package has the database's hash), and the page must not change when only Markdown did
     # (it would make the search index stale).
@@ -144,6 +142,15 @@ def pages(inputs: Inputs) -> Iterator[Page | File | Later]:
         "Open data",
         {"facts": facts, "zip_name": ZIP_NAME, "database_name": DATABASE_NAME},
     )
+
+
+def download_files(inputs: Inputs) -> Iterator[Later]:
+    """The downloads of every table (pages.AHEAD): a family of their own, since their bytes
+    hold the minutes and are compared at every build."""
+    if inputs.package is None:
+        return
+    for name, part in DOWNLOADS.items():
+        yield Later(urls.path(name), partial(_download, inputs, part))
 
 
 # The downloads made ahead (route name: the part of Downloads), in the order they are written.

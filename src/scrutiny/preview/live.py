@@ -24,7 +24,7 @@ from scrutiny.incremental.freshness import build_date
 from scrutiny.incremental.store import Store
 from scrutiny.output.atomic import safe_join, write_atomic
 from scrutiny.outputs import Page
-from scrutiny.pages import FAMILIES, ONE_PAGE
+from scrutiny.pages import FAMILIES, ONE_PAGE, one_page_at
 from scrutiny.pages.inputs import Inputs
 from scrutiny.problems import InvalidData
 from scrutiny.project import PACKAGE_DIR, Project
@@ -177,10 +177,8 @@ class LivePages:
         inputs = self.inputs
         if inputs is None:
             return None
-        for name, make in ONE_PAGE.items():
-            key = urls.key_of(name, file)
-            if key is not None:
-                return make(inputs, key)
+        if any(urls.key_of(name, file) is not None for name in ONE_PAGE):
+            return one_page_at(inputs, file)
         known = self.family_of.get(file)
         order = [known] if known is not None else range(len(FAMILIES))
         for index in order:

@@ -10,6 +10,7 @@ from conftest import minimal_project
 
 from scrutiny.incremental import remembered
 from scrutiny.project import Project
+from scrutiny.schema import package as package_module
 from scrutiny.validate import run as validation_run
 from scrutiny.validate import validate_project
 
@@ -106,3 +107,33 @@ def test_remembered_rows_are_read_only_when_a_check_needs_them(
     assert 0 < len(loaded) < tables - 1  # what the joins and rules of observations read
     assert result.rows == validate_project(project, use_cache=False).rows
     assert len(loaded) == tables - 1  # asking for every table's rows loads the rest
+
+
+def test_schemas_found_valid_are_not_checked_against_the_standard_again(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The standard's check (frictionless) runs for a schema not seen before, or changed;
+    with --no-cache, for every schema."""
+    checked: list[str] = []
+    original = package_module._check_schema
+
+    def spy(schema, shown):
+        checked.append(shown)
+        original(schema, shown)
+
+    monkeypatch.setattr(package_module, "_check_schema", spy)
+    tables = len(validate_project(project).package.tables)
+    assert len(checked) == tables
+    checked.clear()
+    validate_project(project)
+    assert checked == []
+    schema = project.datasets / "schemas" / "committees.schema.yaml"
+    schema.write_text(
+        schema.read_text(encoding="utf-8").replace("description:", "description: Now", 1),
+        encoding="utf-8",
+    )
+    validate_project(project)
+    assert checked == ["datasets/schemas/committees.schema.yaml"]
+    checked.clear()
+    validate_project(project, use_cache=False)
+    assert len(checked) == tables

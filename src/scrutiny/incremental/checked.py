@@ -12,10 +12,12 @@ that passed on exactly these inputs; deleting the cache only makes every check r
 
 from __future__ import annotations
 
+import json
 import os
 import pickle
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from scrutiny.incremental.keys import Stamps, code_digest, digest
 from scrutiny.incremental.store import recall, remember
@@ -106,3 +108,37 @@ def _files(folder: Path) -> list[str]:
         dirs.sort()
         found += (os.path.join(root, name) for name in sorted(files))
     return found
+
+
+class ValidSchemas:
+    """Table Schemas found valid against the standard before, kept by a hash of each: the
+    check (frictionless) is slow to import and to run, a third of a second every build."""
+
+    NAME = "schemas.pickle"
+
+    def __init__(self, project: Project, enabled: bool) -> None:
+        self.folder = project.cache / "blobs" / "validation" if enabled else None
+        kept = recall(self.folder, self.NAME, code_digest())
+        try:
+            self.known: set[str] = set(pickle.loads(kept)) if kept is not None else set()
+        except Exception:
+            self.known = set()
+        self.now: set[str] = set()
+
+    def __contains__(self, schema: dict[str, Any]) -> bool:
+        key = _schema_key(schema)
+        if key in self.known:
+            self.now.add(key)
+            return True
+        return False
+
+    def add(self, schema: dict[str, Any]) -> None:
+        self.now.add(_schema_key(schema))
+
+    def save(self) -> None:
+        if self.now != self.known:
+            remember(self.folder, self.NAME, code_digest(), pickle.dumps(sorted(self.now), 5))
+
+
+def _schema_key(schema: dict[str, Any]) -> str:
+    return digest(json.dumps(schema, sort_keys=True, default=repr).encode())

@@ -11,7 +11,7 @@ import copy
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from scrutiny.problems import Problem, ProjectError
 from scrutiny.project import Project
@@ -67,7 +67,18 @@ class DataPackage:
         return next(t for t in self.tables if t.name == name)
 
 
-def load_package(project: Project) -> DataPackage:
+class KnownValid(Protocol):
+    """Schemas found valid against the Table Schema standard before, not checked again
+    (incremental/checked.ValidSchemas)."""
+
+    def __contains__(self, schema: object) -> bool: ...
+
+    def add(self, schema: dict[str, Any]) -> None: ...
+
+
+def load_package(project: Project, valid: KnownValid | None = None) -> DataPackage:
+    """The tables the package declares, with their schemas checked (`valid`: the schemas
+    found valid against the Table Schema standard before, which are not checked again)."""
     shown = project.relative(project.datapackage)
     descriptor = _read_yaml(project.datapackage, shown)
     resources = descriptor.get("resources")
@@ -78,7 +89,7 @@ def load_package(project: Project) -> DataPackage:
     tables, problems = [], []
     for index, resource in enumerate(resources):
         try:
-            tables.append(_table(project, resource, index, shown))
+            tables.append(_table(project, resource, index, shown, valid))
         except ProjectError as error:
             problems.extend(error.problems)
     declared = {r.get("name"): i for i, r in enumerate(resources) if isinstance(r, dict)}
@@ -119,7 +130,9 @@ def _reference_problems(tables: list[Table], declared: dict[Any, int], shown: st
     return problems
 
 
-def _table(project: Project, resource: Any, index: int, shown: str) -> Table:
+def _table(
+    project: Project, resource: Any, index: int, shown: str, valid: KnownValid | None
+) -> Table:
     where = f"resources[{index}]"
     if not isinstance(resource, dict) or not all(
         isinstance(resource.get(k), str) for k in ("name", "path", "schema")
@@ -142,7 +155,10 @@ def _table(project: Project, resource: Any, index: int, shown: str) -> Table:
     schema["foreignKeys"] = _foreign_keys(
         resource.get("foreignKeys", []), shown, where, field_names(schema), resource["name"]
     )
-    _check_schema(schema, schema_shown)
+    if valid is None or schema not in valid:
+        _check_schema(schema, schema_shown)
+        if valid is not None:
+            valid.add(schema)
     fields = tuple(
         Field(
             f["name"],

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from functools import partial
 
 from scrutiny.config import SiteConfig, load_config
-from scrutiny.incremental.checked import CheckedBefore
+from scrutiny.incremental.checked import CheckedBefore, ValidSchemas
 from scrutiny.incremental.remembered import LazyRows, RememberedTables
 from scrutiny.problems import Problem, ProjectError
 from scrutiny.project import Project
@@ -52,7 +52,9 @@ def validate_project(project: Project, use_cache: bool = True) -> Validated:
     unreadable = outside_links(project) or template_problems(project, config)
     if unreadable:
         raise ProjectError(unreadable)
-    package = load_package(project)
+    valid_schemas = ValidSchemas(project, enabled=use_cache)
+    package = load_package(project, valid_schemas)
+    valid_schemas.save()
     remembered = RememberedTables(project, enabled=use_cache)
     rows = _remembered_rows(project, package.tables, remembered)
     unread = [t for t in package.tables if t.name not in rows]

@@ -3,7 +3,6 @@ the cache changes nothing but time."""
 
 from __future__ import annotations
 
-import pickle
 import shutil
 from collections.abc import Iterator
 from dataclasses import replace
@@ -14,7 +13,7 @@ from conftest import BUILD_EPOCH, minimal_project, run_scrutiny
 
 from scrutiny import build as build_module
 from scrutiny import pages
-from scrutiny.incremental.store import read_sealed
+from scrutiny.incremental.store import PARTS, Store, read_sealed
 from scrutiny.pages import Family, Output
 from scrutiny.pages.inputs import Inputs
 from scrutiny.project import Project
@@ -250,16 +249,50 @@ def test_a_family_made_from_nothing_that_changed_is_not_asked_for_its_outputs(
 
 def test_rendered_markdown_is_stored_again_only_when_it_changed(project: Path) -> None:
     """A table edit leaves the record of rendered Markdown as it was (a county's is 70 MB); a
-    minutes edit stores the new body's HTML, and the old one is dropped."""
-    record = project / ".cache" / "scrutiny" / "records" / "markdown.pickle"
-    stored = record.stat().st_mtime_ns
+    minutes edit writes again only the parts that held the old body's HTML or hold the new
+    one's, and the old one is dropped."""
+    parts = project / ".cache" / "scrutiny" / "records" / "markdown"
+
+    def stamps() -> dict[str, int]:
+        return {p.name: p.stat().st_mtime_ns for p in parts.glob("*.pickle")}
+
+    stored = stamps()
+    assert len(stored) == PARTS
     edit_observation(project)
     build(project)
-    assert record.stat().st_mtime_ns == stored
+    assert stamps() == stored
+    store = Store(Project.at(project))
+    before = store.load_parts("markdown", store.load("markdown"))
     edit_minutes(project)
     build(project)
-    assert record.stat().st_mtime_ns != stored
-    assert b"members thanked the clerk" in record.read_bytes()
+    written = [name for name, stamp in stamps().items() if stamp != stored[name]]
+    assert 1 <= len(written) <= 2
+    assert any(b"members thanked the clerk" in (parts / name).read_bytes() for name in written)
+    after = store.load_parts("markdown", store.load("markdown"))
+    assert len(after) == len(before) and after.keys() != before.keys()
+
+
+def test_a_record_in_parts_is_read_back_only_as_it_was_saved(tmp_path: Path) -> None:
+    """Store.save_parts writes only the parts that changed; load_parts leaves out a part that
+    is damaged, or that a later save wrote (its build stopped before its record did)."""
+    store = Store(Project.at(tmp_path))
+    data = {f"key-{n}": f"value-{n}" for n in range(200)}
+    first = store.save_parts("record", data)
+    folder = tmp_path / ".cache" / "scrutiny" / "records" / "record"
+    stamps = {p.name: p.stat().st_mtime_ns for p in folder.iterdir()}
+    assert store.load_parts("record", first) == data
+    assert store.save_parts("record", dict(reversed(data.items()))) == first
+    assert {p.name: p.stat().st_mtime_ns for p in folder.iterdir()} == stamps
+    second = store.save_parts("record", {**data, "key-7": "changed"})
+    changed = [n for n, (a, b) in enumerate(zip(first, second, strict=True)) if a != b]
+    assert len(changed) == 1
+    stale = store.load_parts("record", first)
+    assert "key-7" not in stale and len(stale) < len(data)
+    assert store.load_parts("record", second)["key-7"] == "changed"
+    damaged = folder / f"{changed[0]}.pickle"
+    damaged.write_bytes(damaged.read_bytes()[:-1])
+    assert "key-7" not in store.load_parts("record", second)
+    assert store.load_parts("record", None) == {}
 
 
 def spare_of(project: Path) -> Path:
@@ -365,14 +398,12 @@ def test_reads_of_the_model_are_recorded_by_table(project: Path) -> None:
     none of those changed, and made again, as a cold build would, when one did."""
     from scrutiny import urls
 
-    record = project / ".cache" / "scrutiny" / "records" / "graph.pickle"
     site = project / "_site"
     everything = [urls.path("calendar"), urls.path("ocd.events")]
 
     def outputs() -> dict:
-        payload = read_sealed(record)
-        assert payload is not None
-        return pickle.loads(payload)["outputs"]
+        store = Store(Project.at(project))
+        return store.load_parts("graph", store.load("graph")["outputs"])
 
     person = outputs()["people/ann-able/index.html"]
     read = person[1].split()

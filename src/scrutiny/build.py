@@ -110,7 +110,7 @@ def _make_site(
     page_count = sum(isinstance(o, Page) or (isinstance(o, Reused) and o.page) for o in outputs)
     result = BuildResult(out, page_count, len(outputs) - page_count, outcome.rendered)
     if graph is not None:
-        record = graph.record(outcome.made)
+        record = graph.record(store.save_parts("graph", outcome.made))
         paths = _family_paths(collected)
         store.save("graph", {"out": str(out), **record, "paths": paths, "search": bundles})
         store.save("build", _build_record(last, out, result))
@@ -225,13 +225,13 @@ def load_documents(
     project: Project, store: Store
 ) -> tuple[dict[str, Document], dict[str, Document], tuple[Document, ...]]:
     """The minutes, the report summaries and the content pages, rendered."""
-    markdown = MarkdownCache(store.load("markdown"))
+    markdown = MarkdownCache(store.load_parts("markdown", store.load("markdown")))
     markdown.prerender(markdown_paths(project))
     minutes = load_folder(project, project.minutes, markdown)
     reports = load_folder(project, project.reports, markdown)
     pages = tuple(load_folder(project, project.pages, markdown).values())
     if markdown.changed():
-        store.save("markdown", markdown.used)
+        store.save("markdown", store.save_parts("markdown", markdown.used))
     return minutes, reports, pages
 
 
@@ -246,7 +246,7 @@ def _previous_graph(store: Store, out: Path) -> dict:
     is still there): saved after its site was swapped in, so it describes what `out` holds."""
     previous = store.load("graph") or {}
     if previous.get("out") == str(out) and "search" in previous and out.is_dir():
-        return previous
+        return {**previous, "outputs": store.load_parts("graph", previous.get("outputs"))}
     return {}
 
 

@@ -65,8 +65,10 @@ class Graph:
     families: dict[str, str] = field(default_factory=dict)  # family_versions
     unchanged: frozenset[str] = frozenset()  # outputs whose static key is the last build's
 
-    def record(self, made: dict[str, Made]) -> dict[str, Any]:
-        return {"versions": self.versions, "outputs": made, "families": self.families}
+    def record(self, outputs: list[str]) -> dict[str, Any]:
+        """What the next build reads as `previous`; `outputs`: the checksums of the parts
+        the outputs' records are kept in (Store.save_parts), read back as the records."""
+        return {"versions": self.versions, "outputs": outputs, "families": self.families}
 
 
 def family_versions(

@@ -23,7 +23,8 @@ import os
 import pickle
 import sys
 import tarfile
-from collections.abc import Callable, Iterator
+import zlib
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -31,14 +32,34 @@ from scrutiny.incremental.keys import code_digest
 from scrutiny.output.atomic import write_atomic
 from scrutiny.project import Project
 
-MAGIC = b"scrutiny-cache 1\n"
+MAGIC = b"scrutiny-cache 2\n"
+PARTS = 32  # a large record is kept in this many files (Store.save_parts)
 T = TypeVar("T")
 
 
 def _header(payload: bytes) -> bytes:
     """The header naming the payload's checksum and the code it was made with."""
-    check = hashlib.blake2b(payload, digest_size=16).hexdigest()
-    return MAGIC + f"{code_digest()} {check}\n".encode()
+    return MAGIC + f"{code_digest()} {_checksum(payload)}\n".encode()
+
+
+def _checksum(payload: bytes | memoryview) -> str:
+    """What a damaged entry is told apart by (SHA-256: twice blake2b's speed on this
+    hardware, and a record is read and written at every build)."""
+    return hashlib.sha256(payload).hexdigest()
+
+
+def _sealed_checksum(path: Path) -> str | None:
+    """The checksum an entry's header names, read without its payload (None if the entry is
+    missing or from other code)."""
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(len(MAGIC) + 200).split(b"\n")
+    except OSError:
+        return None
+    parts = header[1].decode("ascii", "replace").split(" ") if len(header) > 2 else []
+    if header[0] + b"\n" != MAGIC or len(parts) != 2 or parts[0] != code_digest():
+        return None
+    return parts[1]
 
 
 def _payload(data: bytes) -> memoryview | None:
@@ -51,7 +72,7 @@ def _payload(data: bytes) -> memoryview | None:
     if len(parts) != 2 or parts[0] != code_digest():
         return None
     payload = memoryview(data)[end + 1 :]
-    if hashlib.blake2b(payload, digest_size=16).hexdigest() != parts[1]:
+    if _checksum(payload) != parts[1]:
         return None
     return payload
 
@@ -100,6 +121,42 @@ class Store:
     def save(self, name: str, data: Any) -> None:
         if self.enabled:
             write_sealed(self.root / "records" / f"{name}.pickle", pickle.dumps(data, 5))
+
+    def save_parts(self, name: str, data: Mapping[str, Any]) -> list[str]:
+        """Save a large dict (a county's graph or rendered Markdown: 70 MB) in PARTS files by
+        a hash of each key, writing only the parts whose bytes changed; their checksums, for
+        the record that refers to them to keep (load_parts), or [] with --no-cache."""
+        if not self.enabled:
+            return []
+        split: list[dict[str, Any]] = [{} for _ in range(PARTS)]
+        for key in sorted(data):  # the same bytes for the same dict, in any order
+            split[zlib.crc32(key.encode()) % PARTS][key] = data[key]
+        checksums = []
+        for number, part in enumerate(split):
+            payload = pickle.dumps(part, 5)
+            checksum = _checksum(payload)
+            path = self._part(name, number)
+            if _sealed_checksum(path) != checksum:
+                write_sealed(path, payload)
+            checksums.append(checksum)
+        return checksums
+
+    def load_parts(self, name: str, checksums: Any) -> dict[str, Any]:
+        """What save_parts saved with these checksums: a part that is missing, damaged, or
+        written since (by a build that did not get as far as its record) is left out."""
+        if not self.enabled or not isinstance(checksums, list) or len(checksums) != PARTS:
+            return {}
+        found: dict[str, Any] = {}
+        for number, checksum in enumerate(checksums):
+            path = self._part(name, number)
+            if _sealed_checksum(path) != checksum or (payload := _read_payload(path)) is None:
+                continue
+            with contextlib.suppress(Exception):  # unpicklable after a code change: a miss
+                found.update(pickle.loads(payload))
+        return found
+
+    def _part(self, name: str, number: int) -> Path:
+        return self.root / "records" / name / f"{number}.pickle"
 
     # -- blobs by content key --------------------------------------------------------------
 

@@ -4,11 +4,17 @@ Europe/London local time, with its venue, a stable UID and a link to the meeting
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from icalendar import Calendar
 from published import SITES, Built, built_site, local_start
+
+from scrutiny.build import load_inputs
+from scrutiny.pages import calendars as calendar_files
+from scrutiny.project import Project
 
 
 @pytest.fixture(params=SITES)
@@ -83,3 +89,38 @@ def test_summer_and_winter_meetings_have_their_own_offsets(example_site) -> None
         if isinstance(e.decoded("DTSTART"), dt.datetime)
     }
     assert offsets == {dt.timedelta(0), dt.timedelta(hours=1)}
+
+
+def test_the_site_wide_calendar_keeps_each_event_between_builds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A meeting's event is made once: a calendar made again after one meeting changed makes
+    that event alone, and its bytes are those of a calendar made whole (as icalendar writes
+    a Calendar holding every event, with the time zones they use)."""
+    inputs = load_inputs(Project.at(Path(__file__).parents[1]))
+    config, model = inputs.config, inputs.model
+    made: list[str] = []
+    original = calendar_files.event
+
+    def counted(config, committee, meeting, path, summary):
+        made.append(meeting.meeting_id)
+        return original(config, committee, meeting, path, summary)
+
+    monkeypatch.setattr(calendar_files, "event", counted)
+    meetings = list(model.meetings.values())
+
+    def whole(meetings: list, kept: Path | None) -> bytes:
+        return calendar_files.calendar(config, model, "meetings.ics", "All", meetings, kept)
+
+    first = whole(meetings, tmp_path)
+    assert len(made) == len(meetings)
+    made.clear()
+    assert whole(meetings, tmp_path) == first
+    assert made == []
+    meetings[3] = replace(meetings[3], venue="A new venue")
+    again = whole(meetings, tmp_path)
+    assert made == [meetings[3].meeting_id]
+    assert b"A new venue" in again
+    assert again == whole(meetings, None) != first
+    timed = Calendar.from_ical(again)
+    assert [tz.tz_name for tz in timed.timezones] == ["Europe/London"]

@@ -285,6 +285,16 @@ class Replayer:
 # -- contexts ------------------------------------------------------------------------------
 
 
+def read_whole(value: Any) -> Any:
+    """The value behind the proxy of an output recorded coarsely, with the read of all of it
+    recorded (a file keeps its parts by a hash of what each is made from: store.kept_calls);
+    any other value as it is."""
+    if isinstance(value, Watched):
+        value._read(("iter",))
+        return value._target
+    return value
+
+
 def track(
     value: Any,
     roots: Roots,

@@ -88,7 +88,7 @@ FAMILIES: tuple[Family, ...] = (
         "feeds", feeds.pages, "config", "today", tables=("committees", "decisions", "meetings")
     ),
     _family("follow", follow.pages, "today", tables=("indicators", "people", "recommendations")),
-    _family("calendars", calendars.pages, "config", tables=("committees", "meetings")),
+    _family("calendars", calendars.pages, "config", "cache", tables=("committees", "meetings")),
     _family("ocd", ocd.pages, "minutes", "today", tables=("committees", "meetings")),
     _family("search", search.pages, tables=("indicators", "meetings", "people")),
 )

@@ -48,7 +48,9 @@ SKIP_DIRS = {"_site", "node_modules", "__pycache__", "staging", "tests", "benchm
 
 
 def digest(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
+    """A hash of bytes (SHA-256, cut to 128 bits: twice blake2b's speed on hardware with SHA
+    instructions, and files, bodies and the database's blocks are hashed at every build)."""
+    return hashlib.sha256(data).hexdigest()[:32]
 
 
 @cache

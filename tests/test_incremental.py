@@ -184,6 +184,24 @@ def test_only_the_search_bundle_of_the_changed_year_is_indexed_again(project: Pa
     assert changed == {"pagefind-meetings-2017"}
 
 
+def test_pages_the_search_index_does_not_hold_change_no_bundle(project: Path) -> None:
+    """An observation edit changes the indicator's page, and lists and data pages that are
+    not searchable (no data-pagefind-body): only the indicators' bundle is indexed again."""
+    site = project / "_site"
+    unsearchable = [
+        site / "indicators" / "index.html",
+        site / "data" / "observations" / "index.html",
+    ]
+    shown = [page.read_bytes() for page in unsearchable]
+    assert not any(b"data-pagefind-body" in page for page in shown)
+    before = bundle_keys(project)
+    edit_observation(project)
+    build(project)
+    assert [page.read_bytes() for page in unsearchable] != shown
+    after = bundle_keys(project)
+    assert {name for name in before if before[name] != after[name]} == {"pagefind-indicators"}
+
+
 def test_files_made_from_the_tables_alone_survive_a_minutes_edit(project: Path) -> None:
     """Calendars and a twin whose meeting has no minutes are linked from the last output; the
     edited meeting's twin (it holds the minutes) is made again."""

@@ -105,7 +105,8 @@ def _make_site(
         progress.finish(f" ({outcome.rendered} pages rendered, {len(outcome.linked)} unchanged)")
         html = [o.path for o in ordered if o.path.endswith(".html")]
         sitemap.write(inputs, tmp, html)
-        bundles = search_index.write(inputs, tmp, html, site, outcome.linked)
+        searchable = [o.path for o in ordered if isinstance(o, Page | Reused) and o.searchable]
+        bundles = search_index.write(inputs, tmp, searchable, site, outcome.linked)
         maker.write_later(outcome)  # the downloads, made meanwhile in another process
     page_count = sum(isinstance(o, Page) or (isinstance(o, Reused) and o.page) for o in outputs)
     result = BuildResult(out, page_count, len(outputs) - page_count, outcome.rendered)
@@ -117,7 +118,7 @@ def _make_site(
     return result
 
 
-def _reused(graph: Graph | None, previous: dict) -> dict[str, list[tuple[str, bool]]]:
+def _reused(graph: Graph | None, previous: dict) -> dict[str, list[tuple[str, bool, bool]]]:
     """The families whose outputs are the last build's (made from nothing that changed),
     with their paths; a family with a `Later` output is always asked (its bytes are compared
     at every build)."""
@@ -132,8 +133,9 @@ def _reused(graph: Graph | None, previous: dict) -> dict[str, list[tuple[str, bo
 
 
 def _family_paths(collected: list[tuple[Family, Output]]) -> dict[str, list | None]:
-    """Each family's outputs as the next build reuses them (_reused): their paths, and
-    whether each is a page; None for a family with a `Later` output."""
+    """Each family's outputs as the next build reuses them (_reused): their paths, whether
+    each is a page, and whether the search index holds it; None for a family with a `Later`
+    output."""
     paths: dict[str, list | None] = {family.name: [] for family in FAMILIES}
     for family, output in collected:
         listed = paths[family.name]
@@ -143,7 +145,8 @@ def _family_paths(collected: list[tuple[Family, Output]]) -> dict[str, list | No
             paths[family.name] = None
         else:
             page = isinstance(output, Page) or (isinstance(output, Reused) and output.page)
-            listed.append((output.path, page))
+            searchable = isinstance(output, Page | Reused) and output.searchable
+            listed.append((output.path, page, searchable))
     return paths
 
 

@@ -82,3 +82,4 @@ class Reused:
 
     path: str
     page: bool  # an HTML page, counted as one
+    searchable: bool = False  # a page the search index holds

@@ -109,16 +109,16 @@ ONE_PAGE: dict[str, Callable[[Inputs, str], Page | None]] = {
 
 
 def collect(
-    inputs: Inputs, reused: Mapping[str, Sequence[tuple[str, bool]]] = {}
+    inputs: Inputs, reused: Mapping[str, Sequence[tuple[str, bool, bool]]] = {}
 ) -> list[tuple[Family, Output]]:
     """Every family's outputs, in order, each with its family. A family named in `reused`
-    is not asked for them: its outputs are the last build's (the paths given, and whether
-    each is a page)."""
+    is not asked for them: its outputs are the last build's (the paths given, whether each
+    is a page, and whether the search index holds it)."""
     return [
         (family, output)
         for family in FAMILIES
         for output in (
-            [Reused(path, page) for path, page in reused[family.name]]
+            [Reused(*entry) for entry in reused[family.name]]
             if family.name in reused
             else family.outputs(inputs)
         )

@@ -105,10 +105,10 @@ def _make_site(
         progress.finish(f" ({outcome.rendered} pages rendered, {len(outcome.linked)} unchanged)")
         html = [o.path for o in ordered if o.path.endswith(".html")]
         sitemap.write(inputs, tmp, html)
-        searchable = [o.path for o in ordered if isinstance(o, Page | Reused) and o.searchable]
+        searchable = [o.path for o in ordered if _searchable(o)]
         bundles = search_index.write(inputs, tmp, searchable, site, outcome.linked)
         maker.write_later(outcome)  # the downloads, made meanwhile in another process
-    page_count = sum(isinstance(o, Page) or (isinstance(o, Reused) and o.page) for o in outputs)
+    page_count = sum(map(_is_page, outputs))
     result = BuildResult(out, page_count, len(outputs) - page_count, outcome.rendered)
     if graph is not None:
         record = graph.record(store.save_parts("graph", outcome.made))
@@ -144,10 +144,17 @@ def _family_paths(collected: list[tuple[Family, Output]]) -> dict[str, list | No
         if isinstance(output, Later):
             paths[family.name] = None
         else:
-            page = isinstance(output, Page) or (isinstance(output, Reused) and output.page)
-            searchable = isinstance(output, Page | Reused) and output.searchable
-            listed.append((output.path, page, searchable))
+            listed.append((output.path, _is_page(output), _searchable(output)))
     return paths
+
+
+def _is_page(output: Output) -> bool:
+    return isinstance(output, Page) or (isinstance(output, Reused) and output.page)
+
+
+def _searchable(output: Output) -> bool:
+    """A page the search index holds (its <main> has data-pagefind-body)."""
+    return isinstance(output, Page | Reused) and output.searchable
 
 
 def _outputs_at(
@@ -260,8 +267,8 @@ def _graph(
     previous: dict,
     last: LastBuild,
 ) -> Graph:
-    """This build's tracked roots and their versions, with what the last build recorded; the
-    outputs of the families made from nothing that changed keep their static keys."""
+    """This build's tracked roots and their versions, with what the last build recorded, and
+    each family's version (graph.family_versions)."""
     roots = tracked_roots(inputs)
     tables = _table_versions(inputs.package, last.stamps)
     documents = {

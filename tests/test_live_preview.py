@@ -19,6 +19,7 @@ from scrutiny.incremental.remembered import RememberedTables
 from scrutiny.model import Model
 from scrutiny.preview.live import LivePages
 from scrutiny.preview.server import BuildState, page_file
+from scrutiny.preview.session import ChildBuild
 from scrutiny.problems import InvalidData, ProjectError
 from scrutiny.project import Project
 from scrutiny.validate import validate_project
@@ -255,9 +256,11 @@ def test_the_whole_build_waits_until_the_pages_made_first_are_shown() -> None:
     assert time.monotonic() - started < 4
 
 
-def test_serve_stops_at_once_even_while_the_whole_build_runs(tmp_path: Path) -> None:
+@pytest.mark.parametrize("delay", [0.0, 0.5])
+def test_serve_stops_at_once_even_while_the_whole_build_runs(tmp_path: Path, delay: float) -> None:
     """Stopping `scrutiny serve` alone (SIGTERM, as a process manager does; Ctrl+C too) stops
-    the whole build it started: serve exits promptly, and the site left is whole."""
+    the whole build it started, even one still starting: serve exits promptly and quietly
+    (no traceback, from serve or from the build), and the site left is whole."""
     project = minimal_project(tmp_path / "project")
     out = tmp_path / "site"
     serve = subprocess.Popen(
@@ -277,10 +280,32 @@ def test_serve_stops_at_once_even_while_the_whole_build_runs(tmp_path: Path) -> 
         for line in serve.stdout:
             if line.startswith("Changed"):
                 break
-        time.sleep(0.5)  # the whole build has started
+        time.sleep(delay)  # the whole build is starting, or has started
         serve.terminate()
         assert serve.wait(timeout=40) == 0
+        assert "Traceback" not in serve.stdout.read()
     finally:
         serve.kill()
     assert (out / MEETING_PAGE).is_file()
     assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".scrutiny-")]
+
+
+def test_a_whole_build_interrupted_while_it_starts_stops_quietly(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """serve stopping just as it starts a whole build: the child, still starting, is stopped
+    at once (it makes no site) and says nothing (no traceback of a half-started process)."""
+    project = Project.at(minimal_project(tmp_path / "project"))
+    out = tmp_path / "site"
+    whole = ChildBuild(project, out)
+    outcome: list[object] = []
+    running = threading.Thread(target=lambda: outcome.append(whole.run()))
+    running.start()
+    while whole.child is None and running.is_alive():
+        time.sleep(0.001)
+    whole.interrupt()
+    running.join(timeout=60)
+    assert outcome == [None]
+    assert not out.exists()
+    assert "Traceback" not in capfd.readouterr().err
+    assert whole.run() is None  # nothing starts once stopping

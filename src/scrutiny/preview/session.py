@@ -14,9 +14,10 @@ page) the browser reloads after it instead, and the inputs are read again.
 from __future__ import annotations
 
 import contextlib
-import multiprocessing
 import os
+import pickle
 import signal
+import subprocess
 import sys
 import threading
 import time
@@ -142,30 +143,46 @@ class Session:
 
 class ChildBuild:
     """The whole build in a child process: its own cores, a lower priority, and a process
-    group of its own (with its workers), so it can be paused while the open pages are made
-    and interrupted as one when serve stops."""
+    group of its own from the start (with its workers), so it can be paused while the open
+    pages are made and interrupted as one when serve stops, and a Ctrl+C in the terminal
+    reaches serve alone, which stops it in turn."""
 
     def __init__(self, project: Project, out: Path) -> None:
         self.project = project
         self.out = out
-        self.child: multiprocessing.process.BaseProcess | None = None
+        self.child: subprocess.Popen[bytes] | None = None
         self.stopping = False
+        self.starting = threading.Lock()  # a child is started whole, or not at all
 
     def run(self) -> str | list[Problem] | None:
         """Build; a summary, the problems, or None when interrupted."""
-        context = multiprocessing.get_context("spawn")
-        receiver, sender = context.Pipe(duplex=False)
-        self.child = context.Process(target=whole_build, args=(self.project, self.out, sender))
-        self.child.start()
-        sender.close()
-        try:
-            outcome = receiver.recv()
-        except EOFError:  # the child ended without a word
-            stopped = Problem("(build)", message="the build stopped unexpectedly")
-            outcome = None if self.stopping else [stopped]
-        self.child.join()
+        read, write = os.pipe()
+        with self.starting:
+            try:
+                if self.stopping:
+                    os.close(read)
+                    return None
+                command = [sys.executable, "-c", CHILD, str(self.project.root), str(self.out)]
+                child = self.child = subprocess.Popen(
+                    [*command, str(write)],
+                    stdin=subprocess.DEVNULL,
+                    pass_fds=(write,),
+                    process_group=0,
+                )
+            except BaseException:
+                os.close(read)
+                raise
+            finally:
+                os.close(write)
+        with os.fdopen(read, "rb") as report:
+            sent = report.read()
+        child.wait()
         self.child = None
-        return outcome
+        try:
+            return pickle.loads(sent)
+        except Exception:  # the child ended without a word
+            stopped = Problem("(build)", message="the build stopped unexpectedly")
+            return None if self.stopping else [stopped]
 
     @contextlib.contextmanager
     def paused(self) -> Iterator[None]:
@@ -182,19 +199,35 @@ class ChildBuild:
 
     def interrupt(self) -> None:
         """Stop it as Ctrl+C would (SIGTERM, taken as Ctrl+C): the site being made is not
-        swapped in, the last one stays whole."""
-        self.stopping = True
-        child, group = self.child, self._group()
-        if child is None or group is None:
+        swapped in, the last one stays whole. A child still starting dies of it at once."""
+        with self.starting:
+            self.stopping = True
+            child = self.child
+        if child is None or child.poll() is not None:
             return
-        _signal(group, signal.SIGTERM)
-        child.join(timeout=30)
-        if child.is_alive():
-            child.terminate()
+        _signal(child.pid, signal.SIGTERM)  # its group: it and its workers
+        try:
+            child.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            _signal(child.pid, signal.SIGKILL)
 
     def _group(self) -> int | None:
         child = self.child
-        return child.pid if child is not None and child.pid and child.is_alive() else None
+        return child.pid if child is not None and child.poll() is None else None
+
+
+# What the child runs: child_main() with the project, the output and the report pipe.
+CHILD = "from scrutiny.preview.session import child_main; child_main()"
+
+
+def child_main() -> None:
+    """In the child process: the whole build, and its outcome pickled into the report pipe
+    (nothing when interrupted)."""
+    root, out, report = sys.argv[1:4]
+    with os.fdopen(int(report), "wb") as pipe:
+        outcome = whole_build(Project.at(root), Path(out))
+        if outcome is not None:
+            pickle.dump(outcome, pipe)
 
 
 def interrupt_on_terminate() -> None:
@@ -212,20 +245,17 @@ def _signal(group: int, number: int) -> None:
         os.killpg(group, number)
 
 
-def whole_build(project: Project, out: Path, report) -> None:
-    """In the child process: the incremental build; sends a summary or the problems."""
-    from scrutiny.build import build
-
-    with contextlib.suppress(OSError, AttributeError):  # POSIX only
-        os.setpgrp()  # a group of its own, with its workers: paused and stopped as one
-    with contextlib.suppress(OSError, AttributeError):
-        os.nice(10)  # the open pages of the next edit come first
-    interrupt_on_terminate()
+def whole_build(project: Project, out: Path) -> str | list[Problem] | None:
+    """The incremental build: a summary, the problems, or None when interrupted."""
     try:
+        interrupt_on_terminate()
+        with contextlib.suppress(OSError, AttributeError):
+            os.nice(10)  # the open pages of the next edit come first
+        from scrutiny.build import build
+
         result = build(project, out)
     except (InvalidData, ProjectError) as error:
-        report.send(list(error.problems))
-        return
+        return list(error.problems)
     except KeyboardInterrupt:  # serve is stopping (ChildBuild.interrupt)
-        return
-    report.send(f"{result.pages} pages and {result.files} files into {result.out}")
+        return None
+    return f"{result.pages} pages and {result.files} files into {result.out}"

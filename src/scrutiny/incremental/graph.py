@@ -14,9 +14,7 @@ step names a part (`model.people`, a relation made from one table, a method decl
 some) depends on those parts alone, and any other read on the whole root, so an edited table
 replays only the reads of that table. Each trace is kept pickled, with the names of the roots
 (and parts) it read: a county's million reads load in milliseconds, and only the traces that
-read something that changed are unpickled. Each read is kept with what it depends on, worked
-out when it was recorded, so checking a trace replays the reads of what changed and works
-nothing out again (a new meeting checks 11,000 traces).
+read something that changed are unpickled.
 
 A page family declares the inputs it reads to make its outputs (pages.Family.made_from). While
 none of them, nor the code, the templates or the Jinja globals changed (`family_versions`),
@@ -181,9 +179,10 @@ class Keys:
             return True
         if not made[2]:  # recorded coarsely: a part it read changed
             return False
-        trace: tuple[tuple[Any, bytes, tuple[str, ...]], ...] = pickle.loads(made[2])
-        for path, value, keys in trace:
-            if not changed.isdisjoint(keys) and self.replayer.digest(path) != value:
+        trace: tuple[tuple[Any, bytes], ...] = pickle.loads(made[2])
+        for path, value in trace:
+            stale = not changed.isdisjoint(self.read_keys(path))
+            if stale and self.replayer.digest(path) != value:
                 return False
         return True
 
@@ -242,11 +241,10 @@ class Keys:
     def made(self, static: str) -> Made:
         """The record of the output just rendered (tracking): its key and its trace."""
         recorded: Trace = self.recorder.trace
-        reads = [(path, value, self.read_keys(path)) for path, value in recorded.items()]
-        roots = " ".join(sorted({key for _, _, keys in reads for key in keys}))
+        roots = " ".join(sorted({key for path in recorded for key in self.read_keys(path)}))
         if self.recorder.coarse:  # fresh only while none of those parts changed
             return static, roots, b""
-        return static, roots, pickle.dumps(tuple(reads), 5)
+        return static, roots, pickle.dumps(tuple(recorded.items()), 5)
 
 
 def _item(path: tuple) -> str | None:

@@ -105,7 +105,9 @@ def _make_site(
         progress.finish(f" ({outcome.rendered} pages rendered, {len(outcome.linked)} unchanged)")
         html = [o.path for o in ordered if o.path.endswith(".html")]
         sitemap.write(inputs, tmp, html)
-        searchable = [o.path for o in ordered if _searchable(o)]
+        # Pagefind indexes only pages with data-pagefind-body, or every page if none has it
+        # (a new site, with no committee or meeting yet).
+        searchable = [o.path for o in ordered if _searchable(o)] or html
         bundles = search_index.write(inputs, tmp, searchable, site, outcome.linked)
         maker.write_later(outcome)  # the downloads, made meanwhile in another process
     page_count = sum(map(_is_page, outputs))

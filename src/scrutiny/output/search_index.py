@@ -53,8 +53,8 @@ def write(
     linked: Collection[str] = (),
 ) -> dict[str, tuple[str, int, str]]:
     """Index the `pages` (the HTML files whose <main> has `data-pagefind-body`, the only ones
-    Pagefind indexes: the others would only change the bundles' keys) of the site being
-    written in `site`. `last` is the
+    Pagefind indexes when any has it: the others would only change the bundles' keys) of the
+    site being written in `site`. `last` is the
     previous build's site, and `linked` the pages that are its files (linked unchanged by the
     maker). Returns what each bundle was made from (its key, page count and the digest of its
     list of pages), for the next build's `Site.bundles`."""

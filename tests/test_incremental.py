@@ -253,16 +253,10 @@ def test_a_family_made_from_nothing_that_changed_is_not_asked_for_its_outputs(
     assert {"sources", "ocd", "downloads"} <= set(asked)
     page = project / "_site" / "meetings" / "testshire-cyp-2017-01-10" / "index.html"
     assert "A late addition" in page.read_text(encoding="utf-8")
-    assert_same_site(project / "_site", cold_build(project, tmp_path / "cold"))
-    for title in (
-        "Another Council Scrutiny",
-        "Test Council Scrutiny",
-        "Another Council Scrutiny",
-    ):
+    for title in ("Another Council Scrutiny", "Test Council Scrutiny"):  # away and back
         set_title(project, title)
         build_module.build(Project.at(project))
-        cold = tmp_path / f"cold-{title}"
-        assert_same_site(project / "_site", cold_build(project, cold))
+    assert_same_site(project / "_site", cold_build(project, tmp_path / "cold"))
 
 
 def test_rendered_markdown_is_stored_again_only_when_it_changed(project: Path) -> None:

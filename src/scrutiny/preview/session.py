@@ -14,6 +14,7 @@ page) the browser reloads after it instead, and the inputs are read again.
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import pickle
 import signal
@@ -247,6 +248,7 @@ def _signal(group: int, number: int) -> None:
 
 def whole_build(project: Project, out: Path) -> str | list[Problem] | None:
     """The incremental build: a summary, the problems, or None when interrupted."""
+    logging.getLogger("asyncio").addFilter(_orphaned_process_notice)
     try:
         interrupt_on_terminate()
         with contextlib.suppress(OSError, AttributeError):
@@ -257,5 +259,19 @@ def whole_build(project: Project, out: Path) -> str | list[Problem] | None:
     except (InvalidData, ProjectError) as error:
         return list(error.problems)
     except KeyboardInterrupt:  # serve is stopping (ChildBuild.interrupt)
+        _quiet_on_the_way_out()
         return None
     return f"{result.pages} pages and {result.files} files into {result.out}"
+
+
+def _quiet_on_the_way_out() -> None:
+    """Stopped on purpose: what asyncio says, as the process exits, of the Pagefind process
+    it was talking to (stopped with the build's group) is not news to the officer."""
+    sys.unraisablehook = lambda unraisable: None
+
+
+def _orphaned_process_notice(record: logging.LogRecord) -> bool:
+    """False for asyncio's notice that a subprocess (Pagefind, stopped with the build's
+    group) ended after its event loop closed: said as the build is interrupted."""
+    message = str(record.msg)
+    return not (message.startswith("Loop ") and "that handles pid" in message)

@@ -53,28 +53,33 @@ def _sealed_checksum(path: Path) -> str | None:
     missing or from other code)."""
     try:
         with path.open("rb") as handle:
-            header = handle.read(len(MAGIC) + 200).split(b"\n")
+            head = handle.read(len(MAGIC) + 200)
     except OSError:
         return None
-    parts = header[1].decode("ascii", "replace").split(" ") if len(header) > 2 else []
-    if header[0] + b"\n" != MAGIC or len(parts) != 2 or parts[0] != code_digest():
-        return None
-    return parts[1]
+    found = _read_header(head)
+    return found[0] if found is not None else None
 
 
-def _payload(data: bytes) -> memoryview | None:
-    """The payload of a sealed entry, not copied (a record can be tens of megabytes); None
-    if the entry is damaged, truncated or from other code."""
+def _read_header(data: bytes) -> tuple[str, int] | None:
+    """The checksum a sealed entry's header names and where its payload starts; None if the
+    entry is damaged or from other code."""
     end = data.find(b"\n", len(MAGIC))
     if not data.startswith(MAGIC) or end < 0:
         return None
     parts = data[len(MAGIC) : end].decode("ascii", "replace").split(" ")
     if len(parts) != 2 or parts[0] != code_digest():
         return None
-    payload = memoryview(data)[end + 1 :]
-    if _checksum(payload) != parts[1]:
+    return parts[1], end + 1
+
+
+def _payload(data: bytes) -> memoryview | None:
+    """The payload of a sealed entry, not copied (a record can be tens of megabytes); None
+    if the entry is damaged, truncated or from other code."""
+    found = _read_header(data)
+    if found is None:
         return None
-    return payload
+    payload = memoryview(data)[found[1] :]
+    return payload if _checksum(payload) == found[0] else None
 
 
 def _read_payload(path: Path) -> memoryview | None:

@@ -1,4 +1,5 @@
-"""The browser sweep: the example site served on 127.0.0.1 and every page checked once."""
+"""The browser sweep: the example site served on 127.0.0.1 and one page of each layout checked
+once (scrutiny.check.layouts says what a layout is and why one page stands for the rest)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ import time
 from pathlib import Path
 
 import pytest
+
+from scrutiny.check.layouts import one_page_per_layout
 
 from .browser_harness import PageReport, require_tools, run_sweep
 
@@ -24,9 +27,10 @@ def browser_tools() -> None:
 
 @pytest.fixture(scope="session")
 def site_reports(example_site: Path, browser_tools: None) -> dict[str, PageReport]:
-    """Every HTML page of the example site, checked in Chromium with JavaScript on and off."""
+    """One page of each layout of the example site, checked in Chromium with JavaScript on and
+    off."""
     started, cpu = time.perf_counter(), _cpu_seconds()
-    reports = run_sweep(example_site)
+    reports = run_sweep(example_site, one_page_per_layout(example_site))
     _timing["seconds"] = time.perf_counter() - started
     _timing["cpu"] = _cpu_seconds() - cpu
     _timing["pages"] = len(reports)

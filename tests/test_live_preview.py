@@ -17,9 +17,10 @@ from conftest import BUILD_EPOCH, minimal_project, run_scrutiny
 from scrutiny import urls
 from scrutiny.incremental.remembered import RememberedTables
 from scrutiny.model import Model
+from scrutiny.preview import session as session_module
 from scrutiny.preview.live import LivePages
 from scrutiny.preview.server import BuildState, page_file
-from scrutiny.preview.session import ChildBuild
+from scrutiny.preview.session import ChildBuild, Session
 from scrutiny.problems import InvalidData, ProjectError
 from scrutiny.project import Project
 from scrutiny.validate import validate_project
@@ -254,6 +255,39 @@ def test_the_whole_build_waits_until_the_pages_made_first_are_shown() -> None:
     started = time.monotonic()
     assert state.wait_until_shown(["meetings/x/index.html"], 5)
     assert time.monotonic() - started < 4
+
+
+def test_an_edit_is_made_at_once_while_the_last_still_waits_to_be_shown(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The wait for the browser to show the pages made first holds the whole build, never the
+    next edit: an officer who saves twice, or leaves the page before it reloaded, sees the
+    second edit at once. The build goes on once every page made is shown."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", BUILD_EPOCH)
+    monkeypatch.setattr(session_module, "SHOWN_WAIT", 600.0)
+    state = BuildState()
+    session = Session(Project.at(minimal_project(tmp_path / "project")), tmp_path / "site", state)
+    session._load_live()
+    state.viewing("a", f"/meetings/{MEETING}/", "0")
+    minutes = session.project.root / "content" / "minutes" / f"{MEETING}.md"
+
+    def save_and_render(text: str) -> None:
+        edit(minutes, None, text)
+        done = threading.Thread(target=session._render_open, args=({minutes},))
+        done.start()
+        done.join(timeout=60)
+        assert not done.is_alive(), "the watcher waited for the browser"
+
+    save_and_render("\nA first correction.\n")
+    assert session.whole.pauses == 1  # the page has not reloaded yet: the whole build waits
+    save_and_render("\nA second correction.\n")  # saved again before it did
+    assert "A second correction" in (tmp_path / "site" / MEETING_PAGE).read_text()
+    assert (state.version, session.whole.pauses) == (2, 2)
+    state.viewing("b", f"/meetings/{MEETING}/", "2")  # the page reloaded: the build goes on
+    deadline = time.monotonic() + 30
+    while session.whole.pauses and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert session.whole.pauses == 0
 
 
 def test_serve_stops_at_once_even_while_the_whole_build_runs(tmp_path: Path) -> None:

@@ -22,7 +22,6 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 from scrutiny.preview.live import LivePages
@@ -67,7 +66,9 @@ class Session:
         """Make the open pages again from the edited inputs; False if the edits need the
         whole build to be followed."""
         started = time.perf_counter()
-        with self.whole.paused():  # until the open pages are made and shown again
+        self.whole.pause()  # the open pages come first, until the browser has shown them
+        written: list[str] = []
+        try:
             with self.live_lock:
                 try:
                     if not self.live.apply(paths):
@@ -84,8 +85,25 @@ class Session:
                 took = time.perf_counter() - started
                 print(f"Made the open page{'s' * (len(written) > 1)} in {took:.2f} s", flush=True)
                 self.state.built()
+            return True
+        finally:
+            self._resume_once_shown(written)
+
+    def _resume_once_shown(self, written: list[str]) -> None:
+        """Let the whole build go on once the browser has loaded the pages made again (or
+        after SHOWN_WAIT). The wait has a thread of its own: the watcher hands on the next
+        edit meanwhile, and a page left before it reloaded does not hold that edit up."""
+        if not written:
+            self.whole.resume()
+            return
+
+        def resume_when_shown() -> None:
+            try:
                 self.state.wait_until_shown(written, SHOWN_WAIT)
-        return True
+            finally:
+                self.whole.resume()
+
+        threading.Thread(target=resume_when_shown, daemon=True).start()
 
     def _build_until_done(self) -> None:
         try:
@@ -154,6 +172,8 @@ class ChildBuild:
         self.child: subprocess.Popen[bytes] | None = None
         self.stopping = False
         self.starting = threading.Lock()  # a child is started whole, or not at all
+        self.pausing = threading.Lock()  # guards pauses
+        self.pauses = 0
 
     def run(self) -> str | list[Problem] | None:
         """Build; a summary, the problems, or None when interrupted."""
@@ -170,6 +190,9 @@ class ChildBuild:
                     pass_fds=(write,),
                     process_group=0,
                 )
+                with self.pausing:
+                    if self.pauses:
+                        self._signal_group("SIGSTOP")
             except BaseException:
                 os.close(read)
                 raise
@@ -185,18 +208,26 @@ class ChildBuild:
             stopped = Problem("(build)", message="the build stopped unexpectedly")
             return None if self.stopping else [stopped]
 
-    @contextlib.contextmanager
-    def paused(self) -> Iterator[None]:
-        """Stop the build (and its workers) for a moment: the open pages come first."""
-        group = self._group()
-        if group is None or not hasattr(signal, "SIGSTOP"):
-            yield
-            return
-        _signal(group, signal.SIGSTOP)
-        try:
-            yield
-        finally:
-            _signal(group, signal.SIGCONT)
+    def pause(self) -> None:
+        """Stop the build (and its workers) for a moment: the open pages come first. Pauses
+        nest: the build goes on at the last `resume()`, and one started meanwhile starts
+        stopped."""
+        with self.pausing:
+            self.pauses += 1
+            if self.pauses == 1:
+                self._signal_group("SIGSTOP")
+
+    def resume(self) -> None:
+        with self.pausing:
+            self.pauses -= 1
+            if self.pauses == 0:
+                self._signal_group("SIGCONT")
+
+    def _signal_group(self, name: str) -> None:
+        """Signal the running child's group, if this system has the signal (not Windows)."""
+        child, number = self.child, getattr(signal, name, None)
+        if child is not None and number is not None and child.poll() is None:
+            _signal(child.pid, number)
 
     def interrupt(self) -> None:
         """Stop it as Ctrl+C would (SIGTERM, taken as Ctrl+C): the site being made is not
@@ -207,14 +238,11 @@ class ChildBuild:
         if child is None or child.poll() is not None:
             return
         _signal(child.pid, signal.SIGTERM)  # its group: it and its workers
+        self._signal_group("SIGCONT")  # a paused group acts on it only once going again
         try:
             child.wait(timeout=30)
         except subprocess.TimeoutExpired:
             _signal(child.pid, signal.SIGKILL)
-
-    def _group(self) -> int | None:
-        child = self.child
-        return child.pid if child is not None and child.poll() is None else None
 
 
 # What the child runs: child_main() with the project, the output and the report pipe.

@@ -11,7 +11,8 @@ measures, in alternation and --repeat times, each in a child process:
 * rebuilds (a new process, warm cache): with no change, after editing one minutes file, after
   changing one observation, after adding a meeting (a row and its minutes);
 * `scrutiny serve` with the page open in Chromium (Playwright): from saving one minutes file,
-  or one observation, to the open page having reloaded with the change;
+  or one observation, to the open page having reloaded with the change (--serve-edits times
+  each per round, 3 by default, each once the whole build behind the last has ended);
 * validation rows per second, against frictionless-py's own Package.validate() on the package;
 * Hugo (Debian's `hugo`, if installed) building the same minutes Markdown with a minimal
   layout, and the ratio scrutiny / Hugo;
@@ -40,8 +41,9 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 PYTHON = sys.executable
@@ -195,8 +197,9 @@ def hugo_version() -> str | None:
 
 
 class Runner:
-    def __init__(self, work: Path, size: str) -> None:
+    def __init__(self, work: Path, size: str, serve_edits: int = 3) -> None:
         self.work = work
+        self.serve_edits = serve_edits
         self.project = work / f"project-{size}"
         self.size = size
         self.counter = 0
@@ -255,7 +258,9 @@ class Runner:
 
     def serve_round(self) -> None:
         """`scrutiny serve` with a page open in Chromium: from saving a file to the open page
-        showing the change (the reload script reloads it after the rebuild)."""
+        showing the change (the reload script reloads it after the rebuild), `serve_edits`
+        times for each kind of edit, each once the whole build of the one before has ended
+        (an officer's pace: the whole build runs behind the open page, at a lower priority)."""
         out = self.fresh("serve")
         port = free_port()
         command = [PYTHON, "-m", "scrutiny", "serve", str(self.project), "--port", str(port)]
@@ -267,8 +272,8 @@ class Runner:
             for line in serve.stdout:
                 if line.startswith("Serving"):
                     break
-            threading.Thread(target=serve.stdout.read, daemon=True).start()  # keep it drained
-            for name, seconds in served_edits(self.project, port):
+            whole_builds = WholeBuilds(serve.stdout)
+            for name, seconds in served_edits(self.project, port, self.serve_edits, whole_builds):
                 self.results.setdefault(name, []).append({"wall": seconds, "rss_mb": 0.0})
                 print(f"  {name}: {seconds:.2f} s", flush=True)
         finally:
@@ -343,9 +348,42 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def served_edits(project: Path, port: int) -> Iterator[tuple[str, float]]:
+SERVED_MINUTES = "serve: one minutes file saved -> page shows it"
+SERVED_OBSERVATION = "serve: one observation edited -> page shows it"
+
+
+class WholeBuilds:
+    """Counts the whole builds serve reports ("Built the whole site ..."), reading its output
+    in a thread (which also keeps the pipe drained)."""
+
+    def __init__(self, output: io.TextIOBase) -> None:
+        self.count = 0
+        self.ended = threading.Condition()
+        threading.Thread(target=self._read, args=(output,), daemon=True).start()
+
+    def _read(self, output: io.TextIOBase) -> None:
+        for line in output:
+            if line.startswith("Built the whole site"):
+                with self.ended:
+                    self.count += 1
+                    self.ended.notify_all()
+
+    def wait_beyond(self, count: int, timeout: float = 600) -> None:
+        """Until a whole build after the `count`th has ended, and a little longer (serve
+        starts another if an edit came while it ran)."""
+        with self.ended:
+            self.ended.wait_for(lambda: self.count > count, timeout)
+        time.sleep(1)
+        with self.ended:
+            self.ended.wait_for(lambda: self.count > count, timeout)
+
+
+def served_edits(
+    project: Path, port: int, times: int, whole_builds: WholeBuilds
+) -> Iterator[tuple[str, float]]:
     """Open a meeting page and an indicator page; save an edit; time until the page reloaded
-    with the change."""
+    with the change. Each edit is undone, and the whole builds of both have ended, before the
+    next is timed."""
     from playwright.sync_api import sync_playwright
 
     minutes = sorted((project / "content" / "minutes").glob("*.md"))[0]
@@ -353,33 +391,44 @@ def served_edits(project: Path, port: int) -> Iterator[tuple[str, float]]:
     lines = observations.read_bytes().split(b"\n")
     fields = lines[1].split(b",")
     indicator = fields[0].decode()
+
+    def settled(page: Any, change: Callable[[], None]) -> None:
+        """Make a change, wait for the page to reload with it, then for the whole build."""
+        builds = whole_builds.count
+        with page.expect_event("load", timeout=600_000):
+            change()
+        whole_builds.wait_beyond(builds)
+
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium")
         page = browser.new_page()
         page.goto(f"http://127.0.0.1:{port}/meetings/{minutes.stem}/")
         original = minutes.read_bytes()
-        try:
-            with page.expect_event("load", timeout=600_000):
-                started = time.perf_counter()
-                minutes.write_bytes(original + b"\nA served correction.\n")
-            page.wait_for_function("document.body.innerText.includes('A served correction')")
-            yield "serve: one minutes file saved -> page shows it", time.perf_counter() - started
-        finally:
-            with page.expect_event("load", timeout=600_000):  # the page reloads once more
-                minutes.write_bytes(original)
+        for n in range(times):
+            try:
+                text = f"A served correction, number {n}."
+                with page.expect_event("load", timeout=600_000):
+                    started = time.perf_counter()
+                    minutes.write_bytes(original + f"\n{text}\n".encode())
+                page.wait_for_function(f"document.body.innerText.includes({text!r})")
+                yield SERVED_MINUTES, time.perf_counter() - started
+            finally:
+                settled(page, lambda: minutes.write_bytes(original))
         page.goto(f"http://127.0.0.1:{port}/indicators/{indicator}/")
         original = observations.read_bytes()
-        try:
-            fields[3] = b"%.2f" % (float(fields[3]) + 0.05)  # two decimals: no other value has
-            lines[1] = b",".join(fields)
-            shown = f'[data-value="{fields[3].decode()}"]'
-            with page.expect_event("load", timeout=600_000):
-                started = time.perf_counter()
-                observations.write_bytes(b"\n".join(lines))
-            page.wait_for_selector(shown, state="attached", timeout=600_000)
-            yield "serve: one observation edited -> page shows it", time.perf_counter() - started
-        finally:
-            observations.write_bytes(original)
+        value = float(fields[3])
+        for n in range(times):
+            try:
+                fields[3] = b"%.2f" % (value + 0.05 + n)  # two decimals: no other value has
+                lines[1] = b",".join(fields)
+                shown = f'[data-value="{fields[3].decode()}"]'
+                with page.expect_event("load", timeout=600_000):
+                    started = time.perf_counter()
+                    observations.write_bytes(b"\n".join(lines))
+                page.wait_for_selector(shown, state="attached", timeout=600_000)
+                yield SERVED_OBSERVATION, time.perf_counter() - started
+            finally:
+                settled(page, lambda: observations.write_bytes(original))
         browser.close()
 
 
@@ -460,12 +509,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, default=Path("/tmp/scrutiny-bench"))
     parser.add_argument("--json", type=Path, help="also write the results to this file")
     parser.add_argument("--no-serve", action="store_true", help="skip the serve latencies")
+    parser.add_argument(
+        "--serve-edits", type=int, default=3, help="edits of each kind timed per serve round"
+    )
     parser.add_argument("--no-hugo", action="store_true", help="skip Hugo even if installed")
     parser.add_argument("--no-mkdocs", action="store_true", help="skip MkDocs even if installed")
     args = parser.parse_args(argv)
     args.work.mkdir(parents=True, exist_ok=True)
     machine = machine_info(args.repeat)
-    runner = Runner(args.work.resolve(), args.size)
+    runner = Runner(args.work.resolve(), args.size, args.serve_edits)
     runner.generate()
     steps = [runner.scrutiny_round]
     if not args.no_serve:

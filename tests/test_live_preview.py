@@ -4,6 +4,7 @@ project; an edit it cannot follow says so, and bad data leaves the last good inp
 
 from __future__ import annotations
 
+import logging
 import os
 import subprocess
 import sys
@@ -20,8 +21,8 @@ from scrutiny.model import Model
 from scrutiny.preview import session as session_module
 from scrutiny.preview.live import LivePages
 from scrutiny.preview.server import BuildState, page_file
-from scrutiny.preview.session import ChildBuild, Session
-from scrutiny.problems import InvalidData, ProjectError
+from scrutiny.preview.session import ChildBuild, Session, _notice_of_the_interrupt
+from scrutiny.problems import InvalidData, Problem, ProjectError
 from scrutiny.project import Project
 from scrutiny.validate import validate_project
 
@@ -290,6 +291,26 @@ def test_an_edit_is_made_at_once_while_the_last_still_waits_to_be_shown(
     assert session.whole.pauses == 0
 
 
+def test_the_whole_build_loop_ends_in_the_step_that_finds_no_edit(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The loop of whole builds stops being "building" in the same step that finds no edit
+    waiting, so an edit saved just then starts a build of its own rather than waiting for the
+    next save; it says when the whole site is up to date, and not after a failed build."""
+    session = Session(
+        Project.at(minimal_project(tmp_path / "project")), tmp_path / "site", BuildState()
+    )
+    outcomes = iter(["2 pages", [Problem("datasets/people.csv", 3, "name", "missing")]])
+    session.whole.run = lambda: next(outcomes)  # type: ignore[method-assign]
+    for says_up_to_date in (True, False):
+        session.pending = session.building = True
+        session._build_until_done()
+        assert (session.pending, session.building) == (False, False)
+        said = capsys.readouterr()
+        assert said.out.endswith("The whole site is up to date.\n") is says_up_to_date
+    assert "datasets/people.csv:3" in said.err
+
+
 def test_serve_stops_at_once_even_while_the_whole_build_runs(tmp_path: Path) -> None:
     """Stopping `scrutiny serve` alone (SIGTERM, as a process manager does; Ctrl+C too) stops
     the whole build it started: serve exits promptly and quietly (no traceback, from serve or
@@ -321,6 +342,23 @@ def test_serve_stops_at_once_even_while_the_whole_build_runs(tmp_path: Path) -> 
         serve.kill()
     assert (out / MEETING_PAGE).is_file()
     assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".scrutiny-")]
+
+
+def test_asyncios_notices_of_the_interrupt_are_dropped_and_no_other() -> None:
+    """What asyncio logs of an interrupted Pagefind run is not shown to the officer; any
+    other error it logs still is."""
+
+    def record(message: str, error: BaseException | None = None) -> logging.LogRecord:
+        exc_info = (type(error), error, None) if error is not None else None
+        return logging.LogRecord("asyncio", logging.ERROR, "", 0, message, (), exc_info)
+
+    dropped = [
+        record("Task exception was never retrieved", KeyboardInterrupt()),
+        record("Loop <_UnixSelectorEventLoop closed> that handles pid 42 is closed"),
+    ]
+    kept = [record("Task exception was never retrieved", ValueError()), record("other")]
+    assert not any(map(_notice_of_the_interrupt, dropped))
+    assert all(map(_notice_of_the_interrupt, kept))
 
 
 def test_a_whole_build_interrupted_while_it_starts_stops_quietly(

@@ -40,10 +40,11 @@ class Session:
         self.state = state
         self.live = LivePages(project, out)
         self.live_lock = threading.Lock()  # one user of the inputs in memory at a time
-        self.lock = threading.Lock()  # guards the three fields below
+        self.lock = threading.Lock()  # guards pending, followed and building
         self.pending = False  # a whole build is wanted
         self.followed = True  # every edit since the last whole build was rendered live
         self.building = False
+        self.last_build_good = False  # the last whole build made the site
         self.whole = ChildBuild(project, out)
 
     def start(self) -> None:
@@ -109,14 +110,19 @@ class Session:
         try:
             while self._build_once():
                 pass
-        finally:
+        except BaseException:
             with self.lock:
                 self.building = False
+            raise
 
     def _build_once(self) -> bool:
-        """One whole build if one is wanted; False when none is."""
+        """One whole build if one is wanted; False, and no longer building, when none is
+        (in one step: an edit that comes just after finds no build running, and starts one)."""
         with self.lock:
             if not self.pending:
+                self.building = False
+                if self.last_build_good:
+                    print("The whole site is up to date.", flush=True)
                 return False
             self.pending = False
             followed, self.followed = self.followed, True
@@ -135,6 +141,7 @@ class Session:
     def _build_now(self) -> bool:
         started = time.perf_counter()
         outcome = self.whole.run()
+        self.last_build_good = isinstance(outcome, str)
         if outcome is None:  # interrupted: serve is stopping
             return False
         if isinstance(outcome, list):
@@ -276,7 +283,7 @@ def _signal(group: int, number: int) -> None:
 
 def whole_build(project: Project, out: Path) -> str | list[Problem] | None:
     """The incremental build: a summary, the problems, or None when interrupted."""
-    logging.getLogger("asyncio").addFilter(_orphaned_process_notice)
+    logging.getLogger("asyncio").addFilter(_notice_of_the_interrupt)
     try:
         interrupt_on_terminate()
         with contextlib.suppress(OSError, AttributeError):
@@ -298,8 +305,11 @@ def _quiet_on_the_way_out() -> None:
     sys.unraisablehook = lambda unraisable: None
 
 
-def _orphaned_process_notice(record: logging.LogRecord) -> bool:
-    """False for asyncio's notice that a subprocess (Pagefind, stopped with the build's
-    group) ended after its event loop closed: said as the build is interrupted."""
+def _notice_of_the_interrupt(record: logging.LogRecord) -> bool:
+    """False for what asyncio says as the build is interrupted: that a subprocess (Pagefind,
+    stopped with the build's group) ended after its event loop closed, and that a task
+    waiting for it ended with the interrupt ("Task exception was never retrieved")."""
     message = str(record.msg)
-    return not (message.startswith("Loop ") and "that handles pid" in message)
+    orphaned = message.startswith("Loop ") and "that handles pid" in message
+    interrupted = record.exc_info is not None and isinstance(record.exc_info[1], KeyboardInterrupt)
+    return not (orphaned or interrupted)

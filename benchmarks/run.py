@@ -272,8 +272,8 @@ class Runner:
             for line in serve.stdout:
                 if line.startswith("Serving"):
                     break
-            whole_builds = WholeBuilds(serve.stdout)
-            for name, seconds in served_edits(self.project, port, self.serve_edits, whole_builds):
+            settling = Settling(serve.stdout)
+            for name, seconds in served_edits(self.project, port, self.serve_edits, settling):
                 self.results.setdefault(name, []).append({"wall": seconds, "rss_mb": 0.0})
                 print(f"  {name}: {seconds:.2f} s", flush=True)
         finally:
@@ -352,34 +352,35 @@ SERVED_MINUTES = "serve: one minutes file saved -> page shows it"
 SERVED_OBSERVATION = "serve: one observation edited -> page shows it"
 
 
-class WholeBuilds:
-    """Counts the whole builds serve reports ("Built the whole site ..."), reading its output
-    in a thread (which also keeps the pipe drained)."""
+class Settling:
+    """Counts the times serve says the whole site is up to date, reading its output in a
+    thread (which also keeps the pipe drained)."""
 
     def __init__(self, output: io.TextIOBase) -> None:
         self.count = 0
-        self.ended = threading.Condition()
+        self.said = threading.Condition()
         threading.Thread(target=self._read, args=(output,), daemon=True).start()
 
     def _read(self, output: io.TextIOBase) -> None:
         for line in output:
-            if line.startswith("Built the whole site"):
-                with self.ended:
+            if line.startswith("The whole site is up to date"):
+                with self.said:
                     self.count += 1
-                    self.ended.notify_all()
+                    self.said.notify_all()
 
-    def wait_beyond(self, count: int, timeout: float = 600) -> None:
-        """Until a whole build after the `count`th has ended, and a little longer (serve
-        starts another if an edit came while it ran)."""
-        with self.ended:
-            self.ended.wait_for(lambda: self.count > count, timeout)
-        time.sleep(1)
-        with self.ended:
-            self.ended.wait_for(lambda: self.count > count, timeout)
+    def after(self, change: Callable[[], None], page: Any) -> None:
+        """Make a change, wait for the open page to reload with it, then for the whole
+        build behind it to end."""
+        with page.expect_event("load", timeout=600_000):
+            change()
+        time.sleep(0.2)  # serve asks for the whole build just after the page is made
+        with self.said:
+            count = self.count
+            self.said.wait_for(lambda: self.count > count, 600)
 
 
 def served_edits(
-    project: Path, port: int, times: int, whole_builds: WholeBuilds
+    project: Path, port: int, times: int, settling: Settling
 ) -> Iterator[tuple[str, float]]:
     """Open a meeting page and an indicator page; save an edit; time until the page reloaded
     with the change. Each edit is undone, and the whole builds of both have ended, before the
@@ -391,13 +392,6 @@ def served_edits(
     lines = observations.read_bytes().split(b"\n")
     fields = lines[1].split(b",")
     indicator = fields[0].decode()
-
-    def settled(page: Any, change: Callable[[], None]) -> None:
-        """Make a change, wait for the page to reload with it, then for the whole build."""
-        builds = whole_builds.count
-        with page.expect_event("load", timeout=600_000):
-            change()
-        whole_builds.wait_beyond(builds)
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium")
@@ -413,7 +407,7 @@ def served_edits(
                 page.wait_for_function(f"document.body.innerText.includes({text!r})")
                 yield SERVED_MINUTES, time.perf_counter() - started
             finally:
-                settled(page, lambda: minutes.write_bytes(original))
+                settling.after(lambda: minutes.write_bytes(original), page)
         page.goto(f"http://127.0.0.1:{port}/indicators/{indicator}/")
         original = observations.read_bytes()
         value = float(fields[3])
@@ -428,7 +422,7 @@ def served_edits(
                 page.wait_for_selector(shown, state="attached", timeout=600_000)
                 yield SERVED_OBSERVATION, time.perf_counter() - started
             finally:
-                settled(page, lambda: observations.write_bytes(original))
+                settling.after(lambda: observations.write_bytes(original), page)
         browser.close()
 
 

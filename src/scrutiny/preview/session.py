@@ -179,11 +179,15 @@ class ChildBuild:
         self.child: subprocess.Popen[bytes] | None = None
         self.stopping = False
         self.starting = threading.Lock()  # a child is started whole, or not at all
-        self.pausing = threading.Lock()  # guards pauses
+        self.pausing = threading.Condition()  # guards pauses; notified when they end
         self.pauses = 0
 
     def run(self) -> str | list[Problem] | None:
-        """Build; a summary, the problems, or None when interrupted."""
+        """Build; a summary, the problems, or None when interrupted. Started once no pause
+        is wanted: a start (a fork of this large process) is no work to do while the browser
+        loads the open pages."""
+        with self.pausing:
+            self.pausing.wait_for(lambda: self.pauses == 0 or self.stopping)
         read, write = os.pipe()
         with self.starting:
             try:
@@ -217,8 +221,8 @@ class ChildBuild:
 
     def pause(self) -> None:
         """Stop the build (and its workers) for a moment: the open pages come first. Pauses
-        nest: the build goes on at the last `resume()`, and one started meanwhile starts
-        stopped."""
+        nest: the build goes on at the last `resume()`, and none starts before it (one
+        started just as a pause came starts stopped)."""
         with self.pausing:
             self.pauses += 1
             if self.pauses == 1:
@@ -229,6 +233,7 @@ class ChildBuild:
             self.pauses -= 1
             if self.pauses == 0:
                 self._signal_group("SIGCONT")
+                self.pausing.notify_all()
 
     def _signal_group(self, name: str) -> None:
         """Signal the running child's group, if this system has the signal (not Windows)."""
@@ -239,8 +244,9 @@ class ChildBuild:
     def interrupt(self) -> None:
         """Stop it as Ctrl+C would (SIGTERM, taken as Ctrl+C): the site being made is not
         swapped in, the last one stays whole. A child still starting dies of it at once."""
-        with self.starting:
+        with self.starting, self.pausing:
             self.stopping = True
+            self.pausing.notify_all()
             child = self.child
         if child is None or child.poll() is not None:
             return

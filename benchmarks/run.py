@@ -444,7 +444,8 @@ def table(runner: Runner, machine: dict) -> str:
         if name == "validation rows/s":
             continue
         if name.startswith("serve:"):
-            lines.append(f"| {name} | {median(entries, 'wall'):.2f} | | |")
+            each = ", ".join(f"{e['wall']:.2f}" for e in entries)
+            lines.append(f"| {name} (median of {each}) | {median(entries, 'wall'):.2f} | | |")
             continue
         rate = f"{median(entries, 'pages_per_s'):,.0f}" if "pages_per_s" in entries[0] else ""
         lines.append(

@@ -75,6 +75,21 @@ def test_chart_draws_every_series_distinctly(example_site: Path) -> None:
     assert len(dashes) >= len(by_indicator[iid]) - 1  # solid lines carry no dasharray
 
 
+def test_a_chart_is_one_image_named_by_its_title_and_description(example_site: Path) -> None:
+    """Inside the chart's role="img" no mark carries a role or ARIA of its own: nothing there
+    is read on its own, and a role left on a mark asks for a name (axe's svg-img-alt)."""
+    charted = [
+        p for p in (example_site / "indicators").glob("*/index.html") if "<svg" in p.read_text()
+    ]
+    assert charted
+    for page in charted:
+        svg = re.search(r'<svg\b[^>]*class="chart".*?</svg>', page.read_text(), re.S).group(0)
+        opening, body = svg.split(">", 1)
+        assert 'role="img"' in opening and "aria-labelledby" in opening, page
+        assert re.search(r"<title id=[^>]*>Chart: ", body) and "<desc id=" in body, page
+        assert not re.search(r'\s(role|aria-[a-z]+)="', body), page
+
+
 def test_no_external_hosts_for_assets(example_site: Path) -> None:
     pattern = re.compile(r"""<(script|link|img|iframe|source)\b[^>]*(src|href)=["']https?://""")
     for page in example_site.rglob("*.html"):

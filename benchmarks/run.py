@@ -42,6 +42,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -399,31 +400,36 @@ def served_edits(
         page.goto(f"http://127.0.0.1:{port}/meetings/{minutes.stem}/")
         original = minutes.read_bytes()
         for n in range(times):
+            text = f"A served correction, number {n}."
+            edit = partial(minutes.write_bytes, original + f"\n{text}\n".encode())
+            shown = partial(page.wait_for_function, f"document.body.innerText.includes({text!r})")
             try:
-                text = f"A served correction, number {n}."
-                with page.expect_event("load", timeout=600_000):
-                    started = time.perf_counter()
-                    minutes.write_bytes(original + f"\n{text}\n".encode())
-                page.wait_for_function(f"document.body.innerText.includes({text!r})")
-                yield SERVED_MINUTES, time.perf_counter() - started
+                yield SERVED_MINUTES, _time_edit(page, edit, shown)
             finally:
-                settling.after(lambda: minutes.write_bytes(original), page)
+                settling.after(partial(minutes.write_bytes, original), page)
         page.goto(f"http://127.0.0.1:{port}/indicators/{indicator}/")
         original = observations.read_bytes()
         value = float(fields[3])
         for n in range(times):
+            fields[3] = b"%.2f" % (value + 0.05 + n)  # two decimals: no other value has
+            lines[1] = b",".join(fields)
+            edit = partial(observations.write_bytes, b"\n".join(lines))
+            cell = f'[data-value="{fields[3].decode()}"]'
+            shown = partial(page.wait_for_selector, cell, state="attached", timeout=600_000)
             try:
-                fields[3] = b"%.2f" % (value + 0.05 + n)  # two decimals: no other value has
-                lines[1] = b",".join(fields)
-                shown = f'[data-value="{fields[3].decode()}"]'
-                with page.expect_event("load", timeout=600_000):
-                    started = time.perf_counter()
-                    observations.write_bytes(b"\n".join(lines))
-                page.wait_for_selector(shown, state="attached", timeout=600_000)
-                yield SERVED_OBSERVATION, time.perf_counter() - started
+                yield SERVED_OBSERVATION, _time_edit(page, edit, shown)
             finally:
-                settling.after(lambda: observations.write_bytes(original), page)
+                settling.after(partial(observations.write_bytes, original), page)
         browser.close()
+
+
+def _time_edit(page: Any, edit: Callable[[], object], shown: Callable[[], object]) -> float:
+    """Seconds from making the edit to the open page, reloaded, showing it."""
+    with page.expect_event("load", timeout=600_000):
+        started = time.perf_counter()
+        edit()
+    shown()
+    return time.perf_counter() - started
 
 
 def median(entries: list[dict], key: str) -> float:

@@ -13,6 +13,7 @@ from conftest import BUILD_EPOCH, minimal_project, run_scrutiny
 
 from scrutiny import build as build_module
 from scrutiny import pages
+from scrutiny.incremental.keys import OutputStamp
 from scrutiny.incremental.store import PARTS, Store, read_sealed
 from scrutiny.pages import Family, Output
 from scrutiny.pages.inputs import Inputs
@@ -124,6 +125,26 @@ def test_hand_edited_output_is_repaired(project: Path, tmp_path: Path) -> None:
     (project / "_site" / "index.html").unlink()
     build(project)
     assert_same_site(project / "_site", cold_build(project, tmp_path / "cold"))
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_the_output_stamp_sees_every_file_whichever_process_walks_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: str
+) -> None:
+    monkeypatch.setenv("SCRUTINY_JOBS", jobs)  # 2: two thirds of the folders in a fork
+    site = tmp_path / "site"
+    names = ["index.html", "meetings/index.html", "static/css/site.css", "a/b/c/d/deep.txt"]
+    names += [f"meetings/m{i}/index.html" for i in range(9)]
+    for number, name in enumerate(names):
+        (site / name).parent.mkdir(parents=True, exist_ok=True)
+        (site / name).write_text("x" * number, encoding="utf-8")
+    stamp = OutputStamp(site).result()
+    assert stamp == {
+        name: ((site / name).stat().st_size, (site / name).stat().st_mtime_ns) for name in names
+    }
+    for name in names:  # an edit anywhere is seen
+        (site / name).write_text("edited by hand, longer than before", encoding="utf-8")
+        assert OutputStamp(site).result()[name] != stamp[name]
 
 
 def test_deleting_the_cache_changes_nothing(project: Path, tmp_path: Path) -> None:

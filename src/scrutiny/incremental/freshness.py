@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from scrutiny.incremental.cache import BuildCache, Stamps, code_digest, input_files, output_stamp
+from scrutiny.incremental.cache import BuildCache, Stamps, code_digest, input_files
+from scrutiny.incremental.keys import OutputStamp
 from scrutiny.project import Project
 
 
@@ -36,15 +37,16 @@ class LastBuild:
     record: dict[str, Any]
     stamps: Stamps
     inputs_key: str
+    output: OutputStamp | None = None  # of the last build's output folder, being taken
 
     def result(self, out: Path) -> BuildResult | None:
         """The last build's result if it is still up to date for `out`, else None."""
-        if (
-            self.record.get("key") == self.inputs_key
-            and self.record.get("out") == str(out)
-            and out.is_dir()
-            and output_stamp(out) == self.record.get("output")
-        ):
+        if self.output is None:
+            return None
+        if self.record.get("out") != str(out) or self.record.get("key") != self.inputs_key:
+            self.output.cancel()
+            return None
+        if self.output.result() == self.record.get("output"):
             return BuildResult(out, self.record["pages"], self.record["files"], unchanged=True)
         return None
 
@@ -58,9 +60,10 @@ def build_date() -> dt.date:
 
 
 def last_build(project: Project, out: Path, cache: BuildCache) -> LastBuild:
+    output = OutputStamp(out) if cache.enabled and out.is_dir() else None  # walked meanwhile
     record = cache.load("build") or {}
     stamps = Stamps(record.get("stamps"))
-    return LastBuild(record, stamps, inputs_key(project, out, stamps))
+    return LastBuild(record, stamps, inputs_key(project, out, stamps), output)
 
 
 def inputs_key(project: Project, out: Path, stamps: Stamps) -> str:

@@ -26,14 +26,13 @@ import os
 import shutil
 import tarfile
 from collections.abc import Collection
-from importlib import metadata
 from pathlib import Path
 
 from pagefind.index import IndexConfig
 from pagefind.service import PagefindService
 
 from scrutiny import urls
-from scrutiny.incremental.keys import digest
+from scrutiny.incremental.keys import digest, library_version
 from scrutiny.incremental.maker import Site
 from scrutiny.incremental.store import pack_folder, recall, remember, unpack_folder
 from scrutiny.model import Model
@@ -188,7 +187,7 @@ async def _index(pages: Path, site: Path, bundles: list[str]) -> dict[str, int]:
 
 
 def _bundle_key(site: Path, bundle: str, files: list[str]) -> str:
-    parts = [f"pagefind {metadata.version('pagefind')}|{bundle}|".encode()]
+    parts = [f"pagefind {library_version('pagefind')}|{bundle}|".encode()]
     for relative in files:
         parts.append(relative.encode() + b"\0" + (site / relative).read_bytes() + b"\0")
     return digest(b"".join(parts))

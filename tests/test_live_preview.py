@@ -49,6 +49,12 @@ EDITS = [
         f"{MEETING},bob-baker,Bob Baker,member,apologies,",
         [MEETING_PAGE, "people/bob-baker/index.html", "committees/testshire-cyp/index.html"],
     ),
+    (  # the same table again: only the changed row is typed (validate/retype.py)
+        "datasets/observations.csv",
+        "testshire-caseload,2017-03-31,actual,23.5,",
+        "testshire-caseload,2017-03-31,actual,19.0,",
+        ["indicators/testshire-caseload/index.html", "indicators/index.html"],
+    ),
     (
         "datasets/people.csv",
         "bob-baker,Bob Baker,",

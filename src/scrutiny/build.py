@@ -38,6 +38,7 @@ from scrutiny.project import PACKAGE_DIR, Project
 from scrutiny.render.environment import check_templates, make_environment
 from scrutiny.schema.package import DataPackage
 from scrutiny.validate import validate_project
+from scrutiny.validate.retype import LastReads
 from scrutiny.validate.run import Validated, revalidate
 
 
@@ -215,22 +216,27 @@ def load_model(
     use_cache: bool,
     before: tuple[Validated, Model] | None = None,
     tables: Collection[str] = (),
+    last_reads: LastReads | None = None,
 ) -> tuple[Validated, Model]:
     """The validated tables as the model; raises InvalidData with every problem found. Given
     the validation and model `before` an edit of the named `tables` alone, only those are
-    read and made into records again."""
+    read and made into records again (with `last_reads`, only their changed rows)."""
     with bulk_allocation():  # the rows and records live for the whole build
         if before is None:
-            validated = validate_project(project, use_cache=use_cache)
-        else:
-            validated = revalidate(project, before[0], tables)
+            return _loaded(validate_project(project, use_cache=use_cache))
+        validated = revalidate(project, before[0], tables, last_reads)
         if validated.problems:
             raise InvalidData(validated.problems)
-        rows = validated.rows
-        if before is not None:
-            rows = {name: rows[name] for name in tables if name in rows}
-        model = Model(validated.package, rows, before[1] if before else None)  # takes the rows
-        return validated, model
+        rows = {name: validated.rows[name] for name in tables if name in validated.rows}
+        if last_reads is not None:
+            return validated, last_reads.model(validated.package, rows, before[1])
+        return validated, Model(validated.package, rows, before[1])
+
+
+def _loaded(validated: Validated) -> tuple[Validated, Model]:
+    if validated.problems:
+        raise InvalidData(validated.problems)
+    return validated, Model(validated.package, validated.rows)  # takes the rows
 
 
 def load_documents(

@@ -8,7 +8,7 @@ Vocabularies (the allowed values of a field and their labels) come from the sche
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
 from scrutiny.model.records import (
@@ -68,18 +68,28 @@ class Model:
 
     Given the `previous` model, only the tables in `rows` are made again, with the relations
     that come from them; the other tables are the previous model's (the preview after an
-    edit, preview/live.py)."""
+    edit, preview/live.py). A table's records in `ready` are taken as they are (the preview
+    made them again only for the rows that changed, validate/retype.py)."""
 
-    def __init__(self, package: DataPackage, rows: Rows, previous: Model | None = None) -> None:
+    def __init__(
+        self,
+        package: DataPackage,
+        rows: Rows,
+        previous: Model | None = None,
+        ready: Mapping[str, tuple[Any, ...]] | None = None,
+    ) -> None:
         self.package = package
         changed = set(rows) if previous is not None else None
+        ready = ready or {}
         # records in file order, by table name: every table the package declares
         self.tables: dict[str, tuple[Any, ...]] = {
-            table.name: make_records(table, rows.pop(table.name, []))
+            table.name: ready.get(table.name) or make_records(table, rows.pop(table.name, []))
             if previous is None or table.name in rows
             else previous.tables[table.name]
             for table in package.tables
         }
+        for name in ready:
+            rows.pop(name, None)
         t = self.tables
         self.councils = {c.council_id: c for c in t["councils"]}
         self.committees = {c.committee_id: c for c in t["committees"]}

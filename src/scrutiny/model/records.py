@@ -76,7 +76,21 @@ Indicator = Observation = Recommendation = RecommendationUpdate = Record
 
 
 def record_class(table: Table) -> type[Record]:
-    """The record type of `table`: its schema's fields on top of the table's behaviour."""
+    """The record type of `table`: its schema's fields on top of the table's behaviour. One
+    class per table and fields, so records made at different times (the preview keeps the
+    records of unchanged rows) are of one type."""
+    key = (table.name, tuple(table.field_names))
+    cls = _CLASSES.get(key)
+    if cls is None:
+        cls = _CLASSES[key] = _new_record_class(table)
+    setattr(sys.modules[__name__], cls.__qualname__, cls)  # so pickle can find it by name
+    return cls
+
+
+_CLASSES: dict[tuple[str, tuple[str, ...]], type[Record]] = {}
+
+
+def _new_record_class(table: Table) -> type[Record]:
     base = BEHAVIOUR.get(table.name, Record)
     name = "".join(part.capitalize() for part in table.name.replace("-", "_").split("_"))
     cls = make_dataclass(
@@ -88,7 +102,6 @@ def record_class(table: Table) -> type[Record]:
     )
     cls.table, cls.field_names = table.name, table.field_names
     cls.__module__ = __name__
-    setattr(sys.modules[__name__], cls.__qualname__, cls)  # so pickle can find it by name
     return cls
 
 

@@ -30,6 +30,7 @@ from scrutiny.problems import InvalidData
 from scrutiny.project import PACKAGE_DIR, Project
 from scrutiny.render import charts
 from scrutiny.render.environment import check_templates, make_environment, render_page
+from scrutiny.validate.retype import LastReads
 from scrutiny.validate.run import Validated
 
 
@@ -52,6 +53,8 @@ class LivePages:
         self.inputs: Inputs | None = None
         self.validated: Validated | None = None  # the validation the inputs came from
         self.unsettled: set[Path] = set()  # edited files not taken in: they had problems
+        self.last_reads = LastReads()  # each edited table as last read: its next read types
+        # only the rows that changed
         self.env: Environment | None = None
         self.family_of: dict[str, int] = {}  # page file -> index of its family in FAMILIES
 
@@ -89,7 +92,7 @@ class LivePages:
             assert self.validated is not None and self.inputs.package is not None
             edited = [t.name for t in self.inputs.package.tables if t.path in edits.tables]
             before = (self.validated, model)
-            self.validated, model = load_model(self.project, True, before, edited)
+            self.validated, model = load_model(self.project, True, before, edited, self.last_reads)
         read = {path: self._document(path) for path in edits.documents}  # all read, then used
         if read and self.validated is not None:  # the checks that read documents run again
             self.validated = dataclasses.replace(self.validated, documents=None)

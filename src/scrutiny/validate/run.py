@@ -24,6 +24,7 @@ from scrutiny.project import Project
 from scrutiny.schema.package import DataPackage, Table, load_package
 from scrutiny.validate.keys import Rows, foreign_key_problems
 from scrutiny.validate.paths import outside_links
+from scrutiny.validate.retype import LastReads
 from scrutiny.validate.rules import check_rules, check_warnings
 from scrutiny.validate.structure import read_csv
 from scrutiny.validate.tables import check_table
@@ -62,11 +63,17 @@ def validate_project(project: Project, use_cache: bool = True) -> Validated:
     return _validate(project, config, package, rows, unread, remembered, checked)
 
 
-def revalidate(project: Project, before: Validated, edited: Collection[str]) -> Validated:
+def revalidate(
+    project: Project,
+    before: Validated,
+    edited: Collection[str],
+    last_reads: LastReads | None = None,
+) -> Validated:
     """`before`, a clean validation, after edits to the named tables alone (the preview knows
     what changed): only those are read again. The other tables, site.yaml, the schemas, the
     templates and the documents are as `before` found them, so their files are not read or
-    hashed again; their rows come from the cache when a check needs them."""
+    hashed again; their rows come from the cache when a check needs them. With `last_reads`,
+    a table read as text types only the rows that changed since it was last read."""
     package = before.package
     remembered = RememberedTables(project)
     kept = [t for t in package.tables if t.name not in edited and t.name in before.keys]
@@ -77,7 +84,7 @@ def revalidate(project: Project, before: Validated, edited: Collection[str]) -> 
     unread = [t for t in package.tables if t.name not in rows]
     checked = CheckedBefore(project, remembered.keys, enabled=True, documents=before.documents)
     remembered.keeping = False  # the whole build that follows keeps the edited tables
-    return _validate(project, before.config, package, rows, unread, remembered, checked)
+    return _validate(project, before.config, package, rows, unread, remembered, checked, last_reads)
 
 
 def _remembered_rows(
@@ -102,13 +109,14 @@ def _validate(
     unread: list[Table],
     remembered: RememberedTables,
     checked: CheckedBefore,
+    last_reads: LastReads | None = None,
 ) -> Validated:
     """Read the `unread` tables into `rows` (which holds the others), then join and check."""
     shown = {t.name: project.relative(t.path) for t in package.tables}
     problems: list[Problem] = []
     incomplete: set[str] = set()
     for table in unread:
-        records, found, complete = _table(table, shown[table.name])
+        records, found, complete = _table(table, shown[table.name], last_reads)
         if records is not None:
             rows[table.name] = records
             if not found:
@@ -135,14 +143,17 @@ def _validate(
     )
 
 
-def _table(table: Table, shown: str) -> tuple[list | None, list[Problem], bool]:
+def _table(
+    table: Table, shown: str, last_reads: LastReads | None = None
+) -> tuple[list | None, list[Problem], bool]:
     """The table's typed rows (None if it cannot be read as a table), its problems, and
     whether every row could be read. One table at a time, keeping only the typed rows, so a
     large file's cells are never all held at once."""
     text, problems = read_csv(table, shown)
     if text is None:
         return None, problems, False
-    records, found = check_table(table, text, shown)
+    check = last_reads.check if last_reads is not None else check_table
+    records, found = check(table, text, shown)
     return records, problems + found, text.complete
 
 

@@ -53,14 +53,14 @@ class LivePages:
         self.inputs: Inputs | None = None
         self.validated: Validated | None = None  # the validation the inputs came from
         self.unsettled: set[Path] = set()  # edited files not taken in: they had problems
-        self.last_reads = LastReads()  # each edited table as last read: its next read types
-        # only the rows that changed
+        self.last_reads = LastReads()  # the edited tables as last read (validate/retype.py)
         self.env: Environment | None = None
         self.family_of: dict[str, int] = {}  # page file -> index of its family in FAMILIES
 
     def load(self) -> None:
         """Read every input (raises InvalidData or ProjectError as the build does)."""
         self.inputs = None
+        self.last_reads = LastReads()  # typed by the schemas as they were: forgotten
         store = Store(self.project)
         self.validated, model = load_model(self.project, True)
         inputs = inputs_of(self.project, store, self.validated, model)

@@ -56,8 +56,8 @@ class LastReads:
         else:
             assert last is not None
             rows, problems, changed = retyped
-            read = _LastRead(text.header, cells, text.lines, rows, last.records)
-            read.stale = last.stale | frozenset(changed)
+            stale = last.stale | frozenset(changed)
+            read = _LastRead(text.header, cells, text.lines, rows, last.records, stale)
         if text.complete and not problems:
             self._tables[table.name] = read
         return rows, problems

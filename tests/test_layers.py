@@ -16,7 +16,8 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("problems", "project", "textfiles", "memory", "progress", "outputs", "__init__"),
     ("output.atomic", "output.jsonfile"),  # writing files, used from every layer above
     ("schema",),
-    ("incremental.keys", "incremental.store"),  # hashing and the cache store, used from above
+    ("incremental.keys", "incremental.store", "incremental.pool"),  # hashing, the cache store
+    # and the worker pool, used from above
     ("standard",),  # the data standard a site's schemas come from, and upgrading to it
     ("skeleton",),  # what `scrutiny init` writes
     ("config",),

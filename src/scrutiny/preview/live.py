@@ -60,9 +60,10 @@ class LivePages:
     def load(self) -> None:
         """Read every input (raises InvalidData or ProjectError as the build does)."""
         self.inputs = None
-        self.last_reads = LastReads()  # typed by the schemas as they were: forgotten
+        self.last_reads = LastReads()  # the tables as they are now, primed below
         store = Store(self.project)
         self.validated, model = load_model(self.project, True)
+        self.last_reads.prime(self.validated.package, self.validated.keys, model)
         inputs = inputs_of(self.project, store, self.validated, model)
         self.env = make_environment(self.project.templates, inputs.config, inputs.library)
         charts.warm_up(inputs.model)

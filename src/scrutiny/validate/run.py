@@ -148,12 +148,27 @@ def _table(
 ) -> tuple[list | None, list[Problem], bool]:
     """The table's typed rows (None if it cannot be read as a table), its problems, and
     whether every row could be read. One table at a time, keeping only the typed rows, so a
-    large file's cells are never all held at once."""
-    text, problems = read_csv(table, shown)
+    large file's cells are never all held at once. With `last_reads`, only the lines changed
+    since the table's last clean read are typed, when they can be."""
+    if last_reads is None:
+        return _read(table, shown)
+    data = last_reads.data(table)
+    retyped = last_reads.retyped(table, data, shown)
+    if retyped is not None:
+        return retyped
+    records, problems, complete = _read(table, shown, data)
+    if records is not None and data is not None and complete and not problems:
+        last_reads.remember(table, data, records)
+    return records, problems, complete
+
+
+def _read(
+    table: Table, shown: str, data: bytes | None = None
+) -> tuple[list | None, list[Problem], bool]:
+    text, problems = read_csv(table, shown, data)
     if text is None:
         return None, problems, False
-    check = last_reads.check if last_reads is not None else check_table
-    records, found = check(table, text, shown)
+    records, found = check_table(table, text, shown)
     return records, problems + found, text.complete
 
 

@@ -64,11 +64,14 @@ class CsvText:
         return [column[index] for column in self.columns]
 
 
-def read_csv(table: Table, shown: str) -> tuple[CsvText | None, list[Problem]]:
+def read_csv(
+    table: Table, shown: str, data: bytes | None = None
+) -> tuple[CsvText | None, list[Problem]]:
     """The table's rows of the right shape, and a problem for each line that is not; None
-    when the file cannot be read as this table at all."""
+    when the file cannot be read as this table at all. `data` is the file's bytes, if the
+    caller has read them."""
     try:
-        data = table.path.read_bytes().removeprefix(BYTE_ORDER_MARK)
+        data = (table.path.read_bytes() if data is None else data).removeprefix(BYTE_ORDER_MARK)
     except FileNotFoundError:
         return None, [
             Problem(
@@ -81,7 +84,7 @@ def read_csv(table: Table, shown: str) -> tuple[CsvText | None, list[Problem]]:
     text, problem = _decoded(data, shown, table)
     if problem:
         return None, [problem]
-    return _shape(text, _may_have_control(data), shown, table)
+    return shape(text, may_have_control(data), shown, table)
 
 
 def _decoded(data: bytes, shown: str, table: Table) -> tuple[str, Problem | None]:
@@ -97,7 +100,7 @@ def _decoded(data: bytes, shown: str, table: Table) -> tuple[str, Problem | None
     return ("", problem) if problem else (data.decode("utf-8"), None)
 
 
-def _may_have_control(data: bytes) -> bool:
+def may_have_control(data: bytes) -> bool:
     """Whether the UTF-8 bytes hold any of CONTROL's characters (C0 but tab and line ends,
     DEL, C1, U+FFFE, U+FFFF): a quick test over the whole file, in C, before any cell is
     searched."""
@@ -106,7 +109,7 @@ def _may_have_control(data: bytes) -> bool:
     )
 
 
-def _shape(
+def shape(
     text: str, control: bool, shown: str, table: Table
 ) -> tuple[CsvText | None, list[Problem]]:
     plain = None if control else _plain_columns(text, table)

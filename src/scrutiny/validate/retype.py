@@ -82,9 +82,16 @@ class LastReads:
         if typed is None:
             return None
         rows = list(last.rows) if last.rows is not None else _rows_of(table, last.records)
+        keys = _key_fields(table)
+        same_keys = all(
+            rows[index][name] == row[name]
+            for index, row in zip(changed, typed, strict=True)
+            for name in keys
+        )
         for index, row in zip(changed, typed, strict=True):
             rows[index] = row
-        problems = _key_problems(table, rows, shown)
+        # The last read had no repeated key: with the same keys, this one has none either.
+        problems = [] if same_keys else _key_problems(table, rows, shown)
         if not problems:
             stale = last.stale | frozenset(changed)
             self._tables[table.name] = _LastRead(lines[0], lines[1:], rows, last.records, stale)
@@ -174,8 +181,13 @@ def _rows_of(table: Table, records: tuple[Record, ...] | None) -> Records:
     return [dict(zip(names, (*values(r), i), strict=True)) for i, r in enumerate(records, 2)]
 
 
+def _key_fields(table: Table) -> set[str]:
+    """The fields key_problems compares across rows: the primary key's and `unique` ones."""
+    return {*table.primary_key, *(f.name for f in table.fields if f.constraints.get("unique"))}
+
+
 def _key_problems(table: Table, rows: Records, shown: str) -> list[Problem]:
     """key_problems over the whole table, from its typed rows."""
-    names = {*table.primary_key, *(f.name for f in table.fields if f.constraints.get("unique"))}
+    names = _key_fields(table)
     columns: dict[str, Sequence[Any]] = {name: list(map(itemgetter(name), rows)) for name in names}
     return key_problems(table, columns, list(map(itemgetter("_line"), rows)), shown)

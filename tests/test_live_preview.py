@@ -18,6 +18,7 @@ from conftest import BUILD_EPOCH, minimal_project, run_scrutiny
 from scrutiny import urls
 from scrutiny.incremental.remembered import RememberedTables
 from scrutiny.model import Model
+from scrutiny.model.records import make_records
 from scrutiny.preview import session as session_module
 from scrutiny.preview.live import LivePages
 from scrutiny.preview.server import BuildState, page_file
@@ -233,6 +234,31 @@ def test_a_model_made_from_the_previous_one_equals_a_new_one(tmp_path: Path) -> 
         for name, value in vars(fresh).items():
             # by repr: each model makes its own record classes, which never compare equal
             assert repr(getattr(remade, name)) == repr(value), f"{name}: {table.name}"
+
+
+def test_a_model_with_records_replaced_equals_a_new_one(tmp_path: Path) -> None:
+    """Each table in turn, one record replaced by another (the preview's edit of one row,
+    validate/retype.py): with the other records kept, the model equals one made from scratch
+    in every table and relation, whether the record stays in its groups or moves to others."""
+    project = Project.at(minimal_project(tmp_path / "project"))
+    validated = validate_project(project, use_cache=False)
+    rows, package = validated.rows, validated.package
+    previous = Model(package, {name: list(r) for name, r in rows.items()})
+    for table in package.tables:
+        for field in table.field_names:
+            edited = [dict(row) for row in rows[table.name]]
+            if not edited:
+                continue
+            donor = edited[0][field]  # moves the last row into the first row's groups
+            edited[-1] = {**edited[-1], field: donor}
+            replaced = list(previous.tables[table.name])
+            replaced[-1] = make_records(table, edited[-1:])[0]
+            remade = Model(package, {table.name: []}, previous, {table.name: tuple(replaced)})
+            fresh = Model(
+                package, {name: list(r) for name, r in rows.items()} | {table.name: edited}
+            )
+            for name, value in vars(fresh).items():
+                assert repr(getattr(remade, name)) == repr(value), f"{name}: {table.name}.{field}"
 
 
 def test_the_server_knows_which_pages_are_open() -> None:

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from itertools import compress, count
+from operator import attrgetter, is_not
 from typing import Any, TypeVar
 
 from scrutiny.model.records import (
@@ -91,23 +94,40 @@ class Model:
         for name in ready:
             rows.pop(name, None)
         t = self.tables
-        self.councils = {c.council_id: c for c in t["councils"]}
-        self.committees = {c.committee_id: c for c in t["committees"]}
-        self.people = {p.person_id: p for p in t["people"]}
-        self.meetings = {m.meeting_id: m for m in sorted(t["meetings"], key=lambda m: m.sort_key)}
+
+        def kept(table: str, make: Callable[[], Any]) -> Any:
+            """The previous model's index of an unchanged table, or a new one."""
+            unchanged = changed is not None and table not in changed
+            return getattr(previous, table) if unchanged else make()
+
+        self.councils = kept("councils", lambda: {c.council_id: c for c in t["councils"]})
+        self.committees = kept("committees", lambda: {c.committee_id: c for c in t["committees"]})
+        self.people = kept("people", lambda: {p.person_id: p for p in t["people"]})
+        self.meetings = kept(
+            "meetings",
+            lambda: {m.meeting_id: m for m in sorted(t["meetings"], key=lambda m: m.sort_key)},
+        )
         self.agenda_items = t["agenda_items"]
         self.attendance = t["attendance"]
         self.declarations = t["declarations"]
         self.decisions = t["decisions"]
         self.reports = t["reports"]
-        self.indicators = {i.indicator_id: i for i in t["indicators"]}
+        self.indicators = kept("indicators", lambda: {i.indicator_id: i for i in t["indicators"]})
         self.observations = t["observations"]
-        self.recommendations = {r.recommendation_id: r for r in t["recommendations"]}
+        self.recommendations = kept(
+            "recommendations", lambda: {r.recommendation_id: r for r in t["recommendations"]}
+        )
         self.recommendation_updates = t["recommendation_updates"]
         self.workplan = t["workplan"]
+        replaced = _replaced(previous, ready) if previous is not None else {}
         for name, (table, relate) in RELATIONS.items():
-            kept = changed is not None and table not in changed
-            setattr(self, name, getattr(previous, name) if kept else relate(self))
+            if changed is not None and table not in changed:
+                setattr(self, name, getattr(previous, name))
+                continue
+            value = None
+            if isinstance(relate, Grouping) and table in replaced:
+                value = relate.updated(getattr(previous, name), self, replaced[table])
+            setattr(self, name, relate(self) if value is None else value)
 
     def committee_of(self, meeting: Meeting) -> Committee:
         return self.committees[meeting.committee_id]
@@ -142,14 +162,60 @@ def _sorted_groups(records: Iterable[R], key: str, order: Callable[[R], Any]) ->
     return {k: tuple(sorted(v, key=order)) for k, v in _group(records, key).items()}
 
 
+def _replaced(previous: Model, ready: Mapping[str, tuple[Any, ...]]) -> dict[str, list]:
+    """For each table given `ready`, the (previous, new) records at the places where they
+    differ, when the table has as many records as before."""
+    found = {}
+    for name, records in ready.items():
+        before = previous.tables[name]
+        if len(before) == len(records):
+            places = compress(count(), map(is_not, before, records))
+            found[name] = [(before[i], records[i]) for i in places]
+    return found
+
+
+@dataclass(frozen=True)
+class Grouping:
+    """A relation that groups the records of a model's attribute by one of their fields, in
+    the attribute's order (or sorted by `order` within each group)."""
+
+    records: str  # the model's attribute: a table's records, or a dict of them
+    key: str
+    order: Callable[[Any], Any] | None = None
+
+    def __call__(self, model: Model) -> dict:
+        return self._grouped(self._records(model))
+
+    def updated(self, groups: dict, model: Model, replaced: list) -> dict | None:
+        """The groups after records were replaced by others of the same group (the preview's
+        edit of a few rows): only those groups are made again. None when a record moved to
+        another group (the relation is then made whole)."""
+        field = attrgetter(self.key)
+        if any(field(old) != field(new) for old, new in replaced):
+            return None
+        affected = {field(new) for _, new in replaced}
+        records = self._records(model)
+        members = compress(records, map(affected.__contains__, map(field, records)))
+        return {**groups, **self._grouped(members)}
+
+    def _records(self, model: Model) -> tuple | list:
+        records = getattr(model, self.records)
+        return list(records.values()) if isinstance(records, dict) else records
+
+    def _grouped(self, records: Iterable[Any]) -> dict:
+        if self.order is None:
+            return _group(records, self.key)
+        return _sorted_groups(records, self.key, self.order)
+
+
 # The named relations: attribute -> (the table it comes from, how it is made).
 RELATIONS: dict[str, tuple[str, Callable[[Model], Any]]] = {
     "items_by_meeting": (
         "agenda_items",
-        lambda m: _sorted_groups(m.agenda_items, "meeting_id", lambda i: i.sort_key),
+        Grouping("agenda_items", "meeting_id", lambda i: i.sort_key),
     ),
-    "attendance_by_meeting": ("attendance", lambda m: _group(m.attendance, "meeting_id")),
-    "attendance_by_person": ("attendance", lambda m: _group(m.attendance, "person_id")),
+    "attendance_by_meeting": ("attendance", Grouping("attendance", "meeting_id")),
+    "attendance_by_person": ("attendance", Grouping("attendance", "person_id")),
     # (meeting, member) pairs where a substitute replaced the member
     "substituted": (
         "attendance",
@@ -157,11 +223,11 @@ RELATIONS: dict[str, tuple[str, Callable[[Model], Any]]] = {
             (a.meeting_id, a.substitute_for) for a in m.attendance if a.substitute_for
         ),
     ),
-    "declarations_by_meeting": ("declarations", lambda m: _group(m.declarations, "meeting_id")),
-    "declarations_by_person": ("declarations", lambda m: _group(m.declarations, "person_id")),
-    "decisions_by_meeting": ("decisions", lambda m: _group(m.decisions, "meeting_id")),
-    "reports_by_meeting": ("reports", lambda m: _group(m.reports, "meeting_id")),
-    "meetings_by_committee": ("meetings", lambda m: _group(m.meetings.values(), "committee_id")),
+    "declarations_by_meeting": ("declarations", Grouping("declarations", "meeting_id")),
+    "declarations_by_person": ("declarations", Grouping("declarations", "person_id")),
+    "decisions_by_meeting": ("decisions", Grouping("decisions", "meeting_id")),
+    "reports_by_meeting": ("reports", Grouping("reports", "meeting_id")),
+    "meetings_by_committee": ("meetings", Grouping("meetings", "committee_id")),
     # meeting -> its place among its committee's meetings (after meetings_by_committee)
     "place_in_committee": (
         "meetings",
@@ -171,18 +237,16 @@ RELATIONS: dict[str, tuple[str, Callable[[Model], Any]]] = {
             for place, meeting in enumerate(meetings)
         },
     ),
-    "committees_by_council": ("committees", lambda m: _group(m.committees.values(), "council_id")),
+    "committees_by_council": ("committees", Grouping("committees", "council_id")),
     "observations_by_indicator": (
         "observations",
-        lambda m: _sorted_groups(
-            m.observations, "indicator_id", lambda o: (o.period_end, o.series)
-        ),
+        Grouping("observations", "indicator_id", lambda o: (o.period_end, o.series)),
     ),
     "updates_by_recommendation": (
         "recommendation_updates",
-        lambda m: _sorted_groups(m.recommendation_updates, "recommendation_id", lambda u: u.as_at),
+        Grouping("recommendation_updates", "recommendation_id", lambda u: u.as_at),
     ),
-    "workplan_by_committee": ("workplan", lambda m: _group(m.workplan, "committee_id")),
+    "workplan_by_committee": ("workplan", Grouping("workplan", "committee_id")),
 }
 
 

@@ -26,17 +26,21 @@ class RememberedTables:
         """How to have the table's typed rows, if this very file was proved valid before: the
         entry is read and checked now, and unpickled when the rows are first needed
         (LazyRows)."""
-        if self.folder is None:
+        if self.folder is None or not self.key_of(table):
             return None
-        try:
-            data = table.path.read_bytes()
-        except OSError:
-            return None  # read_csv words the problem
-        self.keys[table.name] = table_key(table, data)
         kept = recall(self.folder, f"{table.name}.pickle", self.keys[table.name])
         if kept is None:
             return None
         return lambda: _unpickled(kept)
+
+    def key_of(self, table: Table) -> bool:
+        """Set the table's key in `keys` from its file as it is now; False if unreadable."""
+        try:
+            data = table.path.read_bytes()
+        except OSError:
+            return False  # read_csv words the problem
+        self.keys[table.name] = table_key(table, data)
+        return True
 
     def recall(self, table: Table) -> Records | None:
         """The rows kept under the table's key in `keys` (set by the caller, who knows the

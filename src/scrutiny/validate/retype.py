@@ -57,6 +57,10 @@ class LastReads:
             if data is not None and keys.get(table.name) == table_key(table, data):
                 self._remember(table, data, None, model.tables[table.name])
 
+    def knows(self, name: str) -> bool:
+        """Whether the table's next read may type only its changed lines."""
+        return name in self._tables
+
     def data(self, table: Table) -> bytes | None:
         """The table's file as it is now (None if missing), read once for `retyped` and for
         the full read, so both see the same bytes."""

@@ -78,7 +78,11 @@ def revalidate(
     remembered = RememberedTables(project)
     kept = [t for t in package.tables if t.name not in edited and t.name in before.keys]
     remembered.keys |= {t.name: before.keys[t.name] for t in kept}
-    rows = _remembered_rows(project, [t for t in package.tables if t not in kept], remembered)
+    read = [t for t in package.tables if t not in kept]
+    typed = [t for t in read if last_reads is not None and last_reads.knows(t.name)]
+    for table in typed:  # its changed lines are typed: sooner than its rows are unpickled
+        remembered.key_of(table)
+    rows = _remembered_rows(project, [t for t in read if t not in typed], remembered)
     for table in kept:
         rows.defer(table.name, partial(_recalled, remembered, table, project))
     unread = [t for t in package.tables if t.name not in rows]

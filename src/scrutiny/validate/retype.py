@@ -76,10 +76,10 @@ class LastReads:
         """What a full read of `data` gives (typed rows, problems, every row read), typing only
         the changed lines; None when the last read does not allow it."""
         last = self._tables.pop(table.name, None)
-        lines = _lines(data) if data is not None and last is not None else None
-        if last is None or lines is None or lines[0] != last.header:
+        if last is None or data is None:
             return None
-        if len(lines) - 1 != len(last.lines):
+        lines = _lines(data)
+        if lines is None or lines[0] != last.header or len(lines) - 1 != len(last.lines):
             return None
         changed = list(compress(count(), map(ne, lines[1:], last.lines)))
         typed = self._typed(table, lines, changed, shown)

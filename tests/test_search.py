@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import json
 import re
@@ -14,8 +15,10 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, minimal_project, run_scrutiny
+from pagefind.index import IndexConfig
 from published import Built
 
+from scrutiny.output.pagefind_service import PagefindStopped, PromptService
 from scrutiny.pages.search import BROWSE
 
 CHROMIUM = "/usr/bin/chromium"
@@ -240,3 +243,38 @@ def test_unchanged_bundles_are_linked_from_the_last_site_unless_edited_by_hand(
             if made.is_file():
                 relative = made.relative_to(cold)
                 assert (out / relative).read_bytes() == made.read_bytes(), relative
+
+
+def test_pagefind_answers_each_request_and_a_stopped_binary_fails_rather_than_hangs(
+    tmp_path: Path,
+) -> None:
+    """PromptService, the search step's Pagefind: it indexes pages and writes the bundle; a
+    request Pagefind refuses raises its error; and once the binary is gone, a request raises
+    PagefindStopped instead of waiting for ever."""
+    pages = tmp_path / "pages"
+    for name, words in (("a", "scrutiny of fostering"), ("b", "school places")):
+        page = pages / name / "index.html"
+        page.parent.mkdir(parents=True)
+        page.write_text(f"<html><body><main><h1>{name}</h1><p>{words}</p></main></body></html>")
+
+    async def index_then_stop() -> tuple[int, list[str]]:
+        async with PromptService() as service:
+            index = await service.create_index(IndexConfig())
+            added = await index.add_directory(str(pages))
+            await index.write_files(str(tmp_path / "bundle"))
+            with pytest.raises(RuntimeError, match="Pagefind"):
+                await index.add_directory(str(tmp_path / "missing"), glob="[")
+            service._backend.kill()
+            errors = []
+            for _ in range(2):  # one waiting when the binary goes, one sent after
+                try:
+                    await asyncio.wait_for(service.create_index(IndexConfig()), timeout=60)
+                except (PagefindStopped, ConnectionError) as error:
+                    errors.append(type(error).__name__)
+            return int(added["page_count"]), errors
+
+    count, errors = asyncio.run(index_then_stop())
+    assert count == 2
+    assert (tmp_path / "bundle" / "pagefind-entry.json").is_file()
+    assert errors and set(errors) <= {"PagefindStopped", "ConnectionResetError", "BrokenPipeError"}
+    assert len(errors) == 2

@@ -29,7 +29,6 @@ from collections.abc import Collection
 from pathlib import Path
 
 from pagefind.index import IndexConfig
-from pagefind.service import PagefindService
 
 from scrutiny import urls
 from scrutiny.incremental.keys import digest, library_version
@@ -37,6 +36,7 @@ from scrutiny.incremental.maker import Site
 from scrutiny.incremental.store import pack_folder, recall, remember, unpack_folder
 from scrutiny.model import Model
 from scrutiny.output.atomic import prune
+from scrutiny.output.pagefind_service import PromptService
 from scrutiny.pages.inputs import Inputs
 from scrutiny.pages.search import FAMILY_BUNDLES, merged_bundles
 from scrutiny.problems import Problem, ProjectError
@@ -176,7 +176,7 @@ def _index_stale(site: Path, stale: dict[str, list[str]]) -> dict[str, int]:
 async def _index(pages: Path, site: Path, bundles: list[str]) -> dict[str, int]:
     """One Pagefind process for all the bundles, one after another (each uses every core)."""
     counts = {}
-    async with PagefindService() as service:
+    async with PromptService() as service:
         for bundle in bundles:
             index = await service.create_index(IndexConfig())
             result = await index.add_directory(str(pages / bundle))

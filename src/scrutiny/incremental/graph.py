@@ -14,7 +14,9 @@ step names a part (`model.people`, a relation made from one table, a method decl
 some) depends on those parts alone, and any other read on the whole root, so an edited table
 replays only the reads of that table. Each trace is kept pickled, with the names of the roots
 (and parts) it read: a county's million reads load in milliseconds, and only the traces that
-read something that changed are unpickled.
+read something that changed are unpickled. Inside a trace the reads are grouped by the roots
+and parts each depends on, worked out once when it is recorded, so only the groups of what
+changed are replayed.
 
 A page family declares the inputs it reads to make its outputs (pages.Family.made_from). While
 none of them, nor the code, the templates or the Jinja globals changed (`family_versions`),
@@ -173,16 +175,19 @@ class Keys:
         return h.hexdigest()
 
     def fresh(self, made: Made) -> bool:
-        """Whether every read of the output's trace gives what it gave last time."""
+        """Whether every read of the output's trace gives what it gave last time: only the
+        reads of roots and parts that changed are replayed."""
         changed = self.changed_roots
         if changed.isdisjoint(made[1].split()):
             return True
         if not made[2]:  # recorded coarsely: a part it read changed
             return False
-        trace: tuple[tuple[Any, bytes], ...] = pickle.loads(made[2])
-        for path, value in trace:
-            stale = not changed.isdisjoint(self.read_keys(path))
-            if stale and self.replayer.digest(path) != value:
+        trace: tuple[tuple[tuple[str, ...], tuple[tuple[Any, bytes], ...]], ...]
+        trace = pickle.loads(made[2])
+        for keys, reads in trace:
+            if changed.isdisjoint(keys):
+                continue
+            if any(self.replayer.digest(path) != value for path, value in reads):
                 return False
         return True
 
@@ -239,12 +244,18 @@ class Keys:
         return dataclasses.replace(output, context=context)
 
     def made(self, static: str) -> Made:
-        """The record of the output just rendered (tracking): its key and its trace."""
+        """The record of the output just rendered (tracking): its key, the roots and parts
+        its trace read, and the trace, its reads grouped by what each depends on (so that
+        `fresh` replays only the groups of what changed, without working that out again)."""
         recorded: Trace = self.recorder.trace
-        roots = " ".join(sorted({key for path in recorded for key in self.read_keys(path)}))
+        grouped: dict[tuple[str, ...], list[tuple[Any, bytes]]] = {}
+        for path, value in recorded.items():
+            grouped.setdefault(self.read_keys(path), []).append((path, value))
+        roots = " ".join(sorted({key for keys in grouped for key in keys}))
         if self.recorder.coarse:  # fresh only while none of those parts changed
             return static, roots, b""
-        return static, roots, pickle.dumps(tuple(recorded.items()), 5)
+        trace = tuple((keys, tuple(reads)) for keys, reads in grouped.items())
+        return static, roots, pickle.dumps(trace, 5)
 
 
 def _item(path: tuple) -> str | None:

@@ -23,7 +23,6 @@ from scrutiny.incremental.freshness import BuildResult, LastBuild, build_date, l
 from scrutiny.incremental.graph import Graph, family_versions, root_versions
 from scrutiny.incremental.keys import Fingerprinter, Stamps, code_digest, digest, output_stamp
 from scrutiny.incremental.maker import Maker, Site
-from scrutiny.incremental.record_hashes import hash_records
 from scrutiny.incremental.store import Store
 from scrutiny.incremental.tracking import Roots
 from scrutiny.memory import bulk_allocation
@@ -94,9 +93,6 @@ def _make_site(
     ordered = list({o.path: o for o in outputs}.values())  # a later output wins
     site = Site(out, last.record.get("output", {}), previous["search"]) if previous else Site()
     progress = Progress()
-    if graph is not None and _tables_changed(graph):  # outputs' keys will hash records:
-        # hashed here, before the pool forks, each is hashed once rather than in each worker
-        hash_records(store.folder("record-hashes"), inputs.model.tables, _tables_of(graph))
     spare = store.spare_for(out) if graph is not None else None
     with atomic_directory(out, spare) as tmp:
         prune(tmp, {o.path for o in ordered}, search_index.bundle_folders(inputs.model))
@@ -303,18 +299,6 @@ def _graph(
     )
     by_item = frozenset(documents)
     return Graph(Roots(roots), versions, before, made, parts, by_item, families)
-
-
-def _tables_of(graph: Graph) -> dict[str, str]:
-    """Each table's version (graph roots `model:<table>`), by table name."""
-    tables = {k: v for k, v in graph.versions.items() if k.startswith("model:")}
-    return {name.removeprefix("model:"): version for name, version in tables.items()}
-
-
-def _tables_changed(graph: Graph) -> bool:
-    """Whether a table changed since the last build (or there was none)."""
-    was = graph.previous_versions
-    return any(was.get(f"model:{name}") != version for name, version in _tables_of(graph).items())
 
 
 def _with_unchanged(graph: Graph, previous: dict, collected: list[tuple[Family, Output]]) -> Graph:

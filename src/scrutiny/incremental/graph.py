@@ -15,8 +15,9 @@ some) depends on those parts alone, and any other read on the whole root, so an 
 replays only the reads of that table. Each trace is kept pickled, with the names of the roots
 (and parts) it read: a county's million reads load in milliseconds, and only the traces that
 read something that changed are unpickled. Inside a trace the reads are grouped by the roots
-and parts each depends on, worked out once when it is recorded, so only the groups of what
-changed are replayed.
+and parts each depends on, worked out once when it is recorded, and each group is pickled
+apart: only the groups of what changed are unpickled and replayed (after a new meeting, a
+third of the bytes of the traces that read the meetings).
 
 A page family declares the inputs it reads to make its outputs (pages.Family.made_from). While
 none of them, nor the code, the templates or the Jinja globals changed (`family_versions`),
@@ -48,7 +49,7 @@ from scrutiny.incremental.tracking import (
 )
 from scrutiny.outputs import Generated, Page
 
-Made = tuple[str, str, bytes]  # (static key, roots its trace read, the trace pickled)
+Made = tuple[str, str, bytes]  # (static key, roots its trace read, its groups of reads pickled)
 TRACKED_GLOBALS = {"site": "site"}  # Jinja globals that are tracked roots
 
 
@@ -182,12 +183,12 @@ class Keys:
             return True
         if not made[2]:  # recorded coarsely: a part it read changed
             return False
-        trace: tuple[tuple[tuple[str, ...], tuple[tuple[Any, bytes], ...]], ...]
-        trace = pickle.loads(made[2])
-        for keys, reads in trace:
+        groups: tuple[tuple[tuple[str, ...], bytes], ...] = pickle.loads(made[2])
+        for keys, reads in groups:
             if changed.isdisjoint(keys):
                 continue
-            if any(self.replayer.digest(path) != value for path, value in reads):
+            trace: tuple[tuple[Any, bytes], ...] = pickle.loads(reads)
+            if any(self.replayer.digest(path) != value for path, value in trace):
                 return False
         return True
 
@@ -245,8 +246,9 @@ class Keys:
 
     def made(self, static: str) -> Made:
         """The record of the output just rendered (tracking): its key, the roots and parts
-        its trace read, and the trace, its reads grouped by what each depends on (so that
-        `fresh` replays only the groups of what changed, without working that out again)."""
+        its trace read, and the trace, its reads grouped by what each depends on and each
+        group pickled apart (so that `fresh` unpickles and replays only the groups of what
+        changed, without working out again what each read depends on)."""
         recorded: Trace = self.recorder.trace
         grouped: dict[tuple[str, ...], list[tuple[Any, bytes]]] = {}
         for path, value in recorded.items():
@@ -254,8 +256,8 @@ class Keys:
         roots = " ".join(sorted({key for keys in grouped for key in keys}))
         if self.recorder.coarse:  # fresh only while none of those parts changed
             return static, roots, b""
-        trace = tuple((keys, tuple(reads)) for keys, reads in grouped.items())
-        return static, roots, pickle.dumps(trace, 5)
+        groups = tuple((keys, pickle.dumps(tuple(reads), 5)) for keys, reads in grouped.items())
+        return static, roots, pickle.dumps(groups, 5)
 
 
 def _item(path: tuple) -> str | None:

@@ -12,6 +12,7 @@ from conftest import ROOT, copy_project, minimal_project, run_scrutiny
 
 from scrutiny.citations import Citation, parts
 from scrutiny.cli import main
+from scrutiny.pages.twins import with_source_urls
 
 DOC = "000_84cb4cf6135e41f0.txt"
 MEETING = "lancashire-childrens-services-scrutiny-2017-10-18"
@@ -80,6 +81,33 @@ def test_json_twins_carry_source_urls(example_site: Path) -> None:
     decision = twin["decisions"][0]
     assert decision["source"] == f"{DOC}:89"
     assert decision["source_url"] == f"{base}sources/000_84cb4cf6135e41f0/#L89"
+
+
+def test_source_urls_go_right_after_each_source_at_any_depth() -> None:
+    class Links:
+        def url(self, source: str, here: str) -> str:
+            return f"{here}#{source}"
+
+    data = {
+        "id": "m1",
+        "source": "a.md:1",
+        "note": None,
+        "items": [{"no": 1, "source": "a.md:2", "tags": ["x", 2]}, {"no": 2}, 3],
+        "nested": {"deeper": [{"source": "", "after": True}]},
+    }
+    made = with_source_urls(data, Links(), "here")
+    assert list(made) == ["id", "source", "source_url", "note", "items", "nested"]
+    assert made["source_url"] == "here#a.md:1"
+    first = made["items"][0]
+    assert list(first.items()) == [
+        ("no", 1),
+        ("source", "a.md:2"),
+        ("source_url", "here#a.md:2"),
+        ("tags", ["x", 2]),
+    ]
+    assert made["items"][1:] == [{"no": 2}, 3]
+    assert list(made["nested"]["deeper"][0]) == ["source", "source_url", "after"]
+    assert "source_url" not in data  # the data given is not changed
 
 
 def test_pdf_pages_and_papers_hosted_elsewhere_are_linked(tmp_path: Path) -> None:

@@ -26,21 +26,31 @@ def record(obj: Any) -> dict[str, Any]:
 
 
 def with_source_urls(data: Any, links: SourceLinks, here: str) -> Any:
-    """`data` with `source_url` beside every `source` in it, at any depth."""
+    """`data` with `source_url` beside every `source` in it, at any depth (walking into the
+    lists and dicts only, not each of the county's five million values)."""
     if isinstance(data, list):
-        return [with_source_urls(x, links, here) for x in data]
+        return [with_source_urls(x, links, here) if isinstance(x, _NESTED) else x for x in data]
     if not isinstance(data, dict):
         return data
-    out = {k: with_source_urls(v, links, here) for k, v in data.items()}
+    out = {
+        k: with_source_urls(v, links, here) if isinstance(v, _NESTED) else v
+        for k, v in data.items()
+    }
     if "source" in data:
         out = _after(out, "source", "source_url", links.url(data["source"], here))
     return out
 
 
+_NESTED = (list, dict)
+
+
 def _after(data: dict[str, Any], key: str, new: str, value: Any) -> dict[str, Any]:
-    items = list(data.items())
-    at = [k for k, _ in items].index(key) + 1
-    return dict([*items[:at], (new, value), *items[at:]])
+    out = {}
+    for name, each in data.items():
+        out[name] = each
+        if name == key:
+            out[new] = value
+    return out
 
 
 def meeting_json(model: Model, meeting_id: str, minutes_html: str | None) -> dict[str, Any]:

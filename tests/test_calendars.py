@@ -9,11 +9,16 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 from icalendar import Calendar
+from icalendar.parser import content_line
+from icalendar.parser.content_line import Contentline
 from published import SITES, Built, built_site, local_start
 
 from scrutiny.build import load_inputs
 from scrutiny.pages import calendars as calendar_files
+from scrutiny.pages import ical_fold
 from scrutiny.project import Project
 
 
@@ -124,3 +129,30 @@ def test_the_site_wide_calendar_keeps_each_event_between_builds(
     assert again == whole(meetings, None) != first
     timed = Calendar.from_ical(again)
     assert [tz.tz_name for tz in timed.timezones] == ["Europe/London"]
+
+
+CONTENT_LINE = st.text(
+    alphabet=st.characters(blacklist_characters="\n", blacklist_categories=("Cs",)), max_size=160
+)
+
+
+@settings(max_examples=400, deadline=None)
+@example(line="x" * 74)  # the longest line left as it is
+@example(line="x" * 75)
+@example(line="a" + "é" * 37)  # 75 bytes in 38 characters
+@example(line="é" * 37)
+@example(line="x" * 73 + "\\n" + "y" * 80)  # an escape just before the fold
+@example(line="x" * 73 + "^^" + "\\" * 80)
+@given(
+    line=st.one_of(
+        CONTENT_LINE,
+        st.text(alphabet="ab\\^é€😀", max_size=90),
+        st.text(alphabet="ab\\^;,:", min_size=70, max_size=400),
+    )
+)
+def test_quick_fold_folds_as_icalendar_does(line: str) -> None:
+    """Every line, short or long, ASCII or not, with escapes near the fold: the same result
+    as icalendar's own folding, which the calendars use through it."""
+    assert content_line._foldline is ical_fold.quick_fold
+    assert ical_fold.quick_fold(line) == ical_fold.ICALENDAR_FOLD(line)
+    assert ical_fold.quick_fold(Contentline(line)) == ical_fold.ICALENDAR_FOLD(line)

@@ -23,9 +23,12 @@ from scrutiny.incremental.calls import kept_calls
 from scrutiny.model import Committee, Meeting, Model
 from scrutiny.model.localtime import meeting_start
 from scrutiny.outputs import Generated
+from scrutiny.pages import ical_fold
 from scrutiny.pages.feeds import clean, meeting_summary
 from scrutiny.pages.inputs import Inputs
 from scrutiny.urls import host, site_link
+
+ical_fold.install()
 
 STATUS = {"held": "CONFIRMED", "scheduled": "CONFIRMED", "cancelled": "CANCELLED"}
 PRODID = "-//scrutiny//scrutiny committee meetings//EN"

@@ -2,10 +2,10 @@
 as the binary writes it.
 
 The package reads the binary's replies in a loop that sleeps a tenth of a second before each
-read, so every request waits up to 0.1 s more than the work takes. Indexing a bundle takes four
-requests (create, add, write, delete): a county's cold build, with twenty-odd bundles, waited
-seconds for nothing, and every rebuild waited a third of a second. `PromptService` reads the
-replies in a loop that waits on the pipe alone.
+read, so a request can wait up to 0.1 s more than the work takes, and indexing a bundle takes
+four (create, add, write, delete): re-indexing one year of a county's minutes took a median
+1.75 s, and takes 1.58 s with `PromptService`, which reads the replies in a loop that waits on
+the pipe alone.
 
 It also fails every request, waiting or new, once the binary stops answering (it crashed, or
 wrote something that is not a reply): the package's loop would stop, and leave the build

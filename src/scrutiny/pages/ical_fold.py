@@ -1,9 +1,9 @@
 """Folding iCalendar content lines with slices rather than one character at a time.
 
 icalendar folds every content line character by character (`_foldline`, called by
-`Contentline.to_ical`): at county size that loop took a third of the calendars' time. Nine in
-ten of a calendar's lines are shorter than the limit and come out of it unchanged, and nearly
-all the rest are ASCII, where each character is one octet. `quick_fold` gives the short lines
+`Contentline.to_ical`): at county size that loop took about a third of the calendars' time.
+Nine in ten of a calendar's lines are shorter than the limit and come out of it unchanged, and
+nearly all the rest are ASCII, where each character is one octet. `quick_fold` gives the short lines
 back at once, folds ASCII lines by slicing, as icalendar's loop would (never between a `\\` or
 `^` and the character it escapes), and hands any other line to icalendar's own. The results
 are the same (tests/test_calendars.py compares the two on random lines).

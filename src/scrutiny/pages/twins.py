@@ -25,6 +25,9 @@ def record(obj: Any) -> dict[str, Any]:
     return {f.name: to_json(getattr(obj, f.name)) for f in fields(obj)}
 
 
+_NESTED = (list, dict)
+
+
 def with_source_urls(data: Any, links: SourceLinks, here: str) -> Any:
     """`data` with `source_url` beside every `source` in it, at any depth (walking into the
     lists and dicts only, not each of the county's five million values)."""
@@ -39,9 +42,6 @@ def with_source_urls(data: Any, links: SourceLinks, here: str) -> Any:
     if "source" in data:
         out = _after(out, "source", "source_url", links.url(data["source"], here))
     return out
-
-
-_NESTED = (list, dict)
 
 
 def _after(data: dict[str, Any], key: str, new: str, value: Any) -> dict[str, Any]:

@@ -266,7 +266,7 @@ def test_pagefind_answers_each_request_and_a_stopped_binary_fails_rather_than_ha
                 await index.add_directory(str(tmp_path / "missing"), glob="[")
             service._backend.kill()
             errors = []
-            for _ in range(2):  # one waiting when the binary goes, one sent after
+            for _ in range(2):  # the first may be sent before the reader sees the end
                 try:
                     await asyncio.wait_for(service.create_index(IndexConfig()), timeout=60)
                 except (PagefindStopped, ConnectionError) as error:
@@ -276,5 +276,5 @@ def test_pagefind_answers_each_request_and_a_stopped_binary_fails_rather_than_ha
     count, errors = asyncio.run(index_then_stop())
     assert count == 2
     assert (tmp_path / "bundle" / "pagefind-entry.json").is_file()
-    assert errors and set(errors) <= {"PagefindStopped", "ConnectionResetError", "BrokenPipeError"}
-    assert len(errors) == 2
+    assert len(errors) == 2  # neither request hung
+    assert set(errors) <= {"PagefindStopped", "ConnectionResetError", "BrokenPipeError"}

@@ -80,3 +80,31 @@ def test_database_has_it_with_its_foreign_key(grants_site: tuple[Path, Path]) ->
         keys = db.execute("pragma foreign_key_list(grants)").fetchall()
         assert [(k[2], k[3], k[4]) for k in keys] == [("councils", "council_id", "council_id")]
         assert db.execute("pragma foreign_key_check").fetchall() == []
+
+
+@pytest.mark.parametrize(
+    ("name", "message", "hint"),
+    [
+        ("the purpose", "'the purpose' has a character a field name cannot have", "`start_time`"),
+        ("purpose-text", "has a character a field name cannot have", "rename the column"),
+        ("_purpose", "has a character a field name cannot have", "starting with a letter"),
+        ("class", "'class' is a reserved word", "such as `class_name`"),
+        ("table", "'table' is a reserved word", "such as `table_name`"),
+    ],
+)
+def test_a_field_name_records_cannot_have_is_a_problem_not_a_crash(
+    tmp_path: Path, name: str, message: str, hint: str
+) -> None:
+    """A field is an attribute of its table's records and a name in templates: a name that
+    cannot be one is reported at its place in the schema, with how to fix it."""
+    project = copy_project(ROOT, tmp_path / "project")
+    add_table_as_the_guide_says(project)
+    for file in ("grants.csv", "schemas/grants.schema.yaml"):
+        path = project / "datasets" / file
+        path.write_text(path.read_text(encoding="utf-8").replace("purpose", name), "utf-8")
+    result = run_scrutiny("build", project, "--out", tmp_path / "out")
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "datasets/schemas/grants.schema.yaml: fields[4].name:" in result.stderr
+    assert message in result.stderr and hint in result.stderr
+    assert not (tmp_path / "out").exists()

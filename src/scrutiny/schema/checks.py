@@ -9,6 +9,7 @@ as one long sentence without the key to fix. These checks run first and name the
 from __future__ import annotations
 
 import datetime as dt
+import keyword
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -19,6 +20,11 @@ FIELD_TYPES = {"string", "integer", "number", "date", "time", "boolean", "dateti
 _NUMERIC = {"integer", "number", "year"}
 _BOOLEAN_CONSTRAINTS = ("required", "unique")
 _LENGTHS = ("minLength", "maxLength")
+# A field is an attribute of its table's records (model/records.py) and a template's name for
+# it, so its name is an identifier: no spaces or hyphens, not a Python keyword, and none of
+# the names a record class has already.
+FIELD_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
+RESERVED_NAMES = frozenset(("table", "field_names"))
 
 
 def schema_problems(schema: dict[str, Any], shown: str) -> list[Problem]:
@@ -52,6 +58,8 @@ def _field_problems(fields: list[Any], shown: str) -> Iterator[Problem]:
                 shown, f"{where}.name", f"'{name}' is already a field (fields[{seen[name]}])"
             )
         seen.setdefault(name, index)
+        if named := _name_problem(name):
+            yield _problem(shown, f"{where}.name", *named)
         if kind not in FIELD_TYPES:
             yield _problem(
                 shown,
@@ -70,6 +78,23 @@ def _field_problems(fields: list[Any], shown: str) -> Iterator[Problem]:
             )
             continue
         yield from _constraint_problems(constraints, kind, shown, f"{where}.constraints")
+
+
+def _name_problem(name: str) -> tuple[str, str] | None:
+    """What is wrong with a field's name and how to fix it, or None."""
+    if not FIELD_NAME.fullmatch(name):
+        return (
+            f"the field name '{name}' has a character a field name cannot have",
+            "Use letters, digits and underscores, starting with a letter, such as "
+            "`start_time`, and rename the column in the CSV file to match.",
+        )
+    if keyword.iskeyword(name) or name in RESERVED_NAMES:
+        return (
+            f"'{name}' is a reserved word and cannot name a field",
+            f"Choose another name, such as `{name}_name`, and rename the column in the CSV "
+            "file to match.",
+        )
+    return None
 
 
 def _constraint_problems(c: dict[str, Any], kind: str, shown: str, where: str):

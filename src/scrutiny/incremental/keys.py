@@ -316,9 +316,9 @@ class Fingerprinter:
                 h.update(part)
             elif kind in _PLAIN:
                 h.update(_leaf(part))
-            else:  # a record's hash is kept on it (_digest asks _record_digest first)
+            else:
                 h.update(b"d")
-                h.update(self._digest(part))
+                h.update(_kept_hash(part, kind) or self._digest(part))
         value = h.digest()
         self._memo[id(obj)] = (obj, value)
         return value
@@ -376,6 +376,18 @@ def _hash_slot(cls: type) -> Any:
 def _is_frozen(cls: type) -> bool:
     params = getattr(cls, "__dataclass_params__", None)
     return bool(params and params.frozen)
+
+
+def _kept_hash(obj: Any, kind: type) -> bytes | None:
+    """The hash a record keeps in its HASH_SLOT, if it has one yet (the common case inside a
+    container, asked before anything else); None otherwise."""
+    slot = _hash_slot(kind)
+    if slot is None:
+        return None
+    try:
+        return slot.__get__(obj)
+    except AttributeError:
+        return None
 
 
 def _record_digest(obj: Any) -> bytes | None:

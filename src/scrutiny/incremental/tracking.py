@@ -19,7 +19,8 @@ Page families know nothing of this: they put the model and documents in contexts
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from functools import cache, partial
 from typing import Any
 
 from scrutiny.incremental.keys import Fingerprinter, is_flat_record
@@ -69,14 +70,17 @@ class Recorder:
         self.trace = {}
         self.coarse = coarse
 
-    def observe(self, path: Path, operation) -> Any:
-        """Do one read, record it, and hand back its result (tracked if it is a root)."""
+    def observe(self, path: Path, read: Callable[..., Any], *args: Any) -> Any:
+        """Do one read, `read(*args)`, record it, and hand back its result (tracked if it is
+        a root). The read is given as a function and its arguments rather than a closure:
+        a county's cold build does four million of them."""
         try:
-            value = operation()
+            value = read(*args)
         except Exception as exc:
             self.trace[path] = f"raise:{type(exc).__name__}".encode()
             raise
-        value = _materialise(value)
+        if _one_pass(type(value)):
+            value = list(value)
         known = self.roots.path_of(value)
         if known is not None:
             return Tracked(value, known, self)
@@ -88,13 +92,13 @@ class Recorder:
 
 def _materialise(value: Any) -> Any:
     """dict views and iterators as lists, so they can be hashed and read more than once."""
-    if isinstance(value, Iterator) or type(value).__name__ in (
-        "dict_keys",
-        "dict_values",
-        "dict_items",
-    ):
-        return list(value)
-    return value
+    return list(value) if _one_pass(type(value)) else value
+
+
+@cache
+def _one_pass(kind: type) -> bool:
+    """Whether values of the type are dict views or iterators (asked once per type)."""
+    return issubclass(kind, Iterator) or kind.__name__ in ("dict_keys", "dict_values", "dict_items")
 
 
 def _step_value(value: Any) -> Any:
@@ -114,31 +118,34 @@ class Tracked:
         object.__setattr__(self, "_path", path)
         object.__setattr__(self, "_recorder", recorder)
 
-    def _read(self, step: tuple, operation) -> Any:
-        return self._recorder.observe((*self._path, step), operation)
-
     def __getattr__(self, name: str) -> Any:
-        return self._read(("attr", name), lambda: getattr(self._target, name))
+        return self._recorder.observe((*self._path, ("attr", name)), getattr, self._target, name)
 
     def __getitem__(self, key: Any) -> Any:
         key = _step_value(key)
-        return self._read(("item", key), lambda: self._target[_resolve_arg(key, self)])
+        return self._recorder.observe((*self._path, ("item", key)), self._item, key)
+
+    def _item(self, key: Any) -> Any:
+        return self._target[_resolve_arg(key, self)]
 
     def __iter__(self) -> Iterator[Any]:
-        return iter(self._read(("iter",), lambda: list(self._target)))
+        return iter(self._recorder.observe((*self._path, ("iter",)), list, self._target))
 
     def __reversed__(self) -> Iterator[Any]:
-        return reversed(self._read(("iter",), lambda: list(self._target)))
+        return reversed(self._recorder.observe((*self._path, ("iter",)), list, self._target))
 
     def __len__(self) -> int:
-        return self._read(("len",), lambda: len(self._target))
+        return self._recorder.observe((*self._path, ("len",)), len, self._target)
 
     def __bool__(self) -> bool:
-        return self._read(("bool",), lambda: bool(self._target))
+        return self._recorder.observe((*self._path, ("bool",)), bool, self._target)
 
     def __contains__(self, key: Any) -> bool:
         key = _step_value(key)
-        return self._read(("contains", key), lambda: _resolve_arg(key, self) in self._target)
+        return self._recorder.observe((*self._path, ("contains", key)), self._contains, key)
+
+    def _contains(self, key: Any) -> bool:
+        return _resolve_arg(key, self) in self._target
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError("tracked inputs are read-only")
@@ -201,13 +208,13 @@ class TrackedCall:
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         steps = tuple(map(_step_value, args))
-        named = tuple(sorted((k, _step_value(v)) for k, v in kwargs.items()))
+        named = tuple(sorted((k, _step_value(v)) for k, v in kwargs.items())) if kwargs else ()
+        path = (*self._path, ("call", steps, named))
         real_args = [_resolve_arg(a, self) for a in steps]
-        real_kwargs = {k: _resolve_arg(v, self) for k, v in named}
-        return self._recorder.observe(
-            (*self._path, ("call", steps, named)),
-            lambda: self._function(*real_args, **real_kwargs),
-        )
+        if named:
+            real_kwargs = {k: _resolve_arg(v, self) for k, v in named}
+            return self._recorder.observe(path, partial(self._function, **real_kwargs), *real_args)
+        return self._recorder.observe(path, self._function, *real_args)
 
 
 def _resolve_arg(value: Any, holder: Tracked | TrackedCall) -> Any:

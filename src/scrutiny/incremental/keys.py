@@ -300,15 +300,18 @@ class Fingerprinter:
         return self._digest(obj)
 
     def _digest(self, obj: Any) -> bytes:
-        if type(obj) in _PLAIN:
+        kind = type(obj)
+        if kind in _PLAIN:
             return hashlib.blake2b(_leaf(obj), digest_size=16).digest()
+        if (kept := _kept_hash(obj, kind)) is not None:
+            return kept
         memo = self._memo.get(id(obj))
         if memo is not None and memo[0] is obj:
             return memo[1]
         if (record := _record_digest(obj)) is not None:
             return record
         h = hashlib.blake2b(digest_size=16)
-        h.update(_type_name(type(obj)))
+        h.update(_type_name(kind))
         for part in self._parts(obj):
             kind = type(part)
             if kind is _Raw:
@@ -376,6 +379,11 @@ def _hash_slot(cls: type) -> Any:
 def _is_frozen(cls: type) -> bool:
     params = getattr(cls, "__dataclass_params__", None)
     return bool(params and params.frozen)
+
+
+def has_hash_slot(obj: Any) -> bool:
+    """A model record (a frozen row of a table, with a HASH_SLOT)."""
+    return _hash_slot(type(obj)) is not None
 
 
 def _kept_hash(obj: Any, kind: type) -> bytes | None:

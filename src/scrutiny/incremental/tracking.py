@@ -23,9 +23,10 @@ from collections.abc import Callable, Iterator, Mapping
 from functools import cache, partial
 from typing import Any
 
-from scrutiny.incremental.keys import Fingerprinter, is_flat_record
+from scrutiny.incremental.keys import Fingerprinter, has_hash_slot, is_flat_record
 
 Path = tuple  # (root name, step, step, ...); a step is ("attr", name), ("item", key), ...
+_UNTRACKED = frozenset((str, bytes, int, float, bool, type(None)))
 Trace = dict  # Path -> digest (bytes)
 
 
@@ -321,6 +322,8 @@ def track(
 
 
 def _track(value: Any, roots: Roots, recorder: Recorder, memo: dict[int, Any], proxy: type) -> Any:
+    if type(value) in _UNTRACKED or has_hash_slot(value):  # no root is a plain value or a row
+        return value
     path = roots.path_of(value)
     if path is not None:
         return proxy(value, path, recorder)
@@ -359,4 +362,4 @@ def refs(step: Any) -> list[Path]:
         return []
     if len(step) == 2 and step[0] == "ref" and isinstance(step[1], tuple):
         return [step[1]]
-    return [ref for inner in step for ref in refs(inner)]
+    return [ref for inner in step if isinstance(inner, tuple) for ref in refs(inner)]

@@ -51,6 +51,7 @@ from scrutiny.outputs import Generated, Page
 
 Made = tuple[str, str, bytes]  # (static key, roots its trace read, its groups of reads pickled)
 TRACKED_GLOBALS = {"site": "site"}  # Jinja globals that are tracked roots
+READ_KEYS_KEPT = 100_000  # reads whose keys a worker remembers between batches (Keys.forget)
 
 
 @dataclass
@@ -132,11 +133,14 @@ class Keys:
 
     def forget(self) -> None:
         """Drop what the hashing and tracking of earlier outputs kept, between batches: a
-        worker makes thousands of outputs, and its memory stays that of one batch."""
+        worker makes thousands of outputs, and its memory stays that of one batch. What each
+        read depends on is kept up to READ_KEYS_KEPT reads: many outputs read the same
+        records (a person, a committee), and working it out is most of recording a trace."""
         self.fingerprint.forget()
         self.tracked_memo.clear()
         self.watched_memo.clear()
-        self._read_keys.clear()
+        if len(self._read_keys) > READ_KEYS_KEPT:
+            self._read_keys.clear()
 
     def static(self, output: Page | Generated) -> str:
         """The output's static key: the last build's, if its family's inputs are unchanged."""

@@ -284,6 +284,7 @@ class Fingerprinter:
     def __init__(self) -> None:
         self._memo: dict[int, tuple[Any, bytes]] = {}
         self._tokens: dict[int, tuple[Any, bytes]] = {}
+        self._strings: dict[str, bytes] = {}  # a page reads site.yaml's values, and so on
 
     def register(self, obj: Any, token: str) -> None:
         self._tokens[id(obj)] = self._memo[id(obj)] = (obj, f"token:{token}".encode())
@@ -292,6 +293,7 @@ class Fingerprinter:
         """Forget every hash but the registered tokens. A worker keys thousands of outputs: its
         memory stays that of one batch, not of every object it ever hashed."""
         self._memo = dict(self._tokens)
+        self._strings = {}
 
     def __call__(self, obj: Any) -> str:
         return self._digest(obj).hex()
@@ -301,6 +303,11 @@ class Fingerprinter:
 
     def _digest(self, obj: Any) -> bytes:
         kind = type(obj)
+        if kind is str:  # (only strings: 1, 1.0 and True, or 0.0 and -0.0, are equal keys)
+            found = self._strings.get(obj)
+            if found is None:
+                found = self._strings[obj] = hashlib.blake2b(_leaf(obj), digest_size=16).digest()
+            return found
         if kind in _PLAIN:
             return hashlib.blake2b(_leaf(obj), digest_size=16).digest()
         if (kept := _kept_hash(obj, kind)) is not None:

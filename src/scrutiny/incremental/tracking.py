@@ -110,17 +110,28 @@ def _step_value(value: Any) -> Any:
 
 
 class Tracked:
-    """A tracked root (or an index of it) as an output sees it: every read is recorded."""
+    """A tracked root (or an index of it) as an output sees it: every read is recorded.
 
-    __slots__ = ("_path", "_recorder", "_target")
+    An attribute that is itself tracked (`model.people`, `model.committee_of`) records no
+    read of its own, so the proxy it gives is kept and given again (`_proxies`): a county's
+    pages ask for a million of them."""
+
+    __slots__ = ("_path", "_proxies", "_recorder", "_target")
 
     def __init__(self, target: Any, path: Path, recorder: Recorder) -> None:
         object.__setattr__(self, "_target", target)
         object.__setattr__(self, "_path", path)
         object.__setattr__(self, "_recorder", recorder)
+        object.__setattr__(self, "_proxies", {})
 
     def __getattr__(self, name: str) -> Any:
-        return self._recorder.observe((*self._path, ("attr", name)), getattr, self._target, name)
+        proxy = self._proxies.get(name)
+        if proxy is not None:
+            return proxy
+        value = self._recorder.observe((*self._path, ("attr", name)), getattr, self._target, name)
+        if type(value) is Tracked or type(value) is TrackedCall:
+            self._proxies[name] = value
+        return value
 
     def __getitem__(self, key: Any) -> Any:
         key = _step_value(key)

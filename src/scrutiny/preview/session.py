@@ -264,12 +264,19 @@ CHILD = "from scrutiny.preview.session import child_main; child_main()"
 
 def child_main() -> None:
     """In the child process: the whole build, and its outcome pickled into the report pipe
-    (nothing when interrupted)."""
+    (nothing when interrupted). Once the build has ended, a stop finds nothing to stop: it is
+    ignored, so that it cannot interrupt the interpreter's exit (as it did, once, in the
+    middle of `logging.shutdown`, which then printed a traceback)."""
     root, out, report = sys.argv[1:4]
-    with os.fdopen(int(report), "wb") as pipe:
-        outcome = whole_build(Project.at(root), Path(out))
-        if outcome is not None:
-            pickle.dump(outcome, pipe)
+    try:
+        with os.fdopen(int(report), "wb") as pipe:
+            outcome = whole_build(Project.at(root), Path(out))
+            if outcome is not None:
+                pickle.dump(outcome, pipe)
+    except KeyboardInterrupt:  # stopped between the build's end and its report
+        _quiet_on_the_way_out()
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
 
 
 def interrupt_on_terminate() -> None:

@@ -406,19 +406,14 @@ def _kept_hash(obj: Any, kind: type) -> bytes | None:
 
 
 def _record_digest(obj: Any) -> bytes | None:
-    """The hash of a flat record (a row of a table); None for anything else. A frozen record
-    whose class has HASH_SLOT keeps it there, so it is hashed once per process."""
-    slot = _hash_slot(type(obj))
-    if slot is not None:
-        try:
-            return slot.__get__(obj)
-        except AttributeError:  # not hashed yet
-            pass
+    """The hash of a flat record (a row of a table) not hashed yet (`_kept_hash` gives one
+    that is); None for anything else. A frozen record whose class has HASH_SLOT keeps it
+    there, so it is hashed once per process."""
     flat = _flat_record(obj)
     if flat is None:
         return None
     value = hashlib.blake2b(flat, digest_size=16).digest()
-    if slot is not None:
+    if (slot := _hash_slot(type(obj))) is not None:
         slot.__set__(obj, value)
     return value
 

@@ -17,6 +17,7 @@ from scrutiny.cli import main
 from scrutiny.model.records import Record, record_class
 from scrutiny.model.summaries import summary, target_status
 from scrutiny.project import Project
+from scrutiny.render.charts import MARKED_POINTS, IndicatorChart
 from scrutiny.schema.package import load_package
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -260,3 +261,28 @@ def test_work_programme_on_committee_pages(example_site: Path) -> None:
     for entry in rows("workplan"):
         text = (example_site / "committees" / entry["committee_id"] / "index.html").read_text()
         assert entry["topic"].replace("&", "&amp;").replace("'", "&#39;") in text
+
+
+def monthly(months: int, series: tuple[str, ...]) -> list[Record]:
+    days = [dt.date(2005 + m // 12, m % 12 + 1, 28).isoformat() for m in range(months)]
+    return [obs(day, name, 40.0 + (m % 7), None) for m, day in enumerate(days) for name in series]
+
+
+@pytest.mark.parametrize(("months", "markers"), [(MARKED_POINTS, True), (MARKED_POINTS + 1, False)])
+def test_a_chart_marks_its_points_only_while_the_markers_stay_apart(
+    months: int, markers: bool
+) -> None:
+    """Two series of `months` points: a marker on every point (a shape of its series' own)
+    up to MARKED_POINTS a series; beyond, the markers would overlap, so only the lines are
+    drawn, each still in its own colour and dash, and the caption no longer speaks of
+    markers."""
+    observations = tuple(monthly(months, ("actual", "target")))
+    chart = IndicatorChart(make("lower-is-better"), observations, "A description.", None)
+    svg = chart.__html__()
+    shapes = re.findall(r'<path transform="translate\([^)]*\)" d="([^"]+)" fill=', svg)
+    lines = re.findall(r'<path [^>]*d="M[^"]*L[^"]*"[^>]*stroke="(#[0-9a-f]{6})"', svg)
+    assert chart.marked is markers
+    assert len(shapes) == (2 * months + 2 if markers else 0)  # and one in the legend each
+    assert len(set(shapes)) == (4 if markers else 0)  # a circle and a square, two sizes
+    assert len(re.findall(r'stroke-dasharray="([^"]+)"', svg)) >= 1  # the target is dashed
+    assert {"#1d70b8", "#0b0c0c"} <= set(lines)

@@ -1,8 +1,9 @@
 """Indicator charts: Altair specs rendered to SVG at build time by vl-convert (offline).
 
-Every series is told apart by colour AND line style AND marker shape, colours keep at least
-3:1 contrast on white, and the SVG gets role="img", a <title> and a <desc> (vl-convert drops
-the spec's description). Rendering is cached by a hash of the spec, so an unchanged chart is
+Every series is told apart by colour AND line style, and by marker shape while its points are
+few enough for the markers to stay apart (MARKED_POINTS). Colours keep at least 3:1 contrast on
+white, and the SVG gets role="img", a <title> and a <desc> (vl-convert drops the spec's
+description). Rendering is cached by a hash of the spec, so an unchanged chart is
 never rendered twice (kept in the build cache by incremental/store.py).
 """
 
@@ -11,11 +12,13 @@ from __future__ import annotations
 import copy
 import json
 import re
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from html import escape
 from pathlib import Path
+from typing import Any
 
 from scrutiny.incremental.keys import digest
 from scrutiny.incremental.store import kept_bytes
@@ -32,13 +35,18 @@ SERIES_STYLE = {
     "regional-average": ("Regional average", "#00703c", [10, 2], "cross"),
 }
 WIDTH, HEIGHT = 280, 190
+# A series is drawn with a marker on each point only while its markers stay apart: more
+# points than this across the chart's width overlap into a band that no shape can be told in
+# (the county's twenty years of months draw 960 markers, half the page's bytes). Colour and
+# line style still tell the series apart, and the table below the chart gives every value.
+MARKED_POINTS = 36
 
 
 def chart_spec(indicator: Indicator, observations: Sequence[Observation]) -> dict:
     """The Vega-Lite spec: the Altair design for this unit and set of series, plus the data."""
     found = {o.series for o in observations}
     present = tuple(s for s in SERIES_STYLE if s in found)
-    spec = copy.deepcopy(_design(indicator.unit, present))
+    spec = copy.deepcopy(_design(indicator.unit, present, marked(observations)))
     spec["data"] = {
         "values": [
             {
@@ -52,50 +60,50 @@ def chart_spec(indicator: Indicator, observations: Sequence[Observation]) -> dic
     return spec
 
 
+def marked(observations: Sequence[Observation]) -> bool:
+    """Whether the chart marks each point: no series has more than MARKED_POINTS."""
+    counts = Counter(o.series for o in observations)
+    return max(counts.values(), default=0) <= MARKED_POINTS
+
+
 @cache
-def _design(unit: str, present: tuple[str, ...]) -> dict:
-    """Built with Altair once per unit and set of series (building a chart is slow)."""
+def _design(unit: str, present: tuple[str, ...], points: bool) -> dict:
+    """Built with Altair once per unit, set of series and marking of points (building a
+    chart is slow)."""
     import altair as alt  # imported here: it is slow to import and only charts need it
 
     labels = [SERIES_STYLE[s][0] for s in present]
-    scale = {"domain": labels}
+
+    def styled(channel: Callable[..., Any], style: int, **options: Any) -> Any:
+        """The series' styles of one kind (a column of SERIES_STYLE) on a channel."""
+        scale = alt.Scale(domain=labels, range=[SERIES_STYLE[s][style] for s in present])
+        return channel("series:N", scale=scale, **options)
+
+    legend = alt.Legend(
+        title=None, orient="bottom", direction="vertical", symbolStrokeWidth=2.5, symbolSize=120
+    )
+    encoding = {
+        "x": alt.X(
+            "date:T",
+            title="Period ending",
+            axis=alt.Axis(format="%b %Y", tickCount=4, labelAngle=-35, labelOverlap=True),
+        ),
+        "y": alt.Y(
+            "value:Q",
+            title=UNIT_NAMES.get(unit, unit).capitalize(),
+            scale=alt.Scale(zero=unit in ("percent", "count")),
+            axis=alt.Axis(tickCount=5, format=",~r"),
+        ),
+        "color": styled(alt.Color, 1, legend=legend),
+        "strokeDash": styled(alt.StrokeDash, 2, legend=None),
+    }
+    if points:
+        encoding["shape"] = styled(alt.Shape, 3, legend=None)
+    point = alt.OverlayMarkDef(filled=True, size=70) if points else False
     chart = (
         alt.Chart(alt.Data(values=[]))
-        .mark_line(point=alt.OverlayMarkDef(filled=True, size=70), strokeWidth=2.5)
-        .encode(
-            x=alt.X(
-                "date:T",
-                title="Period ending",
-                axis=alt.Axis(format="%b %Y", tickCount=4, labelAngle=-35, labelOverlap=True),
-            ),
-            y=alt.Y(
-                "value:Q",
-                title=UNIT_NAMES.get(unit, unit).capitalize(),
-                scale=alt.Scale(zero=unit in ("percent", "count")),
-                axis=alt.Axis(tickCount=5, format=",~r"),
-            ),
-            color=alt.Color(
-                "series:N",
-                scale=alt.Scale(**scale, range=[SERIES_STYLE[s][1] for s in present]),
-                legend=alt.Legend(
-                    title=None,
-                    orient="bottom",
-                    direction="vertical",
-                    symbolStrokeWidth=2.5,
-                    symbolSize=120,
-                ),
-            ),
-            strokeDash=alt.StrokeDash(
-                "series:N",
-                scale=alt.Scale(**scale, range=[SERIES_STYLE[s][2] for s in present]),
-                legend=None,
-            ),
-            shape=alt.Shape(
-                "series:N",
-                scale=alt.Scale(**scale, range=[SERIES_STYLE[s][3] for s in present]),
-                legend=None,
-            ),
-        )
+        .mark_line(point=point, strokeWidth=2.5)
+        .encode(**encoding)
         .properties(width=WIDTH, height=HEIGHT, background="#ffffff")
     )
     # No ARIA of Vega's own on each point, line and axis: inside the chart's role="img" (with
@@ -173,6 +181,11 @@ class IndicatorChart:
     observations: tuple[Observation, ...]
     desc: str
     cache_dir: Path | None
+
+    @property
+    def marked(self) -> bool:
+        """Whether each point has a marker (the figure's caption says so)."""
+        return marked(self.observations)
 
     def __html__(self) -> str:
         svg = render_svg(chart_spec(self.indicator, self.observations), self.cache_dir)

@@ -10,9 +10,11 @@ import pytest
 import yaml
 from conftest import ROOT, copy_project, minimal_project, run_scrutiny
 
-from scrutiny.citations import Citation, parts
+from scrutiny.citations import Citation, Document, Library, parts
 from scrutiny.cli import main
+from scrutiny.config import load_config
 from scrutiny.pages.twins import with_source_urls
+from scrutiny.render.environment import make_environment
 
 DOC = "000_84cb4cf6135e41f0.txt"
 MEETING = "lancashire-childrens-services-scrutiny-2017-10-18"
@@ -135,3 +137,19 @@ def test_pdf_pages_and_papers_hosted_elsewhere_are_linked(tmp_path: Path) -> Non
     listing = (out / "sources" / "index.html").read_text()
     assert "https://testshire.example/agenda.pdf" in listing
     assert "<code>fixture</code>" in page  # a note that is no citation stays as written
+
+
+def test_a_citation_is_drawn_again_for_another_library_or_depth(tmp_path: Path) -> None:
+    """`cite` remembers what it drew for each value and page depth, for the environment's
+    library: given another library (the preview's, after the sources table changed), the
+    same value is looked up in that one."""
+    env = make_environment(tmp_path, load_config(ROOT / "site.yaml"))
+    template = env.from_string("{{ value | cite }}")
+    value = "papers.pdf#page=3"
+    assert template.render(value=value, root="../../") == f"<code>{value}</code>"
+    document = Document("papers.pdf", tmp_path / "papers.pdf")
+    env.globals["source_library"] = Library({"papers.pdf": document})
+    link = '<a class="source-link" href="{}sources/papers.pdf#page=3"><code>{}</code></a>'
+    assert template.render(value=value, root="../../") == link.format("../../", value)
+    assert template.render(value=value, root="") == link.format("", value)
+    assert template.render(value="fixture", root="") == "<code>fixture</code>"

@@ -34,7 +34,7 @@ FORMAT = 3  # bump when the layout of a cache entry changes
 LIBRARIES = {
     "jinja2": "jinja2",
     "markupsafe": "markupsafe",
-    "markdown-it-py": "markdown_it",
+    "cmarkgfm": "cmarkgfm",
     "nh3": "nh3",
     "pyyaml": "yaml",
     "vl-convert-python": "vl_convert",

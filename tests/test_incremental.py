@@ -334,6 +334,34 @@ def spare_of(project: Path) -> Path:
     return spares[0]
 
 
+def test_the_spare_of_an_output_that_is_gone_is_removed(project: Path, tmp_path: Path) -> None:
+    """Each output folder has a spare (a whole site) in the cache: once the folder is gone
+    (a test's or a benchmark's, removed), its spare is removed by the next build that takes
+    one, and the spare of an output that is still there is kept."""
+    spares = project / ".cache" / "scrutiny" / "spare"
+    other = tmp_path / "other"
+    build(project, "--out", other)
+    edit_minutes(project)
+    build(project)
+    build(project, "--out", other)
+    assert len(list(spares.iterdir())) == 2
+    kept = spare_of_output(project, project / "_site")
+    shutil.rmtree(other)
+    edit_observation(project)
+    build(project)
+    assert list(spares.iterdir()) == [kept]
+    (spares / "unknown-0123456789abcdef").mkdir()  # a spare no record names
+    edit_template(project)
+    build(project)
+    assert list(spares.iterdir()) == [kept]
+
+
+def spare_of_output(project: Path, out: Path) -> Path:
+    spare = Store(Project.at(project)).spare_for(out.resolve())
+    assert spare is not None and spare.is_dir()
+    return spare
+
+
 def test_the_served_site_is_never_written_to_while_the_spare_is_brought_up_to_date(
     project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -21,6 +21,7 @@ import hashlib
 import io
 import os
 import pickle
+import shutil
 import sys
 import tarfile
 import zlib
@@ -175,7 +176,9 @@ class Store:
     def spare_for(self, out: Path) -> Path | None:
         """Where the site that `out` held before the last swap is kept, to be brought up to
         date by the next build (output/atomic.py); None with --no-cache, or when the output is
-        on another file system than the cache (a folder cannot be renamed across)."""
+        on another file system than the cache (a folder cannot be renamed across). The spares
+        of outputs that are gone (a benchmark's or a test's folder, removed) are removed: each
+        is a whole site, and nothing would ever use it again."""
         if not self.enabled:
             return None
         self.root.mkdir(parents=True, exist_ok=True)
@@ -183,7 +186,24 @@ class Store:
         if os.stat(folder).st_dev != os.stat(self.root).st_dev:
             return None
         name = hashlib.blake2b(str(out).encode(), digest_size=8).hexdigest()
-        return self.root / "spare" / f"{out.name}-{name}"
+        spare = self.root / "spare" / f"{out.name}-{name}"
+        self._forget_spares(spare.name, str(out))
+        return spare
+
+    def _forget_spares(self, mine: str, out: str) -> None:
+        """Record whose spare `mine` is, and remove every spare whose output is gone (or
+        that no record names)."""
+        known = self.load("spares") or {}
+        outputs = {mine: out}
+        folder = self.root / "spare"
+        for spare in sorted(folder.iterdir()) if folder.is_dir() else ():
+            owner = known.get(spare.name)
+            if spare.name != mine and (owner is None or not Path(owner).is_dir()):
+                shutil.rmtree(spare, ignore_errors=True)
+            elif spare.name != mine:
+                outputs[spare.name] = owner
+        if outputs != known:
+            self.save("spares", outputs)
 
     # -- taking turns ------------------------------------------------------------------------
 

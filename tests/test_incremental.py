@@ -135,6 +135,7 @@ def test_the_output_stamp_sees_every_file_whichever_process_walks_it(
     site = tmp_path / "site"
     names = ["index.html", "meetings/index.html", "static/css/site.css", "a/b/c/d/deep.txt"]
     names += [f"meetings/m{i}/index.html" for i in range(9)]
+    names += [f"meetings/m{i}.json" for i in range(9)]  # beside the folders: both processes
     for number, name in enumerate(names):
         (site / name).parent.mkdir(parents=True, exist_ok=True)
         (site / name).write_text("x" * number, encoding="utf-8")

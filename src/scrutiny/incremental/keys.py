@@ -157,21 +157,23 @@ class Stamps:
 class OutputStamp:
     """Size and mtime of every file of a built site, to notice it was changed by hand.
 
-    On a large site two thirds of its folders are walked by another process from the start:
-    the walk is bound by the interpreter and the `stat` calls (a county's 35,000 files take
-    one process 0.25 s, two 0.14 s), and the caller goes on meanwhile (the freshness check
-    hashes the inputs, then walks the rest). `result()` waits for the whole stamp; `cancel()`
-    when it is not wanted."""
+    On a large site two thirds of it are walked by another process from the start: the walk
+    is bound by the interpreter and the `stat` calls (a county's 35,000 files take one
+    process 0.25 s, two 0.14 s), and the caller goes on meanwhile (the freshness check
+    hashes the inputs, then walks the rest). Only the site's top two levels of folders are
+    listed before the other process starts; their files (a county's 10,000 JSON twins in
+    `meetings/`) are stamped, like the folders below, by the two processes. `result()` waits
+    for the whole stamp; `cancel()` when it is not wanted."""
 
     def __init__(self, out: Path) -> None:
-        self._top, folders = _top_of(str(out))
-        self._mine = folders[::3]  # the other process takes two thirds: this one goes on
+        self._top, files, folders = _top_of(str(out))
+        self._mine = files[::3], folders[::3]  # the other process takes two thirds
         alone = jobs_wanted(len(folders)) <= 1
-        other = [folder for i, folder in enumerate(folders) if i % 3]
-        self._other = Ahead(_stamp_folders, other, in_process=alone)
+        other = _all_but_every_third(files), _all_but_every_third(folders)
+        self._other = Ahead(_stamp_part, *other, in_process=alone)
 
     def result(self) -> dict[str, tuple[int, int]]:
-        mine = _stamp_folders(self._mine)
+        mine = _stamp_part(*self._mine)
         return self._top | mine | self._other.result()
 
     def cancel(self) -> None:
@@ -183,17 +185,31 @@ def output_stamp(out: Path) -> dict[str, tuple[int, int]]:
     return OutputStamp(out).result()
 
 
-def _top_of(out: str) -> tuple[dict[str, tuple[int, int]], list[tuple[str, str]]]:
-    """The stamp of the files in the top two levels of a site, and the folders below them
-    (path and name prefix): a site's bulk is in folders two deep (`meetings/<id>/`)."""
+Entries = list[tuple[str, str]]  # (path, name in the site)
+
+
+def _top_of(out: str) -> tuple[dict[str, tuple[int, int]], Entries, Entries]:
+    """The stamp of the site's top-level files, and the files and folders one level down
+    (not stamped yet): a site's bulk is there and below (`meetings/<id>.json`,
+    `meetings/<id>/`)."""
     stamp: dict[str, tuple[int, int]] = {}
-    below: list[tuple[str, str]] = []
+    files: Entries = []
+    folders: Entries = []
     for path, prefix in _entries(out, "", stamp):
-        below.extend(_entries(path, prefix, stamp))
-    return stamp, below
+        with os.scandir(path) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    folders.append((entry.path, f"{prefix}{entry.name}/"))
+                else:
+                    files.append((entry.path, prefix + entry.name))
+    return stamp, files, folders
 
 
-def _entries(folder: str, prefix: str, stamp: dict[str, tuple[int, int]]) -> list[tuple[str, str]]:
+def _all_but_every_third(entries: Entries) -> Entries:
+    return [entry for i, entry in enumerate(entries) if i % 3]
+
+
+def _entries(folder: str, prefix: str, stamp: dict[str, tuple[int, int]]) -> Entries:
     """Stamp the files of a folder; its folders, with their name prefixes."""
     folders = []
     with os.scandir(folder) as entries:
@@ -206,8 +222,12 @@ def _entries(folder: str, prefix: str, stamp: dict[str, tuple[int, int]]) -> lis
     return folders
 
 
-def _stamp_folders(folders: list[tuple[str, str]]) -> dict[str, tuple[int, int]]:
+def _stamp_part(files: Entries, folders: Entries) -> dict[str, tuple[int, int]]:
+    """The stamp of the files, and of everything in the folders."""
     stamp: dict[str, tuple[int, int]] = {}
+    for path, name in files:
+        stat = os.stat(path)
+        stamp[name] = (stat.st_size, stat.st_mtime_ns)
     for folder, prefix in folders:
         _stamp_folder(folder, prefix, stamp)
     return stamp

@@ -21,7 +21,13 @@ from scrutiny.incremental import pool
 from scrutiny.incremental.documents import MarkdownCache, kept_headers
 from scrutiny.incremental.freshness import BuildResult, LastBuild, build_date, last_build
 from scrutiny.incremental.graph import Graph, family_versions, root_versions
-from scrutiny.incremental.keys import Fingerprinter, Stamps, code_digest, digest, output_stamp
+from scrutiny.incremental.keys import (
+    Fingerprinter,
+    OutputStamp,
+    Stamps,
+    code_digest,
+    digest,
+)
 from scrutiny.incremental.maker import Maker, Site
 from scrutiny.incremental.store import Store
 from scrutiny.incremental.tracking import Roots
@@ -114,10 +120,11 @@ def _make_site(
     page_count = sum(map(_is_page, outputs))
     result = BuildResult(out, page_count, len(outputs) - page_count, outcome.rendered)
     if graph is not None:
+        stamp = OutputStamp(out)  # taken by two processes while the graph is saved
         record = graph.record(store.save_parts("graph", outcome.made))
         paths = _family_paths(collected)
         store.save("graph", {"out": str(out), **record, "paths": paths, "search": bundles})
-        store.save("build", _build_record(last, out, result))
+        store.save("build", _build_record(last, out, result, stamp.result()))
     return result
 
 
@@ -371,13 +378,15 @@ def _folder_version(documents: Mapping[str, str]) -> str:
     return digest("\0".join([code_digest(), *(f"{k}\0{v}" for k, v in documents.items())]).encode())
 
 
-def _build_record(last: LastBuild, out: Path, result: BuildResult) -> dict:
+def _build_record(
+    last: LastBuild, out: Path, result: BuildResult, output: dict[str, tuple[int, int]]
+) -> dict:
     """What the next build's freshness check compares with (incremental/freshness.py)."""
     return {
         "key": last.inputs_key,
         "out": str(out),
         "stamps": last.stamps.seen,
-        "output": output_stamp(out),
+        "output": output,
         "pages": result.pages,
         "files": result.files,
     }

@@ -11,7 +11,6 @@ from scrutiny.incremental.keys import (
     code_digest,
     digest,
     input_files,
-    output_stamp,
     table_key,
 )
 from scrutiny.incremental.store import (
@@ -38,7 +37,6 @@ __all__ = [
     "digest",
     "input_files",
     "kept_bytes",
-    "output_stamp",
     "recall",
     "recall_file",
     "remember",

@@ -180,11 +180,6 @@ class OutputStamp:
         self._other.cancel()
 
 
-def output_stamp(out: Path) -> dict[str, tuple[int, int]]:
-    """The stamp of a built site (`OutputStamp`), taken now."""
-    return OutputStamp(out).result()
-
-
 Entries = list[tuple[str, str]]  # (path, name in the site)
 
 

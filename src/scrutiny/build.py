@@ -21,13 +21,7 @@ from scrutiny.incremental import pool
 from scrutiny.incremental.documents import MarkdownCache, kept_headers
 from scrutiny.incremental.freshness import BuildResult, LastBuild, build_date, last_build
 from scrutiny.incremental.graph import Graph, family_versions, root_versions
-from scrutiny.incremental.keys import (
-    Fingerprinter,
-    OutputStamp,
-    Stamps,
-    code_digest,
-    digest,
-)
+from scrutiny.incremental.keys import Fingerprinter, OutputStamp, Stamps, code_digest, digest
 from scrutiny.incremental.maker import Maker, Site
 from scrutiny.incremental.store import Store
 from scrutiny.incremental.tracking import Roots

@@ -3,8 +3,8 @@
 Every series is told apart by colour AND line style, and by marker shape while its points are
 few enough for the markers to stay apart (MARKED_POINTS). Colours keep at least 3:1 contrast on
 white, and the SVG gets role="img", a <title> and a <desc> (vl-convert drops the spec's
-description). Rendering is cached by a hash of the spec, so an unchanged chart is
-never rendered twice (kept in the build cache by incremental/store.py).
+description). Rendering is cached by a hash of the spec, so an unchanged chart is never
+rendered twice (kept in the build cache by incremental/store.py).
 """
 
 from __future__ import annotations

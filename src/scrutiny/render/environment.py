@@ -64,7 +64,7 @@ def split_list(value: str | None) -> list[str]:
 def cite(context: Context, value: str | None) -> Markup:
     """A `source` value as links: each citation to the published document at the cited lines
     (or to its original URL), a URL to itself; anything else as written. Remembered for the
-    environment's library: a county's pages cite the same few values 400,000 times."""
+    environment's library: a county's pages cite the same few values 390,000 times."""
     env = context.environment
     library: Library = env.globals["source_library"]
     kept_library, memo = _CITED.get(env, (None, {}))

@@ -148,6 +148,18 @@ def test_the_output_stamp_sees_every_file_whichever_process_walks_it(
         assert OutputStamp(site).result()[name] != stamp[name]
 
 
+def test_an_output_file_gone_while_it_is_stamped_is_left_out(tmp_path: Path) -> None:
+    """Listed, then gone before its stat (another build swapped its site in meanwhile): the
+    stamp leaves it out instead of failing, so it differs from the record."""
+    from scrutiny.incremental.keys import _stamp_part
+
+    kept = tmp_path / "kept.html"
+    kept.write_text("x", encoding="utf-8")
+    files = [(str(kept), "kept.html"), (str(tmp_path / "gone.html"), "gone.html")]
+    folders = [(str(tmp_path / "gone"), "gone/")]
+    assert _stamp_part(files, folders) == {"kept.html": (1, kept.stat().st_mtime_ns)}
+
+
 def test_deleting_the_cache_changes_nothing(project: Path, tmp_path: Path) -> None:
     edit_minutes(project)
     build(project)

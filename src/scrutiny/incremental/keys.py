@@ -18,6 +18,7 @@ import sys
 import time
 import types
 from collections.abc import Callable, Iterable, Mapping
+from contextlib import suppress
 from functools import cache, partial
 from operator import attrgetter
 from pathlib import Path, PurePath
@@ -218,13 +219,17 @@ def _entries(folder: str, prefix: str, stamp: dict[str, tuple[int, int]]) -> Ent
 
 
 def _stamp_part(files: Entries, folders: Entries) -> dict[str, tuple[int, int]]:
-    """The stamp of the files, and of everything in the folders."""
+    """The stamp of the files, and of everything in the folders. A file or folder gone since
+    it was listed (another build swapped its site in meanwhile) is left out: the stamp then
+    differs from any build's record, so the site is not taken as up to date."""
     stamp: dict[str, tuple[int, int]] = {}
     for path, name in files:
-        stat = os.stat(path)
-        stamp[name] = (stat.st_size, stat.st_mtime_ns)
+        with suppress(FileNotFoundError):
+            stat = os.stat(path)
+            stamp[name] = (stat.st_size, stat.st_mtime_ns)
     for folder, prefix in folders:
-        _stamp_folder(folder, prefix, stamp)
+        with suppress(FileNotFoundError):
+            _stamp_folder(folder, prefix, stamp)
     return stamp
 
 

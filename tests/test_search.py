@@ -18,6 +18,7 @@ from conftest import ROOT, minimal_project, run_scrutiny
 from pagefind.index import IndexConfig
 from published import Built
 
+from scrutiny.output import search_index
 from scrutiny.output.pagefind_service import PagefindStopped, PromptService
 from scrutiny.pages.search import BROWSE
 
@@ -278,3 +279,39 @@ def test_pagefind_answers_each_request_and_a_stopped_binary_fails_rather_than_ha
     assert (tmp_path / "bundle" / "pagefind-entry.json").is_file()
     assert len(errors) == 2  # neither request hung
     assert set(errors) <= {"PagefindStopped", "ConnectionResetError", "BrokenPipeError"}
+
+
+def test_a_bundle_is_asked_for_and_written_whole_whatever_its_size(tmp_path: Path) -> None:
+    """The search step asks Pagefind for a bundle's files and writes them itself (Pagefind's
+    own writes may still be in flight when it replies, and stopping it then cut a file
+    short). The files are the bytes Pagefind writes; a reply larger than the pipe reader's
+    limit (2 MiB, the pagefind package's) is read whole."""
+    pages = tmp_path / "pages"
+    for n in range(500):  # distinct words, so the reply is megabytes
+        page = pages / f"p{n}" / "index.html"
+        page.parent.mkdir(parents=True)
+        words = " ".join(f"w{n}x{k}" for k in range(500))
+        page.write_text(f"<html><body><main><h1>p{n}</h1><p>{words}</p></main></body></html>")
+
+    async def both() -> int:
+        async with PromptService() as service:
+            index = await service.create_index(IndexConfig())
+            await index.add_directory(str(pages))
+            await index.write_files(str(tmp_path / "written"))
+            files = await index.get_files()
+            search_index._write_bundle(tmp_path / "asked", files)
+            return sum(len(file["content"]) for file in files)
+
+    size = asyncio.run(both())
+    assert size * 4 / 3 > 2 * 2**20
+    written = {
+        p.relative_to(tmp_path / "written"): p.read_bytes()
+        for p in (tmp_path / "written").rglob("*")
+        if p.is_file()
+    }
+    asked = {
+        p.relative_to(tmp_path / "asked"): p.read_bytes()
+        for p in (tmp_path / "asked").rglob("*")
+        if p.is_file()
+    }
+    assert asked == written and len(asked) > 400

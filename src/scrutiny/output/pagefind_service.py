@@ -9,7 +9,8 @@ the pipe alone.
 
 It also fails every request, waiting or new, once the binary stops answering (it crashed, or
 wrote something that is not a reply): the package's loop would stop, and leave the build
-waiting for ever.
+waiting for ever. And it reads a reply of any length, so that a bundle's files can be asked
+for (`get_files`) rather than written by Pagefind (see search_index._index).
 """
 
 from __future__ import annotations
@@ -43,19 +44,23 @@ class PromptService(PagefindService):
         await self._backend.wait()
 
     async def _wait_for_responses(self) -> None:
+        """Read the replies, each base64 ended by a comma, of any length (a bundle's files,
+        `get_files`, are megabytes: more than the pipe reader's limit)."""
         stdout = self._backend.stdout
         assert stdout is not None
+        pending = bytearray()
         try:
-            while True:
-                reply = json.loads(base64.b64decode((await stdout.readuntil(b","))[:-1]))
-                if reply is not None:
-                    self._answer(reply)
-        except (
-            asyncio.IncompleteReadError,
-            asyncio.LimitOverrunError,
-            ValueError,
-            KeyError,
-        ) as stop:
+            while chunk := await stdout.read(1 << 20):
+                searched = len(pending)
+                pending += chunk
+                while (end := pending.find(b",", searched)) >= 0:
+                    reply = json.loads(base64.b64decode(bytes(pending[:end])))
+                    del pending[: end + 1]
+                    searched = 0
+                    if reply is not None:
+                        self._answer(reply)
+            raise asyncio.IncompleteReadError(bytes(pending), None)
+        except (asyncio.IncompleteReadError, ValueError, KeyError) as stop:
             self._fail_waiting(stop)
 
     def _answer(self, reply: dict[str, Any]) -> None:

@@ -35,7 +35,7 @@ from scrutiny.incremental.keys import digest, library_version
 from scrutiny.incremental.maker import Site
 from scrutiny.incremental.store import pack_folder, recall, remember, unpack_folder
 from scrutiny.model import Model
-from scrutiny.output.atomic import prune
+from scrutiny.output.atomic import prune, safe_join
 from scrutiny.output.pagefind_service import PromptService
 from scrutiny.pages.inputs import Inputs
 from scrutiny.pages.search import FAMILY_BUNDLES, merged_bundles
@@ -174,16 +174,29 @@ def _index_stale(site: Path, stale: dict[str, list[str]]) -> dict[str, int]:
 
 
 async def _index(pages: Path, site: Path, bundles: list[str]) -> dict[str, int]:
-    """One Pagefind process for all the bundles, one after another (each uses every core)."""
+    """One Pagefind process for all the bundles, one after another (each uses every core).
+
+    Each bundle's files are asked for and written here, not written by Pagefind: Pagefind
+    replies to `write_files` while its last writes may still be in flight (tokio's files,
+    not flushed), and stopping it then cut the last bundle's largest file short, once, in
+    CI. The files are the same bytes."""
     counts = {}
     async with PromptService() as service:
         for bundle in bundles:
             index = await service.create_index(IndexConfig())
             result = await index.add_directory(str(pages / bundle))
-            await index.write_files(str(site / bundle))
+            _write_bundle(site / bundle, await index.get_files())
             await index.delete_index()
             counts[bundle] = int(result["page_count"])
     return counts
+
+
+def _write_bundle(folder: Path, files: list[dict]) -> None:
+    """A bundle's files (paths within it, and bytes) written into its new folder."""
+    for file in files:
+        target = safe_join(folder, file["path"])
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(file["content"])
 
 
 def _bundle_key(site: Path, bundle: str, files: list[str]) -> str:

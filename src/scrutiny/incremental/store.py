@@ -198,9 +198,11 @@ class Store:
         folder = self.root / "spare"
         for spare in sorted(folder.iterdir()) if folder.is_dir() else ():
             owner = known.get(spare.name)
-            if spare.name != mine and (owner is None or not Path(owner).is_dir()):
+            if spare.name == mine:
+                continue
+            if owner is None or not Path(owner).is_dir():
                 shutil.rmtree(spare, ignore_errors=True)
-            elif spare.name != mine:
+            else:
                 outputs[spare.name] = owner
         if outputs != known:
             self.save("spares", outputs)

@@ -178,8 +178,8 @@ async def _index(pages: Path, site: Path, bundles: list[str]) -> dict[str, int]:
 
     Each bundle's files are asked for and written here, not written by Pagefind: Pagefind
     replies to `write_files` while its last writes may still be in flight (tokio's files,
-    not flushed), and stopping it then cut the last bundle's largest file short, once, in
-    CI. The files are the same bytes."""
+    not flushed), and stopping it then left a file cut short (three times in CI, under
+    load). The files are the same bytes."""
     counts = {}
     async with PromptService() as service:
         for bundle in bundles:

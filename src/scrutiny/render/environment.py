@@ -67,10 +67,10 @@ def cite(context: Context, value: str | None) -> Markup:
     environment's library: a county's pages cite the same few values 390,000 times."""
     env = context.environment
     library: Library = env.globals["source_library"]
-    kept_library, memo = _CITED.get(env, (None, {}))
-    if kept_library is not library or len(memo) > CITED_KEPT:
-        memo = {}
-        _CITED[env] = (library, memo)
+    kept = _CITED.get(env)
+    if kept is None or kept[0] is not library or len(kept[1]) > CITED_KEPT:
+        kept = _CITED[env] = (library, {})
+    memo = kept[1]
     root = context["root"]
     html = memo.get((root, value))
     if html is None:

@@ -13,7 +13,7 @@ from conftest import BUILD_EPOCH, minimal_project, run_scrutiny
 
 from scrutiny import build as build_module
 from scrutiny import pages
-from scrutiny.incremental.keys import OutputStamp
+from scrutiny.incremental.keys import OutputStamp, SiteStamp
 from scrutiny.incremental.store import PARTS, Store, read_sealed
 from scrutiny.pages import Family, Output
 from scrutiny.pages.inputs import Inputs
@@ -140,12 +140,17 @@ def test_the_output_stamp_sees_every_file_whichever_process_walks_it(
         (site / name).parent.mkdir(parents=True, exist_ok=True)
         (site / name).write_text("x" * number, encoding="utf-8")
     stamp = OutputStamp(site).result()
-    assert stamp == {
+    assert stamp.files == {
         name: ((site / name).stat().st_size, (site / name).stat().st_mtime_ns) for name in names
     }
+    assert OutputStamp(site, files=False).result() == SiteStamp(stamp.digest)  # what is checked
     for name in names:  # an edit anywhere is seen
         (site / name).write_text("edited by hand, longer than before", encoding="utf-8")
-        assert OutputStamp(site).result()[name] != stamp[name]
+        edited = OutputStamp(site).result()
+        assert edited.files is not None and edited.files[name] != stamp.files[name]
+        assert edited.digest != stamp.digest
+        assert OutputStamp(site, files=False).result() == SiteStamp(edited.digest)
+        stamp = edited
 
 
 def test_an_output_file_gone_while_it_is_stamped_is_left_out(tmp_path: Path) -> None:

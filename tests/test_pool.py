@@ -4,13 +4,15 @@ files and its cancelling."""
 from __future__ import annotations
 
 import gc
+import os
+import signal
 import tempfile
 import time
 from pathlib import Path
 
 import pytest
 
-from scrutiny.incremental.pool import Ahead
+from scrutiny.incremental.pool import Ahead, WorkerError
 from scrutiny.outputs import OnDisk
 from scrutiny.problems import Problem, ProjectError
 
@@ -57,11 +59,39 @@ def test_made_in_process_when_first_asked_and_only_once() -> None:
     assert calls == [1]
 
 
+def large(size: int) -> bytes:
+    return bytes(range(256)) * (size // 256)
+
+
+def unpicklable() -> object:
+    return lambda: None
+
+
+def killed() -> None:
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def test_a_value_larger_than_a_pipe_holds_comes_whole() -> None:
+    assert Ahead(large, 8 << 20).result() == large(8 << 20)
+
+
+def test_a_failure_ahead_is_a_worker_error_with_its_cause() -> None:
+    with pytest.raises(WorkerError, match="ZeroDivisionError"):
+        Ahead(divmod, 1, 0).result()
+    with pytest.raises(WorkerError, match="pickle"):
+        Ahead(unpicklable).result()
+    with pytest.raises(WorkerError, match="stopped"):
+        Ahead(killed).result()
+
+
 def test_cancelling_stops_the_process_at_once() -> None:
     ahead = Ahead(time.sleep, 60)
     started = time.monotonic()
     ahead.cancel()
     assert time.monotonic() - started < 10
+    with pytest.raises(WorkerError, match="stopped"):
+        ahead.result()
+    ahead.cancel()  # again: nothing to do
 
 
 def test_a_build_in_one_process_makes_the_downloads_once(

@@ -91,7 +91,7 @@ def _make_site(
     pages = [o for o in outputs if isinstance(o, Page)]
     check_templates(env, {p.template for p in pages}, project.relative(project.templates))
     ordered = list({o.path: o for o in outputs}.values())  # a later output wins
-    site = Site(out, last.record.get("output", {}), previous["search"]) if previous else Site()
+    site = Site(out, _last_site_files(store, out), previous["search"]) if previous else Site()
     progress = Progress()
     spare = store.spare_for(out) if graph is not None else None
     with atomic_directory(out, spare) as tmp:
@@ -118,8 +118,17 @@ def _make_site(
         record = graph.record(store.save_parts("graph", outcome.made))
         paths = _family_paths(collected)
         store.save("graph", {"out": str(out), **record, "paths": paths, "search": bundles})
-        store.save("build", _build_record(last, out, result, stamp.result()))
+        stamped = stamp.result()
+        store.save("site", {"out": str(out), "files": stamped.files})  # before its digest
+        store.save("build", _build_record(last, out, result, stamped.digest))
     return result
+
+
+def _last_site_files(store: Store, out: Path) -> dict[str, tuple[int, int]]:
+    """Each file of the site the last build left in `out`, with its size and mtime when
+    the build ended (kept apart from the build record, which the freshness check loads)."""
+    site = store.load("site") or {}
+    return site.get("files") or {} if site.get("out") == str(out) else {}
 
 
 def _reused(graph: Graph | None, previous: dict) -> dict[str, list[tuple[str, bool, bool]]]:
@@ -372,9 +381,7 @@ def _folder_version(documents: Mapping[str, str]) -> str:
     return digest("\0".join([code_digest(), *(f"{k}\0{v}" for k, v in documents.items())]).encode())
 
 
-def _build_record(
-    last: LastBuild, out: Path, result: BuildResult, output: dict[str, tuple[int, int]]
-) -> dict:
+def _build_record(last: LastBuild, out: Path, result: BuildResult, output: str) -> dict:
     """What the next build's freshness check compares with (incremental/freshness.py)."""
     return {
         "key": last.inputs_key,

@@ -46,7 +46,7 @@ class LastBuild:
         if self.record.get("out") != str(out) or self.record.get("key") != self.inputs_key:
             self.output.cancel()
             return None
-        if self.output.result() == self.record.get("output"):
+        if self.output.result().digest == self.record.get("output"):
             return BuildResult(out, self.record["pages"], self.record["files"], unchanged=True)
         return None
 
@@ -60,7 +60,7 @@ def build_date() -> dt.date:
 
 
 def last_build(project: Project, out: Path, cache: BuildCache) -> LastBuild:
-    output = OutputStamp(out) if cache.enabled and out.is_dir() else None  # walked meanwhile
+    output = OutputStamp(out, files=False) if cache.enabled and out.is_dir() else None
     record = cache.load("build") or {}
     stamps = Stamps(record.get("stamps"))
     return LastBuild(record, stamps, inputs_key(project, out, stamps), output)

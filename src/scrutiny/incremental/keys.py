@@ -155,6 +155,17 @@ class Stamps:
         return entry[2]
 
 
+@dataclasses.dataclass(frozen=True)
+class SiteStamp:
+    """What a site's files are: one hash (all the freshness check compares, so it loads and
+    receives no stamp of 35,000 files) and, when asked for, each file's size and mtime (for
+    the next build's maker, which links a file from the last site only while it is as that
+    build left it)."""
+
+    digest: str
+    files: dict[str, tuple[int, int]] | None = None
+
+
 class OutputStamp:
     """Size and mtime of every file of a built site, to notice it was changed by hand.
 
@@ -163,22 +174,43 @@ class OutputStamp:
     process 0.25 s, two 0.14 s), and the caller goes on meanwhile (the freshness check
     hashes the inputs, then walks the rest). Only the site's top two levels of folders are
     listed before the other process starts; their files (a county's 10,000 JSON twins in
-    `meetings/`) are stamped, like the folders below, by the two processes. `result()` waits
-    for the whole stamp; `cancel()` when it is not wanted."""
+    `meetings/`) are stamped, like the folders below, by the two processes. Each part is
+    hashed where it was walked, and the digest is a hash of the parts' hashes: the same
+    site, listed in the same order, gives the same digest. `result()` waits for the whole
+    stamp (with each file's only if `files`); `cancel()` when it is not wanted."""
 
-    def __init__(self, out: Path) -> None:
-        self._top, files, folders = _top_of(str(out))
-        self._mine = files[::3], folders[::3]  # the other process takes two thirds
+    def __init__(self, out: Path, files: bool = True) -> None:
+        self._top, top_files, folders = _top_of(str(out))
+        self._mine = top_files[::3], folders[::3]  # the other process takes two thirds
+        self._files = files
         alone = jobs_wanted(len(folders)) <= 1
-        other = _all_but_every_third(files), _all_but_every_third(folders)
-        self._other = Ahead(_stamp_part, *other, in_process=alone)
+        other = _all_but_every_third(top_files), _all_but_every_third(folders)
+        self._other = Ahead(_stamp_part if files else _part_digest, *other, in_process=alone)
 
-    def result(self) -> dict[str, tuple[int, int]]:
+    def result(self) -> SiteStamp:
         mine = _stamp_part(*self._mine)
-        return self._top | mine | self._other.result()
+        other = self._other.result()
+        if not self._files:
+            return SiteStamp(_joined(self._top, mine, other))
+        return SiteStamp(_joined(self._top, mine, _stamp_digest(other)), self._top | mine | other)
 
     def cancel(self) -> None:
         self._other.cancel()
+
+
+def _joined(top: dict[str, tuple[int, int]], mine: dict[str, tuple[int, int]], other: str) -> str:
+    return digest(f"{_stamp_digest(top)}|{_stamp_digest(mine)}|{other}".encode())
+
+
+def _stamp_digest(stamp: dict[str, tuple[int, int]]) -> str:
+    """A hash of a part of a site's stamp, in the order it was walked."""
+    return digest(
+        "\0".join(f"{name}:{size}:{mtime}" for name, (size, mtime) in stamp.items()).encode()
+    )
+
+
+def _part_digest(files: Entries, folders: Entries) -> str:
+    return _stamp_digest(_stamp_part(files, folders))
 
 
 Entries = list[tuple[str, str]]  # (path, name in the site)

@@ -11,13 +11,13 @@ open-data downloads, while the pages are made); `.result()` waits for it.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
+import pickle
 import signal
 import traceback
 from collections.abc import Callable, Iterator
-from multiprocessing.connection import Connection
-from typing import Any
+from contextlib import suppress
+from typing import Any, NoReturn
 
 from scrutiny.problems import ProjectError
 
@@ -53,6 +53,8 @@ def run_chunks(task: Task, count: int, jobs: int) -> Iterator[Any]:
         return
     _TASK = task
     try:
+        import multiprocessing  # not before: a build with nothing to do never needs it
+
         context = multiprocessing.get_context("fork")
         with context.Pool(min(jobs, len(chunks)), initializer=_quiet_stop) as pool:
             for outcome in pool.imap(_run, chunks):
@@ -86,31 +88,34 @@ class Ahead:
     """make(*args), run in a forked process from now on (or, `in_process`, here when first
     asked for); `result()` waits for its value.
 
-    The value comes back pickled. The child keeps its own copy alive until it exits, so
-    anything that cleans up when collected (a temporary file's `OnDisk`) is cleaned up by
-    the copy this process unpickles, not by the child."""
+    The value comes back pickled through a pipe. The child keeps its own copy alive until it
+    exits, so anything that cleans up when collected (a temporary file's `OnDisk`) is cleaned
+    up by the copy this process unpickles, not by the child. A bare `os.fork`, not
+    `multiprocessing`: the freshness check starts one, and a build with nothing to do should
+    not import a hundredth of a second of modules it never uses."""
 
     def __init__(self, make: Callable[..., Any], *args: Any, in_process: bool = False) -> None:
         self._make, self._args = make, args
         self._outcome: dict[str, Any] | None = None
-        self._process: multiprocessing.process.BaseProcess | None = None
+        self._pid: int | None = None
         if in_process:
             return
-        context = multiprocessing.get_context("fork")
-        self._receive, send = context.Pipe(duplex=False)
-        self._process = context.Process(target=_ahead, args=(send, make, args), daemon=True)
-        self._process.start()
-        send.close()
+        receive, send = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child
+            os.close(receive)
+            _ahead(send, make, args)
+        os.close(send)
+        self._pid, self._receive = pid, receive
 
     def result(self) -> Any:
         if self._outcome is None:
-            if self._process is None:
+            if self._pid is None:
                 return self._made_here()
-            try:
-                self._outcome = self._receive.recv()
-            except EOFError:  # the process died without a word (killed)
-                self._outcome = {"error": "the process making it stopped"}
-            self._process.join()
+            with open(self._receive, "rb") as pipe:
+                sent = pipe.read()
+            self._wait()
+            self._outcome = pickle.loads(sent) if sent else _STOPPED  # empty: it was killed
         if "problems" in self._outcome:
             raise ProjectError(self._outcome["problems"])
         if "error" in self._outcome:
@@ -124,24 +129,51 @@ class Ahead:
 
     def cancel(self) -> None:
         """Stop it if it is still running (the build failed before it was needed)."""
-        if self._process is None:
+        if self._pid is None or self._outcome is not None:
             return
-        if self._outcome is None and self._process.is_alive():
-            self._process.terminate()
-        self._process.join()
+        with suppress(ProcessLookupError):
+            os.kill(self._pid, signal.SIGTERM)
+        os.close(self._receive)
+        self._wait()
+        self._outcome = _STOPPED
+
+    def _wait(self) -> None:
+        assert self._pid is not None
+        with suppress(ChildProcessError):
+            os.waitpid(self._pid, 0)
 
 
-def _ahead(send: Connection, make: Callable[..., Any], args: tuple[Any, ...]) -> None:
-    _quiet_stop()
+_STOPPED = {"error": "the process making it stopped"}
+
+
+def _ahead(send: int, make: Callable[..., Any], args: tuple[Any, ...]) -> NoReturn:
+    """The child's whole life: make the value, send it, and leave at once, the value still
+    alive (its copy here must not remove what it refers to, nor may the parent's atexit
+    handlers run twice)."""
+    code = 1
     try:
-        outcome: dict[str, Any] = {"result": make(*args)}
+        _quiet_stop()
+        outcome = _outcome_of(make, args)
+        with open(send, "wb") as pipe:
+            pipe.write(_pickled(outcome))
+        code = 0
+    except BaseException:  # nobody is listening, or a signal: leave without a word
+        pass
+    finally:
+        os._exit(code)
+
+
+def _outcome_of(make: Callable[..., Any], args: tuple[Any, ...]) -> dict[str, Any]:
+    try:
+        return {"result": make(*args)}
     except ProjectError as error:
-        outcome = {"problems": list(error.problems)}
+        return {"problems": list(error.problems)}
     except Exception:
-        outcome = {"error": traceback.format_exc()}
+        return {"error": traceback.format_exc()}
+
+
+def _pickled(outcome: dict[str, Any]) -> bytes:
     try:
-        send.send(outcome)
-    except OSError:  # nobody is listening: let the value clean up after itself
-        del outcome
-        os._exit(1)
-    os._exit(0)  # at once: the value's copy here must not clean up what it refers to
+        return pickle.dumps(outcome, pickle.HIGHEST_PROTOCOL)
+    except Exception:
+        return pickle.dumps({"error": traceback.format_exc()}, pickle.HIGHEST_PROTOCOL)

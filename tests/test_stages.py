@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
+from contextlib import suppress
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from scrutiny.output.atomic import atomic_directory, safe_join
+from scrutiny.output.atomic import atomic_directory, listing, prune, safe_join
 from scrutiny.render.environment import clock, long_date
 from scrutiny.render.markdown import render_markdown
 from scrutiny.render.units import number, with_unit
@@ -67,3 +71,48 @@ def test_atomic_directory_replaces_only_on_success(tmp_path: Path) -> None:
 def test_safe_join_refuses_escaping_paths(tmp_path: Path, bad: str) -> None:
     with pytest.raises(ValueError):
         safe_join(tmp_path, bad)
+
+
+def tree_of(root: Path) -> list[str]:
+    return sorted(
+        p.relative_to(root).as_posix() + ("/" if p.is_dir() else "") for p in root.rglob("*")
+    )
+
+
+@settings(max_examples=60, deadline=None, database=None)
+@given(
+    files=st.lists(
+        st.lists(st.sampled_from(["a", "b", "pagefind", "2005"]), min_size=1, max_size=4),
+        max_size=12,
+        unique_by=tuple,
+    ),
+    kept=st.lists(st.booleans(), min_size=12, max_size=12),
+    empty=st.lists(st.sampled_from(["a/", "b/b/", "pagefind/a/", "2005/"]), max_size=3),
+)
+def test_pruning_a_listing_removes_what_walking_removes(
+    files: list[list[str]], kept: list[bool], empty: list[str]
+) -> None:
+    """A spare listed beforehand (in another process) is pruned to the same files and
+    folders as one walked: kept files, folders kept whole (a search bundle, however deep),
+    and no folder left empty."""
+    with tempfile.TemporaryDirectory() as temporary:
+        names = ["/".join(parts) + ".html" for parts in files]  # a file and a folder may clash
+        trees = []
+        for how in ("walked", "listed"):
+            root = Path(temporary) / how
+            root.mkdir()
+            for name in [*names, *empty]:
+                with suppress(OSError):
+                    (root / name).parent.mkdir(parents=True, exist_ok=True)
+                    (root / name).mkdir() if name.endswith("/") else (root / name).touch()
+            keep = {name for name, wanted in zip(names, kept, strict=False) if wanted}
+            keep_under = ["pagefind", "b/pagefind"]
+            listed = listing(root) if how == "listed" else None
+            assert how == "walked" or sorted(listed or []) == tree_of(root)
+            prune(root, keep, keep_under, listed)
+            trees.append(tree_of(root))
+        assert trees[0] == trees[1]
+
+
+def test_a_folder_that_cannot_be_listed_whole_has_no_listing(tmp_path: Path) -> None:
+    assert listing(tmp_path / "moved away") is None

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Collection, Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +28,7 @@ from scrutiny.incremental.tracking import Roots
 from scrutiny.memory import bulk_allocation
 from scrutiny.model import Model, reads_by_attribute
 from scrutiny.output import search_index, sitemap
-from scrutiny.output.atomic import atomic_directory, prune, scratch_folder
+from scrutiny.output.atomic import atomic_directory, listing, prune, scratch_folder
 from scrutiny.outputs import Later, Page, Reused
 from scrutiny.pages import AHEAD, FAMILIES, Family, Output, collect, outputs_at
 from scrutiny.pages.inputs import Inputs
@@ -62,13 +62,45 @@ def build(
 
 def _build(project: Project, out: Path, store: Store, last: LastBuild) -> BuildResult:
     with scratch_folder(out) as scratch:
+        spare = _spare(store, out)  # listed in another process while the inputs load
         inputs = replace(load_inputs(project, store), scratch=scratch)
         ahead = _start_ahead(inputs)
         try:
-            return _make_site(project, out, store, last, replace(inputs, ahead=ahead))
+            return _make_site(project, out, store, last, replace(inputs, ahead=ahead), spare)
         finally:
             for started in ahead.values():
                 started.cancel()
+            if spare:
+                spare.cancel()
+
+
+@dataclass
+class Spare:
+    """The site folder this build brings up to date (the site before the last swap, kept in
+    the cache), and its listing, taken in another process (output/atomic.listing)."""
+
+    folder: Path
+    listed: pool.Ahead | None = None
+
+    def listing(self) -> list[str] | None:
+        """What the folder held, or None (not listed: `prune` walks it)."""
+        try:
+            return self.listed.result() if self.listed else None
+        except pool.WorkerError:
+            return None
+
+    def cancel(self) -> None:
+        if self.listed:
+            self.listed.cancel()
+
+
+def _spare(store: Store, out: Path) -> Spare | None:
+    spare = store.spare_for(out)
+    if spare is None:
+        return None
+    if pool.jobs_wanted(pool.SERIAL_BELOW) <= 1 or not spare.is_dir():
+        return Spare(spare)
+    return Spare(spare, pool.Ahead(listing, spare))
 
 
 def _start_ahead(inputs: Inputs) -> dict[str, pool.Ahead]:
@@ -79,7 +111,7 @@ def _start_ahead(inputs: Inputs) -> dict[str, pool.Ahead]:
 
 
 def _make_site(
-    project: Project, out: Path, store: Store, last: LastBuild, inputs: Inputs
+    project: Project, out: Path, store: Store, last: LastBuild, inputs: Inputs, spare: Spare | None
 ) -> BuildResult:
     env = make_environment(project.templates, inputs.config, inputs.library)
     previous = _previous_graph(store, out)
@@ -93,16 +125,17 @@ def _make_site(
     ordered = list({o.path: o for o in outputs}.values())  # a later output wins
     site = Site(out, _last_site_files(store, out), previous["search"]) if previous else Site()
     progress = Progress()
-    spare = store.spare_for(out) if graph is not None else None
-    with atomic_directory(out, spare) as tmp:
-        prune(tmp, {o.path for o in ordered}, search_index.bundle_folders(inputs.model))
+    with atomic_directory(out, spare.folder if spare else None) as tmp:
+        listed = spare.listing() if spare else None
+        prune(tmp, {o.path for o in ordered}, search_index.bundle_folders(inputs.model), listed)
         _copy_static(project, tmp)
-        maker = Maker(env, ordered, tmp, graph, site)
+        current = bool(listed) and previous.get("written", len(ordered)) < pool.SERIAL_BELOW
+        maker = Maker(env, ordered, tmp, graph, site, spare_current=current)
         progress.start("Writing pages and files", len(maker.outputs))
-        outcome = maker.run(pool.jobs_wanted(len(ordered)), progress.advance)
+        outcome = maker.run(progress.advance)
         if outcome.missing:  # reused outputs whose reads changed, or whose file is gone
             again = _outputs_at(inputs, collected, outcome.missing)
-            outcome.add(Maker(env, again, tmp, graph, site).run(pool.jobs_wanted(len(again))))
+            outcome.add(Maker(env, again, tmp, graph, site, current).run())
         progress.finish(f" ({outcome.rendered} pages rendered, {len(outcome.linked)} unchanged)")
         html = [o.path for o in ordered if o.path.endswith(".html")]
         sitemap.write(inputs, tmp, html)
@@ -117,7 +150,11 @@ def _make_site(
         stamp = OutputStamp(out)  # taken by two processes while the graph is saved
         record = graph.record(store.save_parts("graph", outcome.made))
         paths = _family_paths(collected)
-        store.save("graph", {"out": str(out), **record, "paths": paths, "search": bundles})
+        written = len(outcome.made.keys() - outcome.linked)  # what its spare lacks next time
+        store.save(
+            "graph",
+            {"out": str(out), **record, "paths": paths, "search": bundles, "written": written},
+        )
         stamped = stamp.result()
         store.save("site", {"out": str(out), "files": stamped.files})  # before its digest
         store.save("build", _build_record(last, out, result, stamped.digest))

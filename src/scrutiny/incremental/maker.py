@@ -84,17 +84,28 @@ class Maker:
         root: Path,
         graph: Graph | None,
         site: Site,
+        spare_current: bool = False,
     ) -> None:
+        """`spare_current`: `root` is a spare site that holds most of the last site's files
+        already (the last build wrote few), so a `Reused` output is most often there."""
         self.env = env
         self.outputs = [o for o in outputs if not isinstance(o, Later)]  # made by run()
         self.later = [o for o in outputs if isinstance(o, Later)]
         self.root = root
         self.graph = graph  # None with --no-cache: everything is made, nothing recorded
         self.site = site
+        self.spare_current = spare_current
         self._keys: Keys | None = None
 
-    def run(self, jobs: int, progress: Callable[[int], None] | None = None) -> Outcome:
-        """Make every output but the `Later` ones (`write_later`)."""
+    def run(self, progress: Callable[[int], None] | None = None) -> Outcome:
+        """Make every output but the `Later` ones (`write_later`), in worker processes when
+        enough of them may need making. In a current spare, a `Reused` output is only
+        checked, which this process does sooner than it forks workers and gathers their
+        results: after a minutes edit, a county's 23,000 took 0.6 s here, and 1–1.2 s in two
+        workers. Linking them all afresh takes two workers 3.2–3.7 s, and one 4.5–6.5 s."""
+        current = self.spare_current
+        to_make = [o for o in self.outputs if not (current and isinstance(o, Reused))]
+        jobs = pool.jobs_wanted(len(to_make))
         outcome = Outcome({}, 0)
         for result in pool.run_chunks(self._chunk, len(self.outputs), jobs):
             outcome.made.update(result["made"])

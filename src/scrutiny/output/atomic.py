@@ -15,8 +15,6 @@ Nothing in a spare is trusted but a file that is the served site's own (the same
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import os
 import shutil
 import threading
@@ -24,6 +22,7 @@ from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 TMP_PREFIX = ".scrutiny-tmp-"
 OLD_PREFIX = ".scrutiny-old-"
@@ -258,15 +257,26 @@ def _prune(folder: str, prefix: str, keep: set[str], keep_under: set[str]) -> bo
 
 
 def _exchange(a: Path, b: Path) -> bool:
-    libc_name = ctypes.util.find_library("c")
-    if not libc_name:
-        return False
-    libc = ctypes.CDLL(libc_name, use_errno=True)
-    renameat2 = getattr(libc, "renameat2", None)
+    """Swap two folders in one step (Linux's renameat2 with RENAME_EXCHANGE); False where
+    the system has no such call."""
+    renameat2 = _renameat2()
     if renameat2 is None:
         return False
     result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
     return result == 0
+
+
+@lru_cache(maxsize=1)
+def _renameat2() -> Any:
+    """The C library's renameat2, found among the symbols this process has loaded (no
+    `ldconfig` run, as `ctypes.util.find_library` does); None where there is none. ctypes
+    is imported here, not above: a build with nothing to do never swaps."""
+    import ctypes
+
+    try:
+        return getattr(ctypes.CDLL(None, use_errno=True), "renameat2", None)
+    except OSError:
+        return None
 
 
 def write_atomic(path: Path, data: bytes | Iterable[bytes], durable: bool = False) -> None:

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scrutiny.output.atomic import atomic_directory, listing, prune, safe_join
+from scrutiny.output.atomic import atomic_directory, linked_copy, listing, prune, safe_join
 from scrutiny.render.environment import clock, long_date
 from scrutiny.render.markdown import render_markdown
 from scrutiny.render.units import number, with_unit
@@ -116,3 +116,16 @@ def test_pruning_a_listing_removes_what_walking_removes(
 
 def test_a_folder_that_cannot_be_listed_whole_has_no_listing(tmp_path: Path) -> None:
     assert listing(tmp_path / "moved away") is None
+
+
+def test_a_linked_copy_shares_every_file_and_a_failed_one_leaves_nothing(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    for name in ["index.html", "meetings/m1/index.html", "static/css/site.css"]:
+        (site / name).parent.mkdir(parents=True, exist_ok=True)
+        (site / name).write_text(name, encoding="utf-8")
+    assert linked_copy(site, tmp_path / "copy")
+    assert tree_of(tmp_path / "copy") == tree_of(site)
+    for name in ["index.html", "meetings/m1/index.html", "static/css/site.css"]:
+        assert (tmp_path / "copy" / name).stat().st_ino == (site / name).stat().st_ino
+    assert not linked_copy(tmp_path / "no such site", tmp_path / "other")
+    assert not (tmp_path / "other").exists()

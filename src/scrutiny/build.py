@@ -28,7 +28,13 @@ from scrutiny.incremental.tracking import Roots
 from scrutiny.memory import bulk_allocation
 from scrutiny.model import Model, reads_by_attribute
 from scrutiny.output import search_index, sitemap
-from scrutiny.output.atomic import atomic_directory, listing, prune, scratch_folder
+from scrutiny.output.atomic import (
+    atomic_directory,
+    linked_copy,
+    listing,
+    prune,
+    scratch_folder,
+)
 from scrutiny.outputs import Later, Page, Reused
 from scrutiny.pages import AHEAD, FAMILIES, Family, Output, collect, outputs_at
 from scrutiny.pages.inputs import Inputs
@@ -77,30 +83,38 @@ def _build(project: Project, out: Path, store: Store, last: LastBuild) -> BuildR
 @dataclass
 class Spare:
     """The site folder this build brings up to date (the site before the last swap, kept in
-    the cache), and its listing, taken in another process (output/atomic.listing)."""
+    the cache), made ready in another process while the inputs load (`_ready_spare`)."""
 
     folder: Path
-    listed: pool.Ahead | None = None
+    ready: pool.Ahead | None = None
 
-    def listing(self) -> list[str] | None:
-        """What the folder held, or None (not listed: `prune` walks it)."""
+    def listing(self) -> tuple[list[str] | None, bool]:
+        """What the folder holds (None: not listed, `prune` walks it), and whether it is a
+        copy of the served site made for this build."""
         try:
-            return self.listed.result() if self.listed else None
+            return self.ready.result() if self.ready else (None, False)
         except pool.WorkerError:
-            return None
+            return None, False
 
     def cancel(self) -> None:
-        if self.listed:
-            self.listed.cancel()
+        if self.ready:
+            self.ready.cancel()
 
 
 def _spare(store: Store, out: Path) -> Spare | None:
     spare = store.spare_for(out)
     if spare is None:
         return None
-    if pool.jobs_wanted(pool.SERIAL_BELOW) <= 1 or not spare.is_dir():
+    if pool.jobs_wanted(pool.SERIAL_BELOW) <= 1 or not (spare.is_dir() or out.is_dir()):
         return Spare(spare)
-    return Spare(spare, pool.Ahead(listing, spare))
+    return Spare(spare, pool.Ahead(_ready_spare, spare, out))
+
+
+def _ready_spare(spare: Path, out: Path) -> tuple[list[str] | None, bool]:
+    """The spare's listing; when there is no spare but a served site, the spare is made
+    first, a copy of that site in hard links (every file then the last site's own)."""
+    copied = not spare.is_dir() and linked_copy(out, spare)
+    return listing(spare), copied
 
 
 def _start_ahead(inputs: Inputs) -> dict[str, pool.Ahead]:
@@ -125,11 +139,13 @@ def _make_site(
     ordered = list({o.path: o for o in outputs}.values())  # a later output wins
     site = Site(out, _last_site_files(store, out), previous["search"]) if previous else Site()
     progress = Progress()
+    listed, copied = spare.listing() if spare else (None, False)
     with atomic_directory(out, spare.folder if spare else None) as tmp:
-        listed = spare.listing() if spare else None
         prune(tmp, {o.path for o in ordered}, search_index.bundle_folders(inputs.model), listed)
         _copy_static(project, tmp)
-        current = bool(listed) and previous.get("written", len(ordered)) < pool.SERIAL_BELOW
+        # Current: the spare lacks only what the last build wrote, and that was little.
+        last_wrote = previous.get("written", len(ordered))
+        current = bool(listed) and (copied or last_wrote < pool.SERIAL_BELOW)
         maker = Maker(env, ordered, tmp, graph, site, spare_current=current)
         progress.start("Writing pages and files", len(maker.outputs))
         outcome = maker.run(progress.advance)
@@ -165,7 +181,7 @@ def _last_site_files(store: Store, out: Path) -> dict[str, tuple[int, int]]:
     """Each file of the site the last build left in `out`, with its size and mtime when
     the build ended (kept apart from the build record, which the freshness check loads)."""
     site = store.load("site") or {}
-    return site.get("files") or {} if site.get("out") == str(out) else {}
+    return (site.get("files") or {}) if site.get("out") == str(out) else {}
 
 
 def _reused(graph: Graph | None, previous: dict) -> dict[str, list[tuple[str, bool, bool]]]:

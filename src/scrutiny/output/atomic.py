@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 import threading
 from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager, suppress
@@ -177,6 +178,29 @@ def prune(
         _prune(str(root), "", set(keep), set(keep_under))
     else:
         _prune_listed(root, listed, set(keep), set(keep_under))
+
+
+def linked_copy(site: Path, copy: Path) -> bool:
+    """Make `copy` (which must not exist) a copy of the folder `site` in hard links, with GNU
+    `cp -al`: the served site as a spare to bring up to date, when there is none (the first
+    build after a cold one into a new folder). It takes `cp` a second and a half for a
+    county's 35,000 files, most of it in the kernel; linking them one by one from Python took
+    two worker processes twice as long. False (leaving nothing) where that fails: no GNU cp,
+    or another file system."""
+    try:
+        done = subprocess.run(
+            ["cp", "-al", "--", str(site), str(copy)],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            check=False,
+        )
+    except OSError:
+        done = None
+    if done is None or done.returncode != 0:
+        shutil.rmtree(copy, ignore_errors=True)
+        return False
+    return True
 
 
 def listing(root: Path) -> list[str] | None:

@@ -374,6 +374,23 @@ def test_the_spare_of_an_output_that_is_gone_is_removed(project: Path, tmp_path:
     assert list(spares.iterdir()) == [kept]
 
 
+def test_a_build_with_no_spare_copies_the_served_site_as_one(project: Path) -> None:
+    """The first build after a cold one into a new folder (a new cache: not even the spares'
+    folder) has no spare: it is made, a copy of the served site in hard links, and listed."""
+    site = (project / "_site").resolve()
+    shutil.rmtree(project / ".cache" / "scrutiny" / "spare", ignore_errors=True)
+    spare = Store(Project.at(project)).spare_for(site)
+    assert spare is not None and not spare.exists()
+    listed, copied = build_module._ready_spare(spare, site)
+    assert copied and listed is not None
+    served = sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file())
+    assert sorted(name for name in listed if not name.endswith("/")) == served
+    assert all((spare / name).stat().st_ino == (site / name).stat().st_ino for name in served)
+    edit_minutes(project)
+    build(project)
+    assert_same_site(site, cold_build(project, project.parent / "cold"))
+
+
 def spare_of_output(project: Path, out: Path) -> Path:
     spare = Store(Project.at(project)).spare_for(out.resolve())
     assert spare is not None and spare.is_dir()

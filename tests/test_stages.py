@@ -123,9 +123,10 @@ def test_a_linked_copy_shares_every_file_and_a_failed_one_leaves_nothing(tmp_pat
     for name in ["index.html", "meetings/m1/index.html", "static/css/site.css"]:
         (site / name).parent.mkdir(parents=True, exist_ok=True)
         (site / name).write_text(name, encoding="utf-8")
-    assert linked_copy(site, tmp_path / "copy")
-    assert tree_of(tmp_path / "copy") == tree_of(site)
+    copy = tmp_path / "cache" / "spare" / "copy"  # its folder made too (a new cache)
+    assert linked_copy(site, copy)
+    assert tree_of(copy) == tree_of(site)
     for name in ["index.html", "meetings/m1/index.html", "static/css/site.css"]:
-        assert (tmp_path / "copy" / name).stat().st_ino == (site / name).stat().st_ino
+        assert (copy / name).stat().st_ino == (site / name).stat().st_ino
     assert not linked_copy(tmp_path / "no such site", tmp_path / "other")
     assert not (tmp_path / "other").exists()

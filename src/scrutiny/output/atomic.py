@@ -188,6 +188,7 @@ def linked_copy(site: Path, copy: Path) -> bool:
     two worker processes twice as long. False (leaving nothing) where that fails: no GNU cp,
     or another file system."""
     try:
+        copy.parent.mkdir(parents=True, exist_ok=True)
         done = subprocess.run(
             ["cp", "-al", "--", str(site), str(copy)],
             stdin=subprocess.DEVNULL,

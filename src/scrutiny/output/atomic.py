@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 import threading
 from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager, suppress
@@ -186,7 +185,10 @@ def linked_copy(site: Path, copy: Path) -> bool:
     build after a cold one into a new folder). It takes `cp` a second and a half for a
     county's 35,000 files, most of it in the kernel; linking them one by one from Python took
     two worker processes twice as long. False (leaving nothing) where that fails: no GNU cp,
-    or another file system."""
+    or another file system. (`subprocess` is imported here: a build with nothing to do never
+    copies.)"""
+    import subprocess
+
     try:
         copy.parent.mkdir(parents=True, exist_ok=True)
         done = subprocess.run(

@@ -209,8 +209,9 @@ def linked_copy(site: Path, copy: Path) -> bool:
 def listing(root: Path) -> list[str] | None:
     """Every file and folder in a site folder (a folder's name ends in "/"), each folder
     before what it holds; None if it could not be listed whole (it was moved meanwhile).
-    The build lists its spare in another process while it loads its inputs: the walk of a
-    county's 11,000 folders took half a second, and `prune` then needs none."""
+    The build lists its spare in another process while it loads its inputs: walking a
+    county's 11,000 folders took `prune` 0.17 s in the build's process, and it then needs
+    no walk."""
     found: list[str] = []
     try:
         _list(str(root), "", found)

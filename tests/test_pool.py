@@ -6,6 +6,8 @@ from __future__ import annotations
 import gc
 import os
 import signal
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -118,3 +120,32 @@ def test_a_build_in_one_process_makes_the_downloads_once(
     pipeline.build(project, tmp_path / "site", use_cache=False)
     assert made == [1]
     assert (tmp_path / "site" / "data" / "scrutiny.db").stat().st_size > 0
+
+
+def test_a_stop_waits_while_a_child_is_forked() -> None:
+    """SIGTERM (taken as Ctrl+C) during a fork would be raised inside the interpreter's
+    at-fork handlers, printed as "Exception ignored" and lost: it waits until the fork is
+    done, and the child can still be stopped."""
+    from scrutiny.incremental.pool import _stops_held
+
+    seen: list[int] = []
+    previous = signal.signal(signal.SIGTERM, lambda number, frame: seen.append(number))
+    try:
+        with _stops_held():
+            os.kill(os.getpid(), signal.SIGTERM)
+            assert seen == []
+        assert seen == [signal.SIGTERM]
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def test_a_child_nobody_waited_for_is_stopped_when_the_build_exits() -> None:
+    code = (
+        "import time; from scrutiny.incremental.pool import Ahead; "
+        "print(Ahead(time.sleep, 60)._pid, flush=True)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    child = int(done.stdout)
+    time.sleep(0.2)
+    with pytest.raises(ProcessLookupError):
+        os.kill(child, 0)

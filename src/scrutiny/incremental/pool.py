@@ -11,12 +11,13 @@ open-data downloads, while the pages are made); `.result()` waits for it.
 
 from __future__ import annotations
 
+import atexit
 import os
 import pickle
 import signal
 import traceback
 from collections.abc import Callable, Iterator
-from contextlib import suppress
+from contextlib import contextmanager, suppress
 from typing import Any, NoReturn
 
 from scrutiny.problems import ProjectError
@@ -56,7 +57,9 @@ def run_chunks(task: Task, count: int, jobs: int) -> Iterator[Any]:
         import multiprocessing  # not before: a build with nothing to do never needs it
 
         context = multiprocessing.get_context("fork")
-        with context.Pool(min(jobs, len(chunks)), initializer=_quiet_stop) as pool:
+        with _stops_held():
+            workers = context.Pool(min(jobs, len(chunks)), initializer=_quiet_stop)
+        with workers as pool:
             for outcome in pool.imap(_run, chunks):
                 if "problems" in outcome:
                     raise ProjectError(outcome["problems"])
@@ -69,9 +72,26 @@ def run_chunks(task: Task, count: int, jobs: int) -> Iterator[Any]:
 
 def _quiet_stop() -> None:
     """Workers leave stopping to the build: Ctrl+C is for it, and its SIGTERM ends them
-    without a traceback each."""
+    without a traceback each (held while they were forked: `_stops_held`)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOPS)
+
+
+_STOPS = {signal.SIGINT, signal.SIGTERM}
+
+
+@contextmanager
+def _stops_held() -> Iterator[None]:
+    """Ctrl+C and SIGTERM wait while this process forks. Arriving in the middle of a fork,
+    they were raised inside the interpreter's at-fork handlers (logging's), which printed
+    "Exception ignored" with a traceback and dropped them: `scrutiny serve`, stopped while its
+    build was starting, once printed one. Children unblock them (`_quiet_stop`)."""
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
 
 def _run(bounds: tuple[int, int]) -> dict[str, Any]:
@@ -101,12 +121,14 @@ class Ahead:
         if in_process:
             return
         receive, send = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # the child
-            os.close(receive)
-            _ahead(send, make, args)
-        os.close(send)
-        self._pid, self._receive = pid, receive
+        with _stops_held():  # a stop then comes once the child is known, to be stopped too
+            pid = os.fork()
+            if pid == 0:  # the child
+                os.close(receive)
+                _ahead(send, make, args)
+            os.close(send)
+            self._pid, self._receive = pid, receive
+            _RUNNING.add(pid)
 
     def result(self) -> Any:
         if self._outcome is None:
@@ -141,9 +163,22 @@ class Ahead:
         assert self._pid is not None
         with suppress(ChildProcessError):
             os.waitpid(self._pid, 0)
+        _RUNNING.discard(self._pid)
 
 
 _STOPPED = {"error": "the process making it stopped"}
+_RUNNING: set[int] = set()  # children not waited for yet
+
+
+@atexit.register
+def _stop_running() -> None:
+    """At exit, stop the children nobody waited for (a build stopped while one was being
+    started): none goes on making a database for a build that is gone."""
+    for pid in list(_RUNNING):
+        with suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGTERM)
+        with suppress(ChildProcessError):
+            os.waitpid(pid, 0)
 
 
 def _ahead(send: int, make: Callable[..., Any], args: tuple[Any, ...]) -> NoReturn:

@@ -96,12 +96,7 @@ def _stops_held() -> Iterator[None]:
 
 def _run(bounds: tuple[int, int]) -> dict[str, Any]:
     assert _TASK is not None
-    try:
-        return {"result": _TASK(*bounds)}
-    except ProjectError as error:
-        return {"problems": list(error.problems)}
-    except Exception:
-        return {"error": traceback.format_exc()}
+    return _outcome_of(_TASK, bounds)
 
 
 class Ahead:
@@ -199,6 +194,8 @@ def _ahead(send: int, make: Callable[..., Any], args: tuple[Any, ...]) -> NoRetu
 
 
 def _outcome_of(make: Callable[..., Any], args: tuple[Any, ...]) -> dict[str, Any]:
+    """make(*args) as a worker or a child sends it back: its value, the problems it found
+    for the officer, or any other failure's traceback."""
     try:
         return {"result": make(*args)}
     except ProjectError as error:

@@ -8,7 +8,10 @@ from pathlib import Path
 import pytest
 from conftest import minimal_project
 
-from scrutiny.incremental import remembered
+from scrutiny.build import load_model
+from scrutiny.incremental import keys, remembered
+from scrutiny.incremental.keys import HASH_SLOT, Fingerprinter
+from scrutiny.model import Model
 from scrutiny.project import Project
 from scrutiny.schema import package as package_module
 from scrutiny.validate import run as validation_run
@@ -137,3 +140,65 @@ def test_schemas_found_valid_are_not_checked_against_the_standard_again(
     checked.clear()
     validate_project(project, use_cache=False)
     assert len(checked) == tables
+
+
+def fresh_model(project: Project) -> tuple[validation_run.Validated, Model]:
+    """The project's validated tables and a model of them whose records are not hashed yet."""
+    validated, model = load_model(project, use_cache=True)
+    assert not any(
+        hasattr(record, HASH_SLOT) for records in model.tables.values() for record in records
+    )
+    return validated, model
+
+
+def hashes_as_made_afresh(model: Model) -> dict[str, list[str]]:
+    fingerprint = Fingerprinter()
+    return {name: [fingerprint(r) for r in records] for name, records in model.tables.items()}
+
+
+def test_records_are_given_the_hashes_kept_for_their_table(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each table's records are hashed once per change of its file: another process (a new
+    model) is given the kept hashes, the very ones hashing its records would make."""
+    validated, model = fresh_model(project)
+    remembered.hash_records(project, model.tables, validated.keys)
+    assert len(list((project.cache / "blobs" / "tables").glob("*.hashes"))) == len(model.tables)
+    hashed: list[object] = []
+    original = keys._record_digest
+    monkeypatch.setattr(
+        keys,
+        "_record_digest",
+        lambda r: (keys.has_hash_slot(r) and hashed.append(r)) or original(r),
+    )
+    validated, again = fresh_model(project)
+    remembered.hash_records(project, again.tables, validated.keys)
+    assert hashed == []
+    given = {name: [getattr(r, HASH_SLOT).hex() for r in rs] for name, rs in again.tables.items()}
+    assert given == hashes_as_made_afresh(fresh_model(project)[1])
+
+    hashed.clear()
+    path = project.datasets / "observations.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace(",21,", ",22,", 1), encoding="utf-8")
+    validated, edited = fresh_model(project)
+    remembered.hash_records(project, edited.tables, validated.keys)
+    assert {type(r).table for r in hashed} == {"observations"}  # the edited table alone
+    given = {name: [getattr(r, HASH_SLOT).hex() for r in rs] for name, rs in edited.tables.items()}
+    assert given == hashes_as_made_afresh(fresh_model(project)[1])
+
+
+def test_kept_hashes_that_do_not_fit_are_made_again(project: Project) -> None:
+    validated, model = fresh_model(project)
+    records = model.tables["observations"]
+    assert not keys.restore_record_hashes(records, b"\0" * 16 * (len(records) - 1))
+    assert not any(hasattr(record, HASH_SLOT) for record in records)  # none given
+    remembered.remember(
+        project.cache / "blobs" / "tables",
+        "observations.hashes",
+        validated.keys["observations"],
+        b"\0" * 16,
+    )
+    remembered.hash_records(project, model.tables, validated.keys)
+    assert [getattr(r, HASH_SLOT).hex() for r in records] == hashes_as_made_afresh(
+        fresh_model(project)[1]
+    )["observations"]

@@ -23,6 +23,7 @@ from scrutiny.incremental.freshness import BuildResult, LastBuild, build_date, l
 from scrutiny.incremental.graph import Graph, family_versions, root_versions
 from scrutiny.incremental.keys import Fingerprinter, OutputStamp, Stamps, code_digest, digest
 from scrutiny.incremental.maker import Maker, Site
+from scrutiny.incremental.remembered import hash_records
 from scrutiny.incremental.store import Store
 from scrutiny.incremental.tracking import Roots
 from scrutiny.memory import bulk_allocation
@@ -250,7 +251,10 @@ def markdown_paths(project: Project) -> list[Path]:
 
 
 def inputs_of(project: Project, store: Store, validated: Validated, model: Model) -> Inputs:
-    """The pages' inputs: the model of the validated tables, and the documents."""
+    """The pages' inputs: the model of the validated tables (each record given its hash),
+    and the documents."""
+    if store.enabled:
+        hash_records(project, model.tables, validated.keys)
     minutes, reports, pages = load_documents(project, store)
     return Inputs(
         validated.config,

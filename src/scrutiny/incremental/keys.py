@@ -17,7 +17,7 @@ import re
 import sys
 import time
 import types
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import suppress
 from functools import cache, partial
 from operator import attrgetter
@@ -425,6 +425,7 @@ def _type_name(cls: type) -> bytes:
 
 
 HASH_SLOT = "_hash"  # a frozen record class may have this slot: its hash is kept there
+RECORD_HASH_BYTES = 16
 
 
 @cache
@@ -464,10 +465,40 @@ def _record_digest(obj: Any) -> bytes | None:
     flat = _flat_record(obj)
     if flat is None:
         return None
-    value = hashlib.blake2b(flat, digest_size=16).digest()
+    value = hashlib.blake2b(flat, digest_size=RECORD_HASH_BYTES).digest()
     if (slot := _hash_slot(type(obj))) is not None:
         slot.__set__(obj, value)
     return value
+
+
+def record_hashes(records: Sequence[Any]) -> bytes | None:
+    """The hash of each record of one table as a Fingerprinter has it (16 bytes each, in
+    order), to be given back by `restore_record_hashes`; None unless every one is a flat
+    model record (with a HASH_SLOT)."""
+    hashes = []
+    for record in records:
+        kind = type(record)
+        found = _kept_hash(record, kind) or _record_digest(record)
+        if found is None or _hash_slot(kind) is None:
+            return None
+        hashes.append(found)
+    return b"".join(hashes)
+
+
+def restore_record_hashes(records: Sequence[Any], hashes: bytes) -> bool:
+    """Give each record of one table the hash `record_hashes` made of the same records (the
+    same file, read by the same code) in another process; False, giving none, if they do not
+    fit."""
+    size = RECORD_HASH_BYTES
+    if len(hashes) != size * len(records) or not records:
+        return not records and not hashes
+    slot = _hash_slot(type(records[0]))
+    if slot is None or any(type(record) is not type(records[0]) for record in records):
+        return False
+    give = slot.__set__
+    for start, record in zip(range(0, len(hashes), size), records, strict=True):
+        give(record, hashes[start : start + size])
+    return True
 
 
 def _flat_record(obj: Any) -> bytes | None:

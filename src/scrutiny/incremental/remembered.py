@@ -1,14 +1,16 @@
 """Typed rows of tables already proved valid, kept in the store under a hash of the file's
-bytes, its schema and scrutiny's code: an unchanged table is not read and cast again.
-Anything unreadable, damaged or stale simply misses, so deleting the cache costs only time."""
+bytes, its schema and scrutiny's code: an unchanged table is not read and cast again; and,
+under the same key, the hash of each of its records. Anything unreadable, damaged or stale
+simply misses, so deleting the cache costs only time."""
 
 from __future__ import annotations
 
 import pickle
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
-from scrutiny.incremental.keys import table_key
+from scrutiny.incremental.keys import record_hashes, restore_record_hashes, table_key
 from scrutiny.incremental.store import recall, remember
 from scrutiny.project import Project
 from scrutiny.schema.package import Table
@@ -18,7 +20,7 @@ Records = list[dict[str, Any]]
 
 class RememberedTables:
     def __init__(self, project: Project, enabled: bool = True) -> None:
-        self.folder = project.cache / "blobs" / "tables" if enabled else None
+        self.folder = tables_folder(project) if enabled else None
         self.keys: dict[str, str] = {}
         self.keeping = enabled  # whether `keep` writes
 
@@ -55,6 +57,31 @@ class RememberedTables:
         if not self.keeping or self.folder is None or table.name not in self.keys:
             return
         remember(self.folder, f"{table.name}.pickle", self.keys[table.name], pickle.dumps(rows, 5))
+
+
+def tables_folder(project: Project) -> Path:
+    return project.cache / "blobs" / "tables"
+
+
+def hash_records(
+    project: Project, tables: Mapping[str, Sequence[Any]], keys: Mapping[str, str]
+) -> None:
+    """Give each record the hash kept for its table's key (`keys`: validation's), or hash the
+    table's records and keep them. A record is otherwise hashed in every process that keys a
+    page holding it: after a new meeting, the 10,000 meeting pages' contexts hold 570,000
+    records, hashed again in each worker. Now a table's records are hashed once per change
+    of its file, and the workers, forked later, are given them."""
+    folder = tables_folder(project)
+    for name, records in tables.items():
+        key = keys.get(name)
+        if key is None:
+            continue
+        kept = recall(folder, f"{name}.hashes", key)
+        if kept is not None and restore_record_hashes(records, kept):
+            continue
+        hashes = record_hashes(records)
+        if hashes is not None:
+            remember(folder, f"{name}.hashes", key, hashes)
 
 
 def _unpickled(kept: bytes) -> Records | None:

@@ -315,3 +315,79 @@ def test_a_bundle_is_asked_for_and_written_whole_whatever_its_size(tmp_path: Pat
         if p.is_file()
     }
     assert asked == written and len(asked) > 400
+
+
+def test_a_bundles_key_leaves_out_only_what_pagefind_ignores() -> None:
+    """`search_index.indexed`: the elements marked data-pagefind-ignore are left out, however
+    deep the same tag nests inside them; the marker as text or in a quoted value is content;
+    an ignored element holding a meta Pagefind reads is kept; a page it cannot follow (an
+    element with no end) is kept whole."""
+    page = (
+        b'<html><head><meta data-pagefind-meta="title[content]" content="T"></head><body>'
+        b"<header data-pagefind-ignore><div><div>nav</div></div></header>"
+        b'<main data-pagefind-body><p title="a data-pagefind-ignore b">kept</p>'
+        b"<p>the words data-pagefind-ignore are text</p><img src=x data-pagefind-ignore>"
+        b"<div data-pagefind-ignore><dialog></dialog><div>table</div></div>"
+        b'<div data-pagefind-ignore><span data-pagefind-meta="x">meta</span></div></main>'
+        b"<footer data-pagefind-ignore>foot</footer></body></html>"
+    )
+    assert search_index.indexed(page) == (
+        b'<html><head><meta data-pagefind-meta="title[content]" content="T"></head><body>'
+        b'<main data-pagefind-body><p title="a data-pagefind-ignore b">kept</p>'
+        b"<p>the words data-pagefind-ignore are text</p>"
+        b'<div data-pagefind-ignore><span data-pagefind-meta="x">meta</span></div></main>'
+        b"</body></html>"
+    )
+    unended = b"<main data-pagefind-body><div data-pagefind-ignore><p>cut short</main>"
+    assert search_index.indexed(unended) == unended
+
+
+def test_pagefind_reads_nothing_that_a_bundles_key_leaves_out(example_site: Path) -> None:
+    """Every page the search indexes, indexed by Pagefind as built and as its bundle's key
+    sees it (`search_index.indexed`), gives the same files: a bundle whose pages changed only
+    in what the key leaves out is rightly not indexed again."""
+    pages = [
+        (page, f"/{page.parent.relative_to(example_site).as_posix()}/")
+        for page in sorted(example_site.rglob("*.html"))
+        if b"data-pagefind-body" in page.read_bytes()
+    ]
+
+    async def index(keyed: bool) -> dict[str, bytes]:
+        async with PromptService() as service:
+            made = await service.create_index(IndexConfig())
+            for page, url in pages:
+                html = page.read_bytes()
+                html = search_index.indexed(html) if keyed else html
+                await made.add_html_file(content=html.decode("utf-8"), url=url)
+            files = await made.get_files()
+            await made.delete_index()
+        return {file["path"]: file["content"] for file in files}
+
+    assert len(pages) > 50
+    assert any(len(search_index.indexed(p.read_bytes())) < p.stat().st_size for p, _ in pages)
+    assert asyncio.run(index(keyed=False)) == asyncio.run(index(keyed=True))
+
+
+def test_an_edit_pagefind_does_not_read_indexes_nothing_again(tmp_path: Path) -> None:
+    """A value older than the two an indicator's summary compares shows only in its page's
+    table and chart, which Pagefind ignores: after editing it, the indicators' bundle is
+    linked from the last site, not indexed again, and is a cold build's."""
+    project = minimal_project(tmp_path / "project")
+    out = tmp_path / "site"
+    page = out / "indicators" / "testshire-caseload" / "index.html"
+    entry = out / "pagefind-indicators" / "pagefind-entry.json"
+    observations = project / "datasets" / "observations.csv"
+    with observations.open("a", encoding="utf-8") as rows:
+        rows.write("testshire-caseload,2015-03-31,actual,30,2014/15,,fixture\n")
+    assert run_scrutiny("build", project, "--out", out).returncode == 0
+    before, indexed_at = page.read_bytes(), entry.stat().st_mtime_ns
+    text = observations.read_text(encoding="utf-8")
+    observations.write_text(text.replace("2015-03-31,actual,30,", "2015-03-31,actual,31,"))
+    assert run_scrutiny("build", project, "--out", out).returncode == 0
+    assert page.read_bytes() != before
+    assert entry.stat().st_mtime_ns == indexed_at
+    cold = tmp_path / "cold"
+    assert run_scrutiny("build", project, "--out", cold, "--no-cache").returncode == 0
+    for made in sorted((cold / "pagefind-indicators").rglob("*")):
+        if made.is_file():
+            assert (out / made.relative_to(cold)).read_bytes() == made.read_bytes()

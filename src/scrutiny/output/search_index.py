@@ -202,8 +202,75 @@ def _write_bundle(folder: Path, files: list[dict]) -> None:
 def _bundle_key(site: Path, bundle: str, files: list[str]) -> str:
     parts = [f"pagefind {library_version('pagefind')}|{bundle}|".encode()]
     for relative in files:
-        parts.append(relative.encode() + b"\0" + (site / relative).read_bytes() + b"\0")
+        parts.append(relative.encode() + b"\0" + indexed((site / relative).read_bytes()) + b"\0")
     return digest(b"".join(parts))
+
+
+IGNORED = b"data-pagefind-ignore"
+VOID = frozenset(b"area base br col embed hr img input link meta source track wbr".split())
+DELIMITERS = frozenset((b" ", b"\n", b"\t", b">", b"/", b"="))  # what may follow a name in a tag
+
+
+def indexed(page: bytes) -> bytes:
+    """The page without the elements marked `data-pagefind-ignore`, whose text and ids change
+    no byte of what Pagefind writes (tests/test_search.py checks it on every page of a site):
+    so a bundle whose pages changed only there (an indicator's table of values, its chart) is
+    not indexed again. An element that also holds another data-pagefind- attribute (a meta or
+    a filter, which Pagefind reads even there) is kept, and so is the whole page if an
+    element's end cannot be found."""
+    kept: list[bytes] = []
+    done = 0  # the page is kept up to here
+    at = page.find(IGNORED)
+    while at >= 0:
+        start = page.rfind(b"<", 0, at)
+        if _is_attribute(page, start, at):
+            end = _element_end(page, start)
+            if end is None:
+                return page
+            region = page[start:end]
+            if region.count(b"data-pagefind-") == region.count(IGNORED):
+                kept.append(page[done:start])
+                done = end
+        at = page.find(IGNORED, max(done, at + len(IGNORED)))
+    kept.append(page[done:])
+    return b"".join(kept)
+
+
+def _is_attribute(page: bytes, start: int, at: int) -> bool:
+    """Whether the marker at `at` is an attribute of the tag opened at `start`: inside that
+    tag, not in a quoted value, a whole attribute name."""
+    if start < 0 or page.rfind(b">", 0, at) > start or page.count(b'"', start, at) % 2:
+        return False
+    after = page[at + len(IGNORED) : at + len(IGNORED) + 1]
+    return page[at - 1 : at].isspace() and after in DELIMITERS
+
+
+def _element_end(page: bytes, start: int) -> int | None:
+    """Where the element whose start tag opens at `start` ends (past its end tag), counting
+    the elements of the same name inside it; None if it does not end."""
+    tag_end = page.find(b">", start)
+    name_end = start + 1
+    while name_end < tag_end and page[name_end : name_end + 1].isalnum():
+        name_end += 1
+    name = page[start + 1 : name_end].lower()
+    if tag_end < 0 or not name:
+        return None
+    if name in VOID:
+        return tag_end + 1
+    opening, closing = b"<" + name, b"</" + name + b">"
+    depth, at = 1, tag_end + 1
+    while depth:
+        close = page.find(closing, at)
+        if close < 0:
+            return None
+        inner = page.find(opening, at, close)
+        if inner >= 0:
+            at = inner + len(opening)
+            depth += page[at : at + 1] in DELIMITERS  # not a longer name (<div, not <dialog)
+        else:
+            depth -= 1
+            at = close + len(closing)
+    return at
 
 
 def _from_cache(kept: bytes | None, output: Path) -> int | None:

@@ -478,8 +478,8 @@ def record_hashes(records: Sequence[Any]) -> bytes | None:
     hashes = []
     for record in records:
         kind = type(record)
-        found = _kept_hash(record, kind) or _record_digest(record)
-        if found is None or _hash_slot(kind) is None:
+        found = _hash_slot(kind) and (_kept_hash(record, kind) or _record_digest(record))
+        if not found:
             return None
         hashes.append(found)
     return b"".join(hashes)
@@ -490,7 +490,7 @@ def restore_record_hashes(records: Sequence[Any], hashes: bytes) -> bool:
     same file, read by the same code) in another process; False, giving none, if they do not
     fit."""
     size = RECORD_HASH_BYTES
-    if len(hashes) != size * len(records) or not records:
+    if not records or len(hashes) != size * len(records):
         return not records and not hashes
     slot = _hash_slot(type(records[0]))
     if slot is None or any(type(record) is not type(records[0]) for record in records):

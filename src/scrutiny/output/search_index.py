@@ -14,9 +14,10 @@ last build left it) or unpacked from the copy kept in the build cache (one seale
 bundle, incremental/store.py). So editing one year's minutes re-indexes that year, and no
 single Pagefind run has to hold a county's twenty years of minutes in memory.
 
-A bundle's key is a hash of its pages' bytes, except when its pages are the ones it had in the
-last site and the maker linked every one of them from there: then it is the key the last build
-recorded (with the graph, once its site was swapped in), and no page is read.
+A bundle's key is a hash of its pages' bytes, less what Pagefind ignores (`indexed`), except
+when its pages are the ones it had in the last site and the maker linked every one of them from
+there: then it is the key the last build recorded (with the graph, once its site was swapped
+in), and no page is read.
 """
 
 from __future__ import annotations
@@ -249,11 +250,13 @@ def _element_end(page: bytes, start: int) -> int | None:
     """Where the element whose start tag opens at `start` ends (past its end tag), counting
     the elements of the same name inside it; None if it does not end."""
     tag_end = page.find(b">", start)
+    if tag_end < 0:
+        return None
     name_end = start + 1
     while name_end < tag_end and page[name_end : name_end + 1].isalnum():
         name_end += 1
     name = page[start + 1 : name_end].lower()
-    if tag_end < 0 or not name:
+    if not name:
         return None
     if name in VOID:
         return tag_end + 1
